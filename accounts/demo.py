@@ -1,0 +1,119 @@
+"""Demo organisation and people for the embedded default (`make run`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import BusinessUnit, Organisation, Role, RoleGrant, User
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for local demos only
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    position: str
+    unit: str | None
+    roles: tuple[str, ...]
+    organisation: str = "demo"
+    is_staff: bool = False
+
+
+DEMO_ORGANISATIONS = {
+    "demo": ("Department of Demonstration Services", ["Community Programs", "Corporate Services"]),
+    "other": ("Other Agency (outsider)", ["Operations"]),
+}
+
+DEMO_PEOPLE = (
+    DemoPerson(
+        "reporter", "Riley", "Nguyen", "Team Leader", "Community Programs", (Role.REPORTER,)
+    ),
+    DemoPerson(
+        "investigator",
+        "Ines",
+        "Papadopoulos",
+        "HR Investigator",
+        "Corporate Services",
+        (Role.INVESTIGATOR,),
+    ),
+    DemoPerson(
+        "hrmanager",
+        "Hamish",
+        "O'Connor",
+        "Manager, Employee Relations",
+        "Corporate Services",
+        (Role.HR_MANAGER,),
+    ),
+    DemoPerson("executive", "Eleanor", "Walsh", "Deputy Secretary", None, (Role.EXECUTIVE,)),
+    DemoPerson(
+        "admin",
+        "Ari",
+        "Kaur",
+        "Systems Administrator",
+        "Corporate Services",
+        (Role.ADMINISTRATOR,),
+        is_staff=True,
+    ),
+    DemoPerson(
+        "outsider",
+        "Oscar",
+        "Lindqvist",
+        "Team Leader",
+        "Operations",
+        (Role.REPORTER, Role.HR_MANAGER),
+        organisation="other",
+    ),
+)
+
+
+# Administrators manage people and reference data in the admin, never case content.
+ADMIN_APPS = ("accounts", "guidance", "django_celery_beat")
+
+
+def administrators_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Administrators")
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    return group
+
+
+@transaction.atomic
+def load_demo_people() -> list[tuple[DemoPerson, User]]:
+    organisations = {}
+    units = {}
+    for key, (name, unit_names) in DEMO_ORGANISATIONS.items():
+        organisation, _ = Organisation.objects.get_or_create(
+            short_name=f"{key}-org", defaults={"name": name}
+        )
+        organisations[key] = organisation
+        for unit_name in unit_names:
+            units[(key, unit_name)], _ = BusinessUnit.objects.get_or_create(
+                organisation=organisation, name=unit_name
+            )
+    created = []
+    for person in DEMO_PEOPLE:
+        user, _ = User.objects.update_or_create(
+            username=person.username,
+            defaults={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": f"{person.username}@example.org",
+                "position": person.position,
+                "organisation": organisations[person.organisation],
+                "business_unit": units.get((person.organisation, person.unit)),
+                "is_staff": person.is_staff,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        for role in person.roles:
+            RoleGrant.objects.get_or_create(user=user, role=role)
+        if person.is_staff:
+            user.groups.add(administrators_group())
+        created.append((person, user))
+    return created

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, load_demo_people
+from accounts.models import Role
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, people and concerns (development only, idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even when DEBUG is off. Demo accounts share a published password.",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "Demo data has a published password; refusing with DEBUG off. "
+                "Pass --allow-production only on a throwaway installation."
+            )
+        people = load_demo_people()
+        self.stdout.write(
+            self.style.SUCCESS("Demo sign-ins (password for all: " + DEMO_PASSWORD + ")")
+        )
+        for person, user in people:
+            roles = ", ".join(Role(role).label for role in person.roles)
+            self.stdout.write(f"  {user.username:<14} {roles} — {user.organisation}")

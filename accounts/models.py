@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class Organisation(models.Model):
+    """A department or agency. Case data never crosses organisations."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.SlugField(
+        max_length=20, unique=True, help_text="Short identifier, e.g. dffh or vpsc."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessUnit(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="business_units"
+    )
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unique_unit_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", "Reporter"
+    INVESTIGATOR = "investigator", "HR investigator"
+    HR_MANAGER = "hr_manager", "HR manager"
+    EXECUTIVE = "executive", "Executive"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one organisation and holds roles there."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.SET_NULL, related_name="users", null=True, blank=True
+    )
+    position = models.CharField(max_length=200, blank=True)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The roles held, read once per request (one query, or none when prefetched)."""
+        if not self.is_active or self.pk is None:
+            return frozenset()
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"

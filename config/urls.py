@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from health_check.views import HealthCheckView
+
+from accounts.views import home
+
+admin.site.site_header = "Social Media Conduct Tracker administration"
+admin.site.site_title = "Conduct Tracker admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("guidance/", include("guidance.urls")),
+    path("admin/", admin.site.urls),
+    path(
+        "health/",
+        HealthCheckView.as_view(
+            checks=[
+                "health_check.checks.Database",
+                "health_check.checks.Cache",
+                "health_check.checks.Storage",
+            ]
+        ),
+        name="health",
+    ),
+]
