@@ -17,7 +17,32 @@ class Place:
 def places_for(user) -> list[Place]:
     if not user.is_authenticated:
         return []
-    places = [
+    from incidents import permissions
+
+    places = []
+    if permissions.can_log_concern(user):
+        places += [
+            Place(
+                "Log a concern",
+                reverse("incidents:create"),
+                "Record social media conduct "
+                "that may breach the Code of Conduct. It takes a few minutes.",
+            ),
+            Place(
+                "My concerns",
+                reverse("incidents:mine"),
+                "Follow the status of the concerns you have logged.",
+            ),
+        ]
+    if permissions.can_see_hr_list(user):
+        places.append(
+            Place(
+                "Concerns",
+                reverse("incidents:list"),
+                "Every concern submitted in your organisation.",
+            )
+        )
+    places += [
         Place(
             "Guidance",
             reverse("guidance:index"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("guidance/", include("guidance.urls")),
+    path("concerns/", include("incidents.urls")),
     path("admin/", admin.site.urls),
     path(
         "health/",

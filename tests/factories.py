@@ -38,3 +38,38 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         for role in extracted or ():
             RoleGrant.objects.get_or_create(user=self, role=role)
+
+
+def concern_data(**overrides):
+    """A complete intake, as a reporter would fill it in."""
+    import datetime as dt
+
+    from guidance.models import CodeSection, PlatformCategory
+    from incidents.services import ConcernData
+
+    values = {
+        "occurred_on": dt.date(2026, 3, 14),
+        "description": "A staff member posted a photo of a client file on their public "
+        "Facebook page.",
+        "platform_category": PlatformCategory.objects.get(code="social-networking"),
+        "platform_name": "Facebook",
+        "use_context": "private",
+        "links": ["https://www.facebook.com/some.post/123"],
+        "subject_name": "Jordan Example",
+        "subject_position": "Case Officer",
+        "sections": list(CodeSection.objects.filter(code="6.2")),
+    }
+    values.update(overrides)
+    return ConcernData(**values)
+
+
+def make_concern(reporter, *, submit: bool = True, **overrides):
+    """A concern made through the real services, so it carries its events."""
+    from incidents import services
+
+    concern = services.concern_create_draft(reporter=reporter, data=concern_data(**overrides))
+    if submit:
+        concern = services.concern_submit(
+            concern=concern, actor=reporter, expected_version=concern.version
+        )
+    return concern

@@ -196,3 +196,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
 }
+
+# --- Evidence ---------------------------------------------------------------
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Requests larger than this are refused before the view runs; leave room for the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,0 +1,93 @@
+"""Checks on uploaded evidence: the type is read from the content, never from the name."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+# Magic numbers for the accepted types.
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG image"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG image"),
+    (b"%PDF-", "application/pdf", "PDF document"),
+)
+ACCEPTED_DESCRIPTION = "a screenshot or photo (PNG or JPEG) or a PDF document"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    size: int
+    sha256: str
+
+
+def max_bytes() -> int:
+    return settings.EVIDENCE_MAX_BYTES
+
+
+def sniff(head: bytes) -> str | None:
+    for signature, content_type, _ in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def _check_image(upload: UploadedFile) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            "This file looks like an image but could not be read. It may be damaged; "
+            "try taking the screenshot again.",
+            code="damaged",
+        ) from exc
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            "This image is too large to process. Please crop or resize it.", code="too_big"
+        ) from exc
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
+    """Validate an upload and return its real type, size and SHA-256."""
+    limit = max_bytes()
+    if upload.size is None or upload.size == 0:
+        raise ValidationError("The file is empty.", code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
+            "Please crop the screenshot or split the document.",
+            code="too_big",
+        )
+    upload.seek(0)
+    content_type = sniff(upload.read(16))
+    if content_type is None:
+        raise ValidationError(
+            f"This file is not {ACCEPTED_DESCRIPTION}, whatever its name says. "
+            "Please save it as PNG, JPEG or PDF and try again.",
+            code="wrong_type",
+        )
+    if content_type.startswith("image/"):
+        _check_image(upload)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(content_type=content_type, size=upload.size, sha256=digest.hexdigest())
+
+
+def file_sha256(field_file) -> str:
+    digest = hashlib.sha256()
+    with field_file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

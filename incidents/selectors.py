@@ -1,0 +1,107 @@
+"""Reads. Lists start from the permission module's scoping functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from . import permissions
+from .models import Concern, ConcernLink, Evidence, Status
+
+DUPLICATE_WINDOW_DAYS = 14
+
+
+def my_concerns(user) -> QuerySet[Concern]:
+    return (
+        permissions.reported_by(user)
+        .select_related("platform_category")
+        .only(
+            "pk",
+            "reference",
+            "status",
+            "created_at",
+            "submitted_at",
+            "occurred_on",
+            "platform_name",
+            "platform_category__name",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def hr_concern_list(user) -> QuerySet[Concern]:
+    return (
+        permissions.hr_concerns(user)
+        .select_related("platform_category", "business_unit", "subject")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def concern_record(concern: Concern) -> Concern:
+    """The concern with everything its page shows, in a fixed number of queries."""
+    return (
+        Concern.objects.select_related(
+            "organisation",
+            "reporter",
+            "business_unit",
+            "platform_category",
+            "subject",
+            "subject__business_unit",
+            "code_edition",
+        )
+        .prefetch_related("links", "reported_sections", "evidence")
+        .get(pk=concern.pk)
+    )
+
+
+def evidence_for(concern: Concern) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(concern=concern).order_by("uploaded_at", "pk")
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    """What the reporter may be told about a possible earlier concern."""
+
+    visible_references: tuple[str, ...]
+    hidden_count: int
+
+    def __bool__(self) -> bool:
+        return bool(self.visible_references or self.hidden_count)
+
+
+def possible_duplicates(concern: Concern, user) -> DuplicateHint:
+    """Earlier concerns about the same employee with the same link or within 14 days.
+
+    The reporter learns only that such a concern exists; references are shown only
+    for concerns the user may already see.
+    """
+    if concern.subject_id is None:
+        return DuplicateHint((), 0)
+    match = Q(pk__in=[])
+    links = list(concern.links.values_list("normalised_url", flat=True))
+    if links:
+        match |= Q(pk__in=ConcernLink.objects.filter(normalised_url__in=links).values("concern_id"))
+    if concern.occurred_on:
+        window = dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+        match |= Q(
+            occurred_on__gte=concern.occurred_on - window,
+            occurred_on__lte=concern.occurred_on + window,
+        )
+    candidates = (
+        Concern.objects.filter(
+            organisation_id=concern.organisation_id, subject_id=concern.subject_id
+        )
+        .exclude(pk=concern.pk)
+        .exclude(status=Status.DRAFT)
+        .filter(match)
+    )
+    rows = dict(candidates.values_list("pk", "reference")[:20])
+    if not rows:
+        return DuplicateHint((), 0)
+    visible_ids = set(
+        permissions.concerns_visible_to(user).filter(pk__in=rows).values_list("pk", flat=True)
+    )
+    visible = tuple(sorted(rows[pk] for pk in visible_ids))
+    return DuplicateHint(visible, len(rows) - len(visible))

@@ -1,0 +1,299 @@
+"""Writes. Each service is atomic, leaves an event, and takes keyword arguments only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import BusinessUnit, Organisation
+from guidance.models import CodeSection, PlatformCategory
+
+from . import workflow
+from .evidence import check_upload
+from .models import (
+    Concern,
+    ConcernLink,
+    Event,
+    Evidence,
+    Person,
+    ReferenceCounter,
+    ReportedSection,
+    Status,
+    normalise_name,
+)
+
+
+class ConcernConflict(Exception):
+    """Someone else saved the concern first (optimistic locking)."""
+
+
+@dataclass
+class ConcernData:
+    """What the reporter filled in on the intake form."""
+
+    occurred_on: dt.date | None = None
+    description: str = ""
+    platform_category: PlatformCategory | None = None
+    platform_name: str = ""
+    use_context: str = "unclear"
+    context_answers: dict[str, str] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+    subject_name: str = ""
+    subject_position: str = ""
+    subject_business_unit: BusinessUnit | None = None
+    subject_not_known: bool = False
+    sections: list[CodeSection] = field(default_factory=list)
+    possible_pid: str = "no"
+
+
+SIMPLE_FIELDS = (
+    "occurred_on",
+    "description",
+    "platform_name",
+    "use_context",
+    "context_answers",
+    "subject_not_known",
+    "possible_pid",
+)
+
+
+def normalise_url(url: str) -> str:
+    """Compare links loosely: case-insensitive host, no fragment, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return urlunsplit(("", host, path, parts.query, "")).lstrip("/").casefold()
+
+
+def _snapshot(concern: Concern) -> dict:
+    return {
+        "occurred_on": concern.occurred_on.isoformat() if concern.occurred_on else None,
+        "description": concern.description,
+        "platform_category": concern.platform_category_id,
+        "platform_name": concern.platform_name,
+        "use_context": concern.use_context,
+        "context_answers": concern.context_answers,
+        "subject": concern.subject_id,
+        "subject_not_known": concern.subject_not_known,
+        "business_unit": concern.business_unit_id,
+        "possible_pid": concern.possible_pid,
+        "sections": sorted(
+            ReportedSection.objects.filter(concern=concern).values_list("section__code", flat=True)
+        )
+        if concern.pk
+        else [],
+        "links": list(concern.links.values_list("url", flat=True)) if concern.pk else [],
+    }
+
+
+def _changes(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def person_for(
+    *, organisation: Organisation, name: str, position: str, business_unit: BusinessUnit | None
+) -> Person:
+    """Find the organisation's record of this employee, or create one.
+
+    Matching is on the normalised name (and business unit where both are known), so a
+    later concern about the same person joins the same record.
+    """
+    candidates = Person.objects.filter(
+        organisation=organisation, normalised_name=normalise_name(name)
+    )
+    if business_unit is not None:
+        candidates = candidates.filter(business_unit__in=[business_unit.pk, None])
+    person = candidates.order_by("pk").first()
+    if person is None:
+        return Person.objects.create(
+            organisation=organisation,
+            full_name=name.strip(),
+            position=position.strip(),
+            business_unit=business_unit,
+        )
+    changed = []
+    if position.strip() and not person.position:
+        person.position = position.strip()
+        changed.append("position")
+    if business_unit is not None and person.business_unit_id is None:
+        person.business_unit = business_unit
+        changed.append("business_unit")
+    if changed:
+        person.save(update_fields=changed)
+    return person
+
+
+def _apply(concern: Concern, data: ConcernData) -> None:
+    for name in SIMPLE_FIELDS:
+        setattr(concern, name, getattr(data, name))
+    concern.platform_category = data.platform_category
+    if data.subject_not_known or not data.subject_name.strip():
+        concern.subject = None
+        concern.subject_not_known = data.subject_not_known
+    else:
+        concern.subject = person_for(
+            organisation=concern.organisation,
+            name=data.subject_name,
+            position=data.subject_position,
+            business_unit=data.subject_business_unit,
+        )
+    concern.business_unit = data.subject_business_unit or concern.reporter.business_unit
+    if data.sections:
+        concern.code_edition_id = data.sections[0].edition_id
+
+
+def _replace_related(concern: Concern, data: ConcernData) -> None:
+    ReportedSection.objects.filter(concern=concern).exclude(section__in=data.sections).delete()
+    existing = set(
+        ReportedSection.objects.filter(concern=concern).values_list("section_id", flat=True)
+    )
+    ReportedSection.objects.bulk_create(
+        ReportedSection(concern=concern, section=section)
+        for section in data.sections
+        if section.pk not in existing
+    )
+    concern.links.all().delete()
+    ConcernLink.objects.bulk_create(
+        ConcernLink(concern=concern, url=url, normalised_url=normalise_url(url))
+        for url in dict.fromkeys(data.links)
+    )
+
+
+@transaction.atomic
+def concern_create_draft(*, reporter, data: ConcernData) -> Concern:
+    concern = Concern(organisation=reporter.organisation, reporter=reporter)
+    _apply(concern, data)
+    concern.full_clean(exclude=["reference"])
+    concern.save()
+    _replace_related(concern, data)
+    Event.objects.create(
+        organisation=concern.organisation,
+        concern=concern,
+        actor=reporter,
+        kind="created",
+        after=_snapshot(concern),
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_update_draft(
+    *, concern: Concern, actor, data: ConcernData, expected_version: int
+) -> Concern:
+    """Save the reporter's edits, unless someone saved a newer version first."""
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    if locked.version != expected_version or locked.status != Status.DRAFT:
+        raise ConcernConflict(
+            "This draft was changed in another window or tab after you opened it. "
+            "Your text is still below: compare it with the latest version, then save again."
+        )
+    before = _snapshot(locked)
+    _apply(locked, data)
+    locked.full_clean(exclude=["reference"])
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    _replace_related(locked, data)
+    before, after = _changes(before, _snapshot(locked))
+    if after:
+        Event.objects.create(
+            organisation=locked.organisation,
+            concern=locked,
+            actor=actor,
+            kind="updated",
+            before=before,
+            after=after,
+        )
+    return locked
+
+
+def next_reference(*, organisation: Organisation, year: int) -> str:
+    """Issue the next number for this organisation and year. Call inside a transaction.
+
+    The counter row is locked for the rest of the transaction, so concurrent
+    submissions queue on it and never share a number.
+    """
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(organisation=organisation, year=year)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(organisation=organisation, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"SMC-{year}-{counter.last:05d}"
+
+
+@transaction.atomic
+def concern_submit(*, concern: Concern, actor, expected_version: int) -> Concern:
+    """Submit a draft: check it is complete, give it a reference, move it to Submitted."""
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    now = timezone.now()
+    locked = workflow.transition(
+        concern=locked, target=Status.SUBMITTED, actor=actor, expected_version=expected_version
+    )
+    reference = next_reference(organisation=locked.organisation, year=timezone.localtime(now).year)
+    Concern.objects.filter(pk=locked.pk).update(reference=reference, submitted_at=now)
+    locked.refresh_from_db()
+    Event.objects.create(
+        organisation=locked.organisation,
+        concern=locked,
+        actor=actor,
+        kind="reference_issued",
+        after={"reference": reference},
+    )
+    return locked
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    concern: Concern,
+    actor,
+    upload: UploadedFile,
+    captured_url: str = "",
+    captured_at: dt.datetime | None = None,
+    post_deleted: str = "unsure",
+) -> Evidence:
+    checked = check_upload(upload)
+    evidence = Evidence(
+        concern=concern,
+        original_name=(upload.name or "evidence")[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        captured_url=captured_url,
+        captured_at=captured_at,
+        post_deleted=post_deleted,
+        uploaded_by=actor,
+    )
+    evidence.file.save("upload", upload, save=False)
+    evidence.save()
+    Event.objects.create(
+        organisation_id=concern.organisation_id,
+        concern=concern,
+        actor=actor,
+        kind="evidence_added",
+        after={
+            "evidence": evidence.pk,
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+        },
+    )
+    return evidence
+
+
+def evidence_record_download(*, evidence: Evidence, actor) -> None:
+    Event.objects.create(
+        organisation_id=evidence.concern.organisation_id,
+        concern_id=evidence.concern_id,
+        actor=actor,
+        kind="evidence_downloaded",
+        after={"evidence": evidence.pk, "sha256": evidence.sha256},
+    )

@@ -1,0 +1,180 @@
+"""Logging a concern: the form, the review page, submission and the live helpers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guidance.selectors import current_sections
+
+from .. import context_helper, permissions, selectors, services, suggestions
+from ..forms import ConcernForm, EvidenceForm
+from ..workflow import (
+    REQUIRED_LABELS,
+    TransitionNotAllowed,
+    allowed_transitions,
+    missing_fields,
+)
+
+SUGGESTION_TEXT_LIMIT = 20_000
+
+
+def _require_reporter(request: HttpRequest) -> None:
+    if not permissions.can_log_concern(request.user):
+        raise PermissionDenied("Only people with the reporter role can log concerns.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_create(request: HttpRequest) -> HttpResponse:
+    _require_reporter(request)
+    form = ConcernForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        concern = services.concern_create_draft(reporter=request.user, data=form.to_data())
+        messages.success(request, "Draft saved. Check it, attach any screenshots, then submit.")
+        return redirect("incidents:review", pk=concern.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "incidents/concern_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
+    concern = selectors.concern_record(concern)
+    form = ConcernForm(
+        request.POST or None,
+        organisation=concern.organisation,
+        initial=ConcernForm.initial_from(concern),
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            expected = int(request.POST.get("version", ""))
+        except ValueError:
+            expected = -1
+        try:
+            services.concern_update_draft(
+                concern=concern, actor=request.user, data=form.to_data(), expected_version=expected
+            )
+        except services.ConcernConflict as exc:
+            conflict = str(exc)
+            concern = selectors.concern_record(concern)
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("incidents:review", pk=concern.pk)
+    context = {"form": form, "concern": concern, "conflict": conflict}
+    status = 409 if conflict else 400 if form.is_bound else 200
+    return render(request, "incidents/concern_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def concern_review(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
+    return _render_review(request, concern, EvidenceForm(user=request.user))
+
+
+def _render_review(
+    request: HttpRequest, concern, evidence_form: EvidenceForm, *, status: int = 200
+) -> HttpResponse:
+    concern = selectors.concern_record(concern)
+    submit = next(iter(allowed_transitions(request.user, concern)), None)
+    suggested = suggestions.suggest_sections(concern.description[:SUGGESTION_TEXT_LIMIT])
+    context = {
+        "concern": concern,
+        "evidence_form": evidence_form,
+        "evidence": list(concern.evidence.all()),
+        "missing": [
+            {"name": name, "label": REQUIRED_LABELS.get(name, name)}
+            for name in (missing_fields(concern, submit) if submit else [])
+        ],
+        "can_submit": submit is not None,
+        "duplicates": selectors.possible_duplicates(concern, request.user),
+        "suggestions": suggested,
+        "assessment": context_helper.assess(
+            concern.context_answers, serious_sections={s.code for s in suggested}
+        ),
+    }
+    return render(request, "incidents/concern_review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    try:
+        concern = services.concern_submit(
+            concern=concern, actor=request.user, expected_version=expected
+        )
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _render_review(request, concern, EvidenceForm(user=request.user), status=409)
+    messages.success(
+        request,
+        f"Thank you. Your concern has been logged as {concern.reference}. "
+        "HR will look at it; you can follow its status under My concerns.",
+    )
+    return redirect("incidents:detail", pk=concern.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
+    form = EvidenceForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _render_review(request, concern, form, status=400)
+    evidence = services.evidence_add(
+        concern=concern,
+        actor=request.user,
+        upload=form.cleaned_data["file"],
+        captured_url=form.cleaned_data["captured_url"],
+        captured_at=form.cleaned_data["captured_at"],
+        post_deleted=form.cleaned_data["post_deleted"],
+    )
+    form.discard_staged()
+    messages.success(request, f"Attached {evidence.original_name}.")
+    return redirect("incidents:review", pk=concern.pk)
+
+
+@login_required
+@require_POST
+def suggest_sections(request: HttpRequest) -> HttpResponse:
+    """Live section suggestions while the reporter types (htmx). Nothing is ticked for them."""
+    _require_reporter(request)
+    text = request.POST.get("description", "")[:SUGGESTION_TEXT_LIMIT]
+    found = suggestions.suggest_sections(text)
+    titles = {s.code: s for s in current_sections()}
+    return render(
+        request,
+        "incidents/partials/section_suggestions.html",
+        {"suggestions": [s for s in found if s.code in titles]},
+    )
+
+
+@login_required
+@require_POST
+def use_context_helper(request: HttpRequest) -> HttpResponse:
+    """Suggest official, private or unclear use from the helper questions (htmx)."""
+    _require_reporter(request)
+    answers = {
+        key: request.POST.get(f"q_{key}", "")
+        for key, _ in context_helper.QUESTIONS
+        if request.POST.get(f"q_{key}") in ("yes", "no", "unsure")
+    }
+    text = request.POST.get("description", "")[:SUGGESTION_TEXT_LIMIT]
+    serious = {s.code for s in suggestions.suggest_sections(text)}
+    return render(
+        request,
+        "incidents/partials/context_suggestion.html",
+        {"assessment": context_helper.assess(answers, serious_sections=serious)},
+    )

@@ -1,0 +1,134 @@
+"""Evaluate the Code-section suggestion engine against the labelled example sets.
+
+Usage (from the repository root)::
+
+    .venv/bin/python scripts/eval_suggestions.py            # summary tables
+    .venv/bin/python scripts/eval_suggestions.py --misses   # also list wrong/missed codes
+
+Prints micro precision, recall and F1 for the top-1 and top-3 suggestions on the main
+(tuning) set and the held-out set, then per-section recall and precision at top-3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import yaml  # noqa: E402
+
+from incidents.suggestions import SECTION_CODES, suggest_sections  # noqa: E402
+
+DATA_DIR = REPO_ROOT / "tests" / "incidents" / "data"
+SETS: dict[str, Path] = {
+    "main": DATA_DIR / "suggestion_examples.yaml",
+    "holdout": DATA_DIR / "suggestion_examples_holdout.yaml",
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    expected: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    precision: float
+    recall: float
+    f1: float
+    suggested: int
+    correct: int
+    expected: int
+
+
+def load_examples(path: Path) -> list[Example]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Example(text=item["text"], expected=frozenset(str(c) for c in item["expected"]))
+        for item in data["examples"]
+    ]
+
+
+def predict(example: Example, k: int) -> list[str]:
+    return [s.code for s in suggest_sections(example.text, limit=k)]
+
+
+def micro_metrics(examples: list[Example], k: int) -> Metrics:
+    suggested = correct = expected = 0
+    for example in examples:
+        codes = predict(example, k)
+        suggested += len(codes)
+        correct += len(set(codes) & example.expected)
+        expected += len(example.expected)
+    precision = correct / suggested if suggested else 0.0
+    recall = correct / expected if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Metrics(precision, recall, f1, suggested, correct, expected)
+
+
+def per_section(examples: list[Example], k: int) -> dict[str, tuple[int, int, int]]:
+    """code -> (expected count, found in top-k when expected, times suggested)."""
+    table = {code: [0, 0, 0] for code in SECTION_CODES}
+    for example in examples:
+        codes = set(predict(example, k))
+        for code in SECTION_CODES:
+            if code in example.expected:
+                table[code][0] += 1
+                table[code][1] += code in codes
+            table[code][2] += code in codes
+    return {code: (row[0], row[1], row[2]) for code, row in table.items()}
+
+
+def _ratio(numerator: int, denominator: int) -> str:
+    return f"{numerator / denominator:.3f}" if denominator else "  -  "
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list examples with errors")
+    args = parser.parse_args(argv)
+
+    loaded = {name: load_examples(path) for name, path in SETS.items()}
+
+    print("Micro-averaged metrics")
+    print(f"{'set':<8} {'n':>3} {'top':>3} {'precision':>9} {'recall':>7} {'F1':>6}  detail")
+    for name, examples in loaded.items():
+        for k in (1, 3):
+            m = micro_metrics(examples, k)
+            print(
+                f"{name:<8} {len(examples):>3} {k:>3} {m.precision:>9.3f} {m.recall:>7.3f} "
+                f"{m.f1:>6.3f}  {m.correct} correct / {m.suggested} suggested / "
+                f"{m.expected} expected"
+            )
+
+    for name, examples in loaded.items():
+        print()
+        print(f"Per-section, top-3, {name} set")
+        print(
+            f"{'code':<5} {'expected':>8} {'found':>6} {'recall':>7} {'suggested':>9} {'prec':>6}"
+        )
+        for code, (exp, found, sugg) in per_section(examples, 3).items():
+            print(
+                f"{code:<5} {exp:>8} {found:>6} {_ratio(found, exp):>7} {sugg:>9} "
+                f"{_ratio(found, sugg):>6}"
+            )
+
+    if args.misses:
+        for name, examples in loaded.items():
+            print()
+            print(f"Errors at top-3, {name} set")
+            for example in examples:
+                got = predict(example, 3)
+                if set(got) != example.expected:
+                    print(f"- expected {sorted(example.expected)} got {got}: {example.text[:90]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
