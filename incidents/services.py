@@ -167,8 +167,10 @@ def _replace_related(concern: Concern, data: ConcernData) -> None:
 
 
 @transaction.atomic
-def concern_create_draft(*, reporter, data: ConcernData) -> Concern:
-    concern = Concern(organisation=reporter.organisation, reporter=reporter)
+def concern_create_draft(*, reporter, data: ConcernData, at: dt.datetime | None = None) -> Concern:
+    concern = Concern(
+        organisation=reporter.organisation, reporter=reporter, created_at=at or timezone.now()
+    )
     _apply(concern, data)
     concern.full_clean(exclude=["reference"])
     concern.save()
@@ -178,6 +180,7 @@ def concern_create_draft(*, reporter, data: ConcernData) -> Concern:
         concern=concern,
         actor=reporter,
         kind="created",
+        at=concern.created_at,
         after=_snapshot(concern),
     )
     return concern
@@ -230,12 +233,21 @@ def next_reference(*, organisation: Organisation, year: int) -> str:
 
 
 @transaction.atomic
-def concern_submit(*, concern: Concern, actor, expected_version: int) -> Concern:
-    """Submit a draft: check it is complete, give it a reference, move it to Submitted."""
+def concern_submit(
+    *, concern: Concern, actor, expected_version: int, at: dt.datetime | None = None
+) -> Concern:
+    """Submit a draft: check it is complete, give it a reference, move it to Submitted.
+
+    `at` backdates the submission (demo data and imports of past concerns).
+    """
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
-    now = timezone.now()
+    now = at or timezone.now()
     locked = workflow.transition(
-        concern=locked, target=Status.SUBMITTED, actor=actor, expected_version=expected_version
+        concern=locked,
+        target=Status.SUBMITTED,
+        actor=actor,
+        expected_version=expected_version,
+        at=now,
     )
     reference = next_reference(organisation=locked.organisation, year=timezone.localtime(now).year)
     Concern.objects.filter(pk=locked.pk).update(reference=reference, submitted_at=now)
@@ -245,6 +257,7 @@ def concern_submit(*, concern: Concern, actor, expected_version: int) -> Concern
         concern=locked,
         actor=actor,
         kind="reference_issued",
+        at=now,
         after={"reference": reference},
     )
     return locked

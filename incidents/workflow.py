@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import Role
 
@@ -84,6 +86,7 @@ def transition(
     actor,
     expected_version: int | None = None,
     on_commit: Callable[[], None] | None = None,
+    at: datetime | None = None,
 ) -> Concern:
     """Move a concern to `target`, enforcing the table, and leave an event.
 
@@ -120,6 +123,7 @@ def transition(
             concern=concern,
             actor=actor,
             kind="status_changed",
+            at=at or timezone.now(),
             before={"status": before},
             after={"status": target},
         )

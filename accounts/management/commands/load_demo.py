@@ -21,7 +21,15 @@ class Command(BaseCommand):
                 "Demo data has a published password; refusing with DEBUG off. "
                 "Pass --allow-production only on a throwaway installation."
             )
+        from guidance.models import PlatformCategory
+        from incidents.demo import load_demo_concerns
+
+        if not PlatformCategory.objects.exists():
+            raise CommandError("Load the guidance first: python manage.py load_guidance")
         people = load_demo_people()
+        reporter = next(user for person, user in people if person.username == "reporter")
+        made = load_demo_concerns(reporter=reporter)
+        self.stdout.write(f"Demo concerns created: {made}")
         self.stdout.write(
             self.style.SUCCESS("Demo sign-ins (password for all: " + DEMO_PASSWORD + ")")
         )
