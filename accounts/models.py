@@ -14,11 +14,33 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Case handling policy (working days exclude Saturdays and Sundays).
+    triage_working_days = models.PositiveSmallIntegerField(default=5)
+    investigation_days_low = models.PositiveSmallIntegerField(default=30)
+    investigation_days_medium = models.PositiveSmallIntegerField(default=20)
+    investigation_days_high = models.PositiveSmallIntegerField(default=10)
+    investigation_days_critical = models.PositiveSmallIntegerField(default=5)
+    decision_working_days = models.PositiveSmallIntegerField(default=10)
+    decision_maker_must_differ = models.BooleanField(
+        default=True, help_text="The person who closes a concern may not be its investigator."
+    )
+    pid_coordinator = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Sees possible public interest disclosures. Without one, HR managers do.",
+    )
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def investigation_working_days(self, risk: str) -> int:
+        return getattr(self, f"investigation_days_{risk}", self.investigation_days_medium)
 
 
 class BusinessUnit(models.Model):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 # Magic numbers for the accepted types.
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -44,6 +46,9 @@ def _check_image(upload: UploadedFile) -> None:
     try:
         with Image.open(upload) as image:
             image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # decode fully: verify() alone accepts a JPEG cut short
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             "This file looks like an image but could not be read. It may be damaged; "
@@ -91,3 +96,24 @@ def file_sha256(field_file) -> str:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+STAGING_DIR = "staging"
+
+
+def purge_staged_uploads(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete files kept for a form that was never completed (their tokens have expired)."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _, names = default_storage.listdir(STAGING_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in names:
+        path = f"{STAGING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

@@ -16,11 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import BusinessUnit
+from config.formfields import (
+    DateInput,
+    DateTimeLocalInput,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+)
 from guidance.models import CodeSection, PlatformCategory, UseContext
 from guidance.selectors import active_platform_categories, current_sections
 
 from .context_helper import QUESTIONS
-from .evidence import check_upload
+from .evidence import STAGING_DIR, check_upload
 from .models import Concern, PidAnswer, YesNoUnsure
 from .services import ConcernData
 
@@ -30,7 +36,7 @@ YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
 NEEDED = " (needed to submit)"
 
 
-class SectionChoiceField(forms.ModelMultipleChoiceField):
+class SectionChoiceField(IdModelMultipleChoiceField):
     def label_from_instance(self, obj: CodeSection) -> str:
         return f"{obj.code} {obj.title}"
 
@@ -42,7 +48,7 @@ class ConcernForm(forms.Form):
     occurred_on = forms.DateField(
         label="When did it happen?" + NEEDED,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="The date of the post or message, as near as you know.",
         error_messages={"invalid": "Enter a date, for example 14/03/2026."},
     )
@@ -60,7 +66,7 @@ class ConcernForm(forms.Form):
     )
 
     # Where
-    platform_category = forms.ModelChoiceField(
+    platform_category = IdModelChoiceField(
         label="Kind of platform" + NEEDED,
         queryset=PlatformCategory.objects.none(),
         required=False,
@@ -93,7 +99,7 @@ class ConcernForm(forms.Form):
         label="Name of the employee concerned", max_length=200, required=False
     )
     subject_position = forms.CharField(label="Their position", max_length=200, required=False)
-    subject_business_unit = forms.ModelChoiceField(
+    subject_business_unit = IdModelChoiceField(
         label="Their business unit",
         queryset=BusinessUnit.objects.none(),
         required=False,
@@ -291,7 +297,7 @@ class EvidenceForm(forms.Form):
     captured_at = forms.DateTimeField(
         label="When was it captured?",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d"],
         error_messages={"invalid": "Enter a date and time, for example 14/03/2026 09:30."},
     )
@@ -345,7 +351,14 @@ class EvidenceForm(forms.Form):
         return upload
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file") or self._staged_file()
+        upload = self.cleaned_data.get("file")
+        staged = self._staged_file()
+        if upload is not None and staged is not None:
+            # A new file replaces the one kept from the last attempt: drop the old copy.
+            staged.close()
+            default_storage.delete(staged.staged_path)
+            self.staged_name = ""
+        upload = upload or staged
         if upload is None:
             raise ValidationError("Choose a file to attach.")
         check_upload(upload)
@@ -358,7 +371,7 @@ class EvidenceForm(forms.Form):
             self._stage(upload)
 
     def _stage(self, upload) -> None:
-        path = default_storage.save(f"staging/{uuid.uuid4().hex}", upload)
+        path = default_storage.save(f"{STAGING_DIR}/{uuid.uuid4().hex}", upload)
         token = signing.dumps(
             {"user": self.user.pk, "path": path, "name": os.path.basename(upload.name or "")},
             salt=self.STAGING_SALT,

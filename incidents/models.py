@@ -17,6 +17,52 @@ from guidance.models import CodeEdition, CodeSection, PlatformCategory, UseConte
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    TRIAGE = "triage", "Triage"
+    INVESTIGATION = "investigation", "Investigation"
+    DECISION = "decision", "Decision"
+    CLOSED = "closed", "Closed"
+    DISMISSED = "dismissed", "Dismissed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REFERRED = "referred", "Referred"
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.INVESTIGATION, Status.DECISION)
+FINAL_STATUSES = (Status.CLOSED, Status.DISMISSED, Status.WITHDRAWN, Status.REFERRED)
+
+
+class RiskRating(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class GraduatedResponse(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    INFORMAL = "informal", "Informal resolution (conversation, training)"
+    PERFORMANCE = "performance", "Performance management"
+    MISCONDUCT = "misconduct", "Formal misconduct investigation"
+    REFERRAL = "referral", "Referral"
+
+
+class Finding(models.TextChoices):
+    SUBSTANTIATED = "substantiated", "Substantiated"
+    PARTLY = "partly", "Partly substantiated"
+    NOT_SUBSTANTIATED = "not_substantiated", "Not substantiated"
+    NO_CASE = "no_case", "No case to answer"
+
+
+ADVERSE_FINDINGS = (Finding.SUBSTANTIATED, Finding.PARTLY)
+
+
+class ActionTaken(models.TextChoices):
+    NONE = "none", "None"
+    COUNSELLING = "counselling", "Counselling"
+    TRAINING = "training", "Training"
+    FORMAL_WARNING = "formal_warning", "Formal warning"
+    DISCIPLINARY = "disciplinary", "Disciplinary action"
+    TERMINATION = "termination", "Termination"
+    REFERRAL = "referral", "Referral"
 
 
 class PidAnswer(models.TextChoices):
@@ -46,6 +92,20 @@ class Person(models.Model):
     position = models.CharField(max_length=200, blank=True)
     business_unit = models.ForeignKey(
         BusinessUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The employee's own account, if they have one.",
+    )
+    reporting_line = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="People in the employee's reporting line: they may not handle the concern.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -115,6 +175,49 @@ class Concern(models.Model):
         default=PidAnswer.NO,
     )
 
+    # HR's handling
+    restricted = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Possible public interest disclosure: only the coordinator sees it.",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_concerns",
+    )
+    confirmed_sections = models.ManyToManyField(
+        CodeSection, through="ConfirmedSection", related_name="+", blank=True
+    )
+    risk_rating = models.CharField(max_length=10, choices=RiskRating.choices, blank=True)
+    graduated_response = models.CharField(
+        max_length=20, choices=GraduatedResponse.choices, blank=True
+    )
+    allegation_notified_on = models.DateField(
+        "employee told of the allegations on", null=True, blank=True
+    )
+    response_due_on = models.DateField("employee's response due", null=True, blank=True)
+    response_received_on = models.DateField("employee's response received", null=True, blank=True)
+    action_taken = models.CharField(max_length=20, choices=ActionTaken.choices, blank=True)
+    outcome_summary = models.TextField(blank=True, help_text="HR's record of the outcome.")
+    reporter_message = models.TextField(
+        blank=True, help_text="What the reporter is told at closure. Keep it neutral."
+    )
+    referred_to = models.CharField(max_length=200, blank=True)
+    status_reason = models.TextField(
+        blank=True, help_text="Reason given for the latest dismissal, withdrawal or reopening."
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="When the current stage is due.")
+    escalated_for = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The stage and due date last escalated, so escalation happens once.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,6 +235,8 @@ class Concern(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "-submitted_at"]),
             models.Index(fields=["reporter", "-created_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["organisation", "due_on"]),
         ]
 
     def __str__(self) -> str:
@@ -143,6 +248,18 @@ class Concern(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == Status.DRAFT
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("_conflict_sets", None)  # memo kept by permissions.conflict_reason
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class ReportedSection(models.Model):
@@ -160,6 +277,53 @@ class ReportedSection(models.Model):
         return f"{self.concern_id}: {self.section_id}"
 
 
+class ConfirmedSection(models.Model):
+    """A Code section HR confirmed at triage, with the finding made on it."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="findings")
+    section = models.ForeignKey(CodeSection, on_delete=models.PROTECT, related_name="+")
+    finding = models.CharField(max_length=20, choices=Finding.choices, blank=True)
+
+    class Meta:
+        ordering = ["section__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "section"], name="unique_confirmed_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id}: {self.section_id} {self.finding}"
+
+
+class Note(models.Model):
+    """An internal HR note. Never shown to the reporter."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.concern_id}"
+
+
+class ConflictDeclaration(models.Model):
+    """Someone stepped aside from a concern. They may not handle or see it again."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["concern", "user"], name="unique_conflict")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} stepped aside from {self.concern_id}"
+
+
 class ConcernLink(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="links")
     url = models.URLField(max_length=2000)
@@ -170,6 +334,17 @@ class ConcernLink(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class EventChainHead(models.Model):
+    """The latest link of each organisation's event chain; locked while appending."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.seq}"
 
 
 class ReferenceCounter(models.Model):
@@ -236,10 +411,18 @@ class Event(models.Model):
     at = models.DateTimeField(default=timezone.now)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
+    # Tamper evidence: each event's hash covers its content and the previous hash
+    # in its organisation's chain (see incidents/events.py).
+    seq = models.PositiveBigIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["concern", "at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "seq"], name="unique_event_seq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

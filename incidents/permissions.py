@@ -2,20 +2,31 @@
 
 Views fetch through `get_concern_for_user`, which answers 404 for a concern that
 does not exist and for one the user may not see alike. Lists start from
-`concerns_visible_to`. Templates receive booleans computed here; they never
-re-derive a rule.
+`concerns_visible_to` / `hr_concerns`. Templates receive booleans computed here;
+they never re-derive a rule.
+
+Who sees a submitted concern's full record:
+- HR managers of its organisation;
+- HR investigators of its organisation, while it is unassigned or assigned to them;
+- never someone with a conflict: its reporter (in an HR capacity), the employee
+  concerned, anyone in the employee's reporting line, or anyone who stepped aside;
+- a possible public interest disclosure (restricted) only to the organisation's
+  designated coordinator, or to its HR managers when none is designated.
+Reporters see their own concerns, status only once submitted. Executives and
+administrators see no individual concern.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
 
-from .models import Concern, Evidence, Status
+from .models import Concern, ConflictDeclaration, Evidence, Person, Status, normalise_name
 
 if TYPE_CHECKING:
     from .workflow import Transition
@@ -27,18 +38,99 @@ def _in_org(user, concern: Concern) -> bool:
     return user.organisation_id is not None and user.organisation_id == concern.organisation_id
 
 
+# --- Conflicts of interest -----------------------------------------------------------
+
+
+def _conflict_sets(concern: Concern) -> tuple[frozenset[int], frozenset[int]]:
+    """Who is in the employee's reporting line and who stepped aside: two queries, once."""
+    cached = concern.__dict__.get("_conflict_sets")
+    if cached is None:
+        line = frozenset(
+            Person.reporting_line.through.objects.filter(person_id=concern.subject_id).values_list(
+                "user_id", flat=True
+            )
+            if concern.subject_id
+            else ()
+        )
+        aside = frozenset(
+            ConflictDeclaration.objects.filter(concern_id=concern.pk).values_list(
+                "user_id", flat=True
+            )
+        )
+        cached = concern.__dict__["_conflict_sets"] = (line, aside)
+    return cached
+
+
+def conflict_reason(user, concern: Concern) -> str | None:
+    """Why this person may not handle this concern, or None."""
+    if concern.reporter_id == user.pk:
+        return "They logged the concern."
+    subject: Person | None = concern.subject
+    if subject is not None and (
+        subject.user_id == user.pk
+        or subject.normalised_name == normalise_name(user.get_full_name())
+    ):
+        return "The concern is about them."
+    in_line, stepped_aside = _conflict_sets(concern)
+    if user.pk in in_line:
+        return "They are in the employee's reporting line."
+    if user.pk in stepped_aside:
+        return "They stepped aside from this concern."
+    return None
+
+
+def has_conflict(user, concern: Concern) -> bool:
+    return conflict_reason(user, concern) is not None
+
+
+def _conflicted_q(user) -> Q:
+    """Concerns this user has a conflict on, as a filter (for lists)."""
+    full_name = normalise_name(user.get_full_name())
+    in_line = Person.reporting_line.through.objects.filter(
+        person_id=OuterRef("subject_id"), user_id=user.pk
+    )
+    stepped_aside = ConflictDeclaration.objects.filter(concern_id=OuterRef("pk"), user_id=user.pk)
+    conflicted = Q(reporter_id=user.pk) | Q(subject__user_id=user.pk)
+    conflicted |= Q(Exists(in_line)) | Q(Exists(stepped_aside))
+    if full_name:
+        conflicted |= Q(subject__normalised_name=full_name)
+    return conflicted
+
+
+# --- Restricted (possible public interest disclosure) ---------------------------------
+
+
+def may_see_restricted(user, organisation) -> bool:
+    if organisation.pid_coordinator_id is not None:
+        return user.pk == organisation.pid_coordinator_id
+    return user.has_role(Role.HR_MANAGER)
+
+
+# --- Rules over (user, concern) ----------------------------------------------------
+
+
 def is_reporter_of(user, concern: Concern) -> bool:
     return user.is_authenticated and concern.reporter_id == user.pk
 
 
 def is_hr_for(user, concern: Concern) -> bool:
-    """HR staff of the concern's organisation, for a concern past the draft stage."""
-    return (
-        user.is_authenticated
-        and user.has_role(*HR_ROLES)
-        and _in_org(user, concern)
-        and concern.status != Status.DRAFT
-    )
+    """May open the full record of this concern in an HR capacity."""
+    if not (user.is_authenticated and user.has_role(*HR_ROLES) and _in_org(user, concern)):
+        return False
+    if concern.status == Status.DRAFT:
+        return False
+    if concern.restricted:
+        return may_see_restricted(user, concern.organisation) and not has_conflict(user, concern)
+    if not user.has_role(Role.HR_MANAGER) and concern.assignee_id not in (None, user.pk):
+        return False
+    return not has_conflict(user, concern)
+
+
+def is_case_manager(user, concern: Concern) -> bool:
+    """An HR manager (or the coordinator, for a restricted concern) who may see it."""
+    if concern.restricted:
+        return is_hr_for(user, concern)
+    return user.has_role(Role.HR_MANAGER) and is_hr_for(user, concern)
 
 
 def can_log_concern(user) -> bool:
@@ -52,7 +144,7 @@ def can_view_concern(user, concern: Concern) -> bool:
 
 
 def can_view_case_record(user, concern: Concern) -> bool:
-    """The full record (employee, evidence, HR's working). Reporters see status only."""
+    """The full record (employee, evidence, notes, timeline). Reporters see status only."""
     return is_hr_for(user, concern)
 
 
@@ -71,29 +163,97 @@ def can_download_evidence(user, evidence: Evidence) -> bool:
     return can_view_case_record(user, concern) or can_edit_draft(user, concern)
 
 
+def handles(user, concern: Concern) -> bool:
+    """The assignee or a case manager; before investigation, any HR who may see it.
+
+    An unassigned concern in the triage stage can be picked up from the queue by an
+    investigator; from the investigation on, only its assignee and the managers act.
+    """
+    if concern.assignee_id == user.pk or is_case_manager(user, concern):
+        return True
+    return concern.assignee_id is None and concern.status in (Status.SUBMITTED, Status.TRIAGE)
+
+
+def can_work_on(user, concern: Concern) -> bool:
+    """Record triage, fairness steps and findings."""
+    return concern.is_open and is_hr_for(user, concern) and handles(user, concern)
+
+
+def can_add_note(user, concern: Concern) -> bool:
+    return is_hr_for(user, concern) and (
+        concern.assignee_id == user.pk or is_case_manager(user, concern)
+    )
+
+
+def can_assign(user, concern: Concern) -> bool:
+    return concern.is_open and is_case_manager(user, concern)
+
+
+def can_step_aside(user, concern: Concern) -> bool:
+    return concern.is_open and concern.assignee_id == user.pk and is_hr_for(user, concern)
+
+
+def can_flag_pid(user, concern: Concern) -> bool:
+    return not concern.restricted and concern.is_open and is_case_manager(user, concern)
+
+
+def can_edit_reporting_line(user, concern: Concern) -> bool:
+    return concern.subject_id is not None and concern.is_open and is_case_manager(user, concern)
+
+
+def assignment_conflict(candidate, concern: Concern) -> str | None:
+    """Why `candidate` may not be given this concern, or None if they may."""
+    if candidate.organisation_id != concern.organisation_id or not candidate.has_role(*HR_ROLES):
+        return f"{candidate.display_name} is not HR staff of this organisation."
+    if not candidate.is_active:
+        return f"{candidate.display_name}'s account is not active."
+    reason = conflict_reason(candidate, concern)
+    if reason:
+        return f"{candidate.display_name} has a conflict of interest: {reason}"
+    if concern.restricted and not may_see_restricted(candidate, concern.organisation):
+        return "This concern is restricted to the public interest disclosure coordinator."
+    return None
+
+
 def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
     if not user.is_authenticated or not _in_org(user, concern):
         return False
     if not user.has_role(*rule.roles):
         return False
-    if rule.source == Status.DRAFT:
-        # Only the person who wrote a draft may submit it.
+    if rule.actor == "author":
         return is_reporter_of(user, concern)
-    return is_hr_for(user, concern)
+    if not is_hr_for(user, concern):
+        return False
+    if rule.actor == "manager":
+        return is_case_manager(user, concern)
+    if rule.actor == "decision_maker":
+        if not is_case_manager(user, concern):
+            return False
+        return not (
+            concern.organisation.decision_maker_must_differ and concern.assignee_id == user.pk
+        )
+    return handles(user, concern)
+
+
+# --- Querysets -----------------------------------------------------------------------
 
 
 def can_see_hr_list(user) -> bool:
     return user.is_authenticated and user.organisation_id is not None and user.has_role(*HR_ROLES)
 
 
-def concerns_visible_to(user) -> QuerySet[Concern]:
-    """Every concern the user may open, for lists and searches."""
-    if not user.is_authenticated:
+def hr_concerns(user) -> QuerySet[Concern]:
+    """Concerns the user may open in an HR capacity (the queryset twin of is_hr_for)."""
+    if not can_see_hr_list(user):
         return Concern.objects.none()
-    visible = Q(reporter=user)
-    if can_see_hr_list(user):
-        visible |= Q(organisation_id=user.organisation_id) & ~Q(status=Status.DRAFT)
-    return Concern.objects.filter(visible)
+    normal = Q(restricted=False)
+    if not user.has_role(Role.HR_MANAGER):
+        normal &= Q(assignee__isnull=True) | Q(assignee_id=user.pk)
+    restricted = Q(restricted=True) if may_see_restricted(user, user.organisation) else Q(pk__in=[])
+    visible = (
+        Q(organisation_id=user.organisation_id) & ~Q(status=Status.DRAFT) & (normal | restricted)
+    )
+    return Concern.objects.filter(visible).exclude(_conflicted_q(user))
 
 
 def reported_by(user) -> QuerySet[Concern]:
@@ -102,16 +262,50 @@ def reported_by(user) -> QuerySet[Concern]:
     )
 
 
-def hr_concerns(user) -> QuerySet[Concern]:
-    if not can_see_hr_list(user):
+def concerns_visible_to(user) -> QuerySet[Concern]:
+    """Every concern the user may open, for lists and searches."""
+    if not user.is_authenticated:
         return Concern.objects.none()
-    return Concern.objects.filter(organisation_id=user.organisation_id).exclude(status=Status.DRAFT)
+    return Concern.objects.filter(Q(pk__in=reported_by(user)) | Q(pk__in=hr_concerns(user)))
+
+
+def case_managers_for(concern: Concern) -> QuerySet:
+    """Who hears about a concern as its managers: the coordinator for a restricted one."""
+    User = get_user_model()
+    organisation = concern.organisation
+    if concern.restricted and organisation.pid_coordinator_id is not None:
+        return User.objects.filter(pk=organisation.pid_coordinator_id, is_active=True)
+    managers = User.objects.filter(
+        organisation_id=concern.organisation_id,
+        is_active=True,
+        role_grants__role=Role.HR_MANAGER,
+    ).distinct()
+    return managers.exclude(pk=concern.reporter_id)
+
+
+def assignable_staff(concern: Concern) -> list:
+    """HR staff of the organisation who may be given this concern."""
+    User = get_user_model()
+    staff = (
+        User.objects.filter(
+            organisation_id=concern.organisation_id,
+            is_active=True,
+            role_grants__role__in=HR_ROLES,
+        )
+        .distinct()
+        .prefetch_related("role_grants")
+        .order_by("first_name", "last_name", "username")
+    )
+    return [person for person in staff if assignment_conflict(person, concern) is None]
+
+
+# --- Getters -------------------------------------------------------------------------
 
 
 def get_concern_for_user(user, pk, *, for_write: bool = False) -> Concern:
-    """The concern, if this user may see it (or edit it, with for_write); else 404."""
+    """The concern, if this user may see it (or edit its draft, with for_write); else 404."""
     try:
-        concern = Concern.objects.select_related("organisation").get(pk=pk)
+        concern = Concern.objects.select_related("organisation", "subject").get(pk=pk)
     except (Concern.DoesNotExist, ValueError, TypeError):
         raise Http404("No such concern.") from None
     allowed = can_edit_draft(user, concern) if for_write else can_view_concern(user, concern)
@@ -122,9 +316,9 @@ def get_concern_for_user(user, pk, *, for_write: bool = False) -> Concern:
 
 def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     try:
-        evidence = Evidence.objects.select_related("concern").get(
-            pk=evidence_pk, concern_id=concern_pk
-        )
+        evidence = Evidence.objects.select_related(
+            "concern", "concern__organisation", "concern__subject"
+        ).get(pk=evidence_pk, concern_id=concern_pk)
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
     if not can_download_evidence(user, evidence):

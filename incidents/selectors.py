@@ -6,11 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from . import permissions
-from .models import Concern, ConcernLink, Evidence, Status
+from .models import OPEN_STATUSES, Concern, ConcernLink, Event, Evidence, Note, Status
 
 DUPLICATE_WINDOW_DAYS = 14
+SORTS = {
+    "newest": ("-submitted_at", "-pk"),
+    "oldest": ("submitted_at", "pk"),
+    "due": ("due_on", "pk"),
+    "reference": ("reference", "pk"),
+}
 
 
 def my_concerns(user) -> QuerySet[Concern]:
@@ -31,12 +38,52 @@ def my_concerns(user) -> QuerySet[Concern]:
     )
 
 
-def hr_concern_list(user) -> QuerySet[Concern]:
-    return (
-        permissions.hr_concerns(user)
-        .select_related("platform_category", "business_unit", "subject")
-        .order_by("-submitted_at", "-pk")
+def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
+    """HR's list: the permission-scoped concerns, filtered, searched and sorted."""
+    filters = filters or {}
+    queryset = permissions.hr_concerns(user).select_related(
+        "platform_category", "business_unit", "subject", "assignee"
     )
+    queue = filters.get("queue") or "all"
+    today = timezone.localdate()
+    if queue == "unassigned":
+        queryset = queryset.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
+    elif queue == "mine":
+        queryset = queryset.filter(assignee=user)
+    elif queue == "overdue":
+        queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("section"):
+        queryset = queryset.filter(
+            Q(findings__section=filters["section"]) | Q(reportedsection__section=filters["section"])
+        ).distinct()
+    if filters.get("platform"):
+        queryset = queryset.filter(platform_category=filters["platform"])
+    if filters.get("unit"):
+        queryset = queryset.filter(business_unit=filters["unit"])
+    if filters.get("risk"):
+        queryset = queryset.filter(risk_rating=filters["risk"])
+    if filters.get("submitted_from"):
+        queryset = queryset.filter(submitted_at__date__gte=filters["submitted_from"])
+    if filters.get("submitted_to"):
+        queryset = queryset.filter(submitted_at__date__lte=filters["submitted_to"])
+    term = (filters.get("q") or "").strip()
+    if term:
+        queryset = queryset.filter(
+            Q(reference__icontains=term)
+            | Q(subject__full_name__icontains=term)
+            | Q(platform_name__icontains=term)
+        )
+    return queryset.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+
+
+def timeline(concern: Concern) -> QuerySet[Event]:
+    return Event.objects.filter(concern=concern).select_related("actor").order_by("at", "seq")
+
+
+def notes(concern: Concern) -> QuerySet[Note]:
+    return Note.objects.filter(concern=concern).select_related("author").order_by("created_at")
 
 
 def concern_record(concern: Concern) -> Concern:
@@ -50,8 +97,11 @@ def concern_record(concern: Concern) -> Concern:
             "subject",
             "subject__business_unit",
             "code_edition",
+            "assignee",
         )
-        .prefetch_related("links", "reported_sections", "evidence")
+        .prefetch_related(
+            "links", "reported_sections", "evidence", "findings__section", "subject__reporting_line"
+        )
         .get(pk=concern.pk)
     )
 

@@ -13,15 +13,19 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
 from guidance.models import CodeSection, PlatformCategory
+from notifications.models import Kind
+from notifications.services import notify
 
-from . import workflow
+from . import permissions, workflow
+from .events import record_event
 from .evidence import check_upload
+from .handling import concern_restrict
 from .models import (
     Concern,
     ConcernLink,
-    Event,
     Evidence,
     Person,
+    PidAnswer,
     ReferenceCounter,
     ReportedSection,
     Status,
@@ -175,8 +179,8 @@ def concern_create_draft(*, reporter, data: ConcernData, at: dt.datetime | None 
     concern.full_clean(exclude=["reference"])
     concern.save()
     _replace_related(concern, data)
-    Event.objects.create(
-        organisation=concern.organisation,
+    record_event(
+        organisation_id=concern.organisation_id,
         concern=concern,
         actor=reporter,
         kind="created",
@@ -206,8 +210,8 @@ def concern_update_draft(
     _replace_related(locked, data)
     before, after = _changes(before, _snapshot(locked))
     if after:
-        Event.objects.create(
-            organisation=locked.organisation,
+        record_event(
+            organisation_id=locked.organisation_id,
             concern=locked,
             actor=actor,
             kind="updated",
@@ -252,13 +256,22 @@ def concern_submit(
     reference = next_reference(organisation=locked.organisation, year=timezone.localtime(now).year)
     Concern.objects.filter(pk=locked.pk).update(reference=reference, submitted_at=now)
     locked.refresh_from_db()
-    Event.objects.create(
-        organisation=locked.organisation,
+    record_event(
+        organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
         kind="reference_issued",
         at=now,
         after={"reference": reference},
+    )
+    if locked.possible_pid in (PidAnswer.YES, PidAnswer.UNSURE):
+        locked = concern_restrict(
+            concern=locked, actor=None, reason="The reporter said it may be a disclosure."
+        )
+    notify(
+        recipients=permissions.case_managers_for(locked),
+        kind=Kind.SUBMITTED,
+        concern=locked,
     )
     return locked
 
@@ -287,7 +300,7 @@ def evidence_add(
     )
     evidence.file.save("upload", upload, save=False)
     evidence.save()
-    Event.objects.create(
+    record_event(
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=actor,
@@ -303,9 +316,9 @@ def evidence_add(
 
 
 def evidence_record_download(*, evidence: Evidence, actor) -> None:
-    Event.objects.create(
+    record_event(
         organisation_id=evidence.concern.organisation_id,
-        concern_id=evidence.concern_id,
+        concern=evidence.concern,
         actor=actor,
         kind="evidence_downloaded",
         after={"evidence": evidence.pk, "sha256": evidence.sha256},

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "guidance",
     "incidents",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,22 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
+    },
+    # Queues outbox emails whose first attempt failed or whose broker was down.
+    "resend-unsent-notifications": {
+        "task": "notifications.tasks.resend_unsent_notifications",
+        "schedule": 60,
+        "options": {"expire_seconds": 55},  # django-celery-beat's name for expires
+    },
+    # Overdue concerns: tell the assignee and escalate to the HR manager, once per stage.
+    "escalate-overdue-concerns": {
+        "task": "incidents.tasks.escalate_overdue_concerns",
+        "schedule": 60 * 60,
+    },
+    # Evidence kept for an unfinished form is deleted after a day.
+    "purge-staged-uploads": {
+        "task": "incidents.tasks.purge_staged_uploads",
+        "schedule": 60 * 60 * 24,
     },
 }
 

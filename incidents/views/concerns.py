@@ -1,15 +1,21 @@
-"""Reading concerns: the reporter's list, HR's list, a concern's page, evidence download."""
+"""Reading concerns: the reporter's list, HR's work queue, a concern's page, evidence."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions, selectors, services
+from accounts.models import Role
+
+from .. import handling, permissions, selectors, services, workflow
+from ..case_forms import ActionForm, BulkAssignForm, QueueFilterForm
+from .case import render_case
 
 PAGE_SIZE = 25
 
@@ -25,15 +31,67 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/my_concerns.html", {"page": page})
 
 
+def _staff(user):
+    return (
+        get_user_model()
+        .objects.filter(
+            organisation_id=user.organisation_id,
+            is_active=True,
+            role_grants__role__in=permissions.HR_ROLES,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 @login_required
 @require_GET
 def concern_list(request: HttpRequest) -> HttpResponse:
+    """HR's work queue: unassigned, mine, overdue, all; filters, search, sort, pages."""
     if not permissions.can_see_hr_list(request.user):
         raise PermissionDenied("This list is for HR.")
-    page = Paginator(selectors.hr_concern_list(request.user), PAGE_SIZE).get_page(
+    filters = QueueFilterForm(request.GET or None, organisation=request.user.organisation)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = Paginator(selectors.work_queue(request.user, cleaned), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "incidents/concern_list.html", {"page": page})
+    can_bulk_assign = request.user.has_role(Role.HR_MANAGER)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "can_bulk_assign": can_bulk_assign,
+        "staff": _staff(request.user) if can_bulk_assign else [],
+    }
+    status = 400 if filters.is_bound and not filters.is_valid() else 200
+    return render(request, "incidents/concern_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    if not (permissions.can_see_hr_list(request.user) and request.user.has_role(Role.HR_MANAGER)):
+        raise PermissionDenied("Only HR managers assign concerns.")
+    form = BulkAssignForm(
+        request.POST, concerns=permissions.hr_concerns(request.user), staff=_staff(request.user)
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("incidents:list")
+    result = handling.concerns_assign_many(
+        concerns=form.cleaned_data["concerns"],
+        actor=request.user,
+        assignee=form.cleaned_data["assignee"],
+    )
+    if result.assigned:
+        messages.success(request, "Assigned: " + ", ".join(result.assigned) + ".")
+    for reference, reason in result.refused:
+        messages.error(request, f"{reference} was not assigned. {reason}")
+    return redirect(request.POST.get("next") or "incidents:list")
 
 
 @login_required
@@ -41,16 +99,21 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk)
     if permissions.can_view_case_record(request.user, concern):
-        concern = selectors.concern_record(concern)
-        return render(
-            request,
-            "incidents/concern_record.html",
-            {"concern": concern, "evidence": list(concern.evidence.all())},
-        )
+        return render_case(request, concern)
+    withdraw = workflow.BY_NAME["withdraw"]
+    can_withdraw = concern.status != "draft" and permissions.can_apply_transition(
+        request.user, concern, withdraw
+    )
     return render(
         request,
         "incidents/concern_status.html",
-        {"concern": concern, "can_edit": permissions.can_edit_draft(request.user, concern)},
+        {
+            "concern": concern,
+            "can_edit": permissions.can_edit_draft(request.user, concern),
+            "withdraw_form": ActionForm(initial={"version": concern.version}, rule=withdraw)
+            if can_withdraw
+            else None,
+        },
     )
 
 

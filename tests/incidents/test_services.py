@@ -52,7 +52,8 @@ def test_every_change_leaves_an_event_with_before_and_after(guidance, reporter):
     assert update.after == {"description": "Changed my mind about the wording."}
     assert "client file" in update.before["description"]
     change = Event.objects.get(concern=concern, kind="status_changed")
-    assert (change.before, change.after) == ({"status": "draft"}, {"status": "submitted"})
+    assert change.before == {"status": "draft"}
+    assert change.after == {"status": "submitted", "action": "submit"}
     assert change.actor == reporter
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from accounts.demo import DEMO_PASSWORD, load_demo_people
 from accounts.models import Role
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError("Load the guidance first: python manage.py load_guidance")
         people = load_demo_people()
         reporter = next(user for person, user in people if person.username == "reporter")
-        made = load_demo_concerns(reporter=reporter)
+        # Demo concerns are history: their notifications are not printed or sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            made = load_demo_concerns(reporter=reporter)
         self.stdout.write(f"Demo concerns created: {made}")
         self.stdout.write(
             self.style.SUCCESS("Demo sign-ins (password for all: " + DEMO_PASSWORD + ")")

@@ -1,0 +1,254 @@
+"""Forms HR uses on a concern's page and in the work queue."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import BusinessUnit
+from config.formfields import (
+    DateInput,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+)
+from guidance.models import CodeSection, PlatformCategory
+from guidance.selectors import current_sections
+
+from .models import ActionTaken, Finding, GraduatedResponse, RiskRating, Status
+from .selectors import SORTS
+from .workflow import INPUT_LABELS, OPTIONAL_INPUTS, Transition
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class TriageForm(VersionedForm):
+    graduated_response = forms.ChoiceField(
+        label="Response chosen", choices=[("", "Choose…"), *GraduatedResponse.choices]
+    )
+    risk_rating = forms.ChoiceField(
+        label="Risk rating", choices=[("", "Choose…"), *RiskRating.choices]
+    )
+    sections = IdModelMultipleChoiceField(
+        label="Confirmed Code sections",
+        queryset=CodeSection.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="HR's confirmed set, kept apart from the reporter's choice.",
+        error_messages={"required": "Confirm at least one section."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].queryset = current_sections()
+
+
+class AssignForm(VersionedForm):
+    assignee = IdModelChoiceField(label="Investigator", queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            pk__in=[person.pk for person in candidates]
+        )
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+
+
+class StepAsideForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you stepping aside?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class ReportingLineForm(forms.Form):
+    managers = IdModelMultipleChoiceField(
+        label="People in the employee's reporting line",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They will not be able to see or handle this concern.",
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managers"].queryset = (
+            get_user_model()
+            .objects.filter(organisation=organisation, is_active=True)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["managers"].label_from_instance = lambda user: user.display_name
+
+
+class FairnessForm(VersionedForm):
+    allegation_notified_on = forms.DateField(
+        label="Employee told of the allegations on",
+        required=False,
+        widget=DateInput(),
+    )
+    response_due_on = forms.DateField(
+        label="Their response is due by",
+        required=False,
+        widget=DateInput(),
+    )
+    response_received_on = forms.DateField(
+        label="Their response was received on",
+        required=False,
+        widget=DateInput(),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        told = cleaned.get("allegation_notified_on")
+        due = cleaned.get("response_due_on")
+        received = cleaned.get("response_received_on")
+        today = timezone.localdate()
+        if told and told > today:
+            self.add_error("allegation_notified_on", "This date can't be in the future.")
+        if received and received > today:
+            self.add_error("response_received_on", "This date can't be in the future.")
+        if (due or received) and not told:
+            self.add_error(
+                "allegation_notified_on", "Record when the employee was told of the allegations."
+            )
+        if told and due and due < told:
+            self.add_error("response_due_on", "The response date must be after they were told.")
+        if told and received and received < told:
+            self.add_error("response_received_on", "The response can't come before they were told.")
+        return cleaned
+
+
+class FindingsForm(VersionedForm):
+    action_taken = forms.ChoiceField(
+        label="Action taken",
+        choices=[("", "Not decided yet"), *ActionTaken.choices],
+        required=False,
+    )
+    outcome_summary = forms.CharField(
+        label="Outcome summary (HR only)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+    )
+
+    def __init__(self, *args, findings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finding_fields = []
+        for row in findings:
+            name = f"finding_{row.section_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{row.section.code} {row.section.title}",
+                choices=[("", "No finding yet"), *Finding.choices],
+                required=False,
+                initial=row.finding,
+            )
+            self.finding_fields.append((row.section_id, name))
+
+    def findings(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(name, "") for pk, name in self.finding_fields}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add an internal note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        help_text="Seen only by HR staff handling this concern, never by the reporter.",
+    )
+
+
+class RestrictForm(forms.Form):
+    reason = forms.CharField(
+        label="Why may this be a public interest disclosure?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class ActionForm(VersionedForm):
+    """The inputs a workflow action needs, built from the transition table."""
+
+    def __init__(self, *args, rule: Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        for name in rule.inputs:
+            widget = forms.TextInput if name == "referred_to" else forms.Textarea(attrs={"rows": 2})
+            self.fields[name] = forms.CharField(
+                label=INPUT_LABELS[name],
+                required=name not in OPTIONAL_INPUTS,
+                max_length=2000,
+                widget=widget,
+            )
+
+    def inputs(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in self.rule.inputs}
+
+
+# --- Work queue --------------------------------------------------------------------------
+
+QUEUES = (
+    ("all", "All"),
+    ("unassigned", "Unassigned"),
+    ("mine", "Mine"),
+    ("overdue", "Overdue"),
+)
+
+
+class QueueFilterForm(forms.Form):
+    queue = forms.ChoiceField(choices=QUEUES, required=False)
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *[c for c in Status.choices if c[0] != Status.DRAFT]],
+        required=False,
+    )
+    section = IdModelChoiceField(
+        queryset=CodeSection.objects.none(), required=False, empty_label="Any section"
+    )
+    platform = IdModelChoiceField(
+        queryset=PlatformCategory.objects.none(), required=False, empty_label="Any platform"
+    )
+    unit = IdModelChoiceField(
+        queryset=BusinessUnit.objects.none(), required=False, empty_label="Any business unit"
+    )
+    risk = forms.ChoiceField(choices=[("", "Any risk"), *RiskRating.choices], required=False)
+    submitted_from = forms.DateField(label="Submitted from", required=False, widget=DateInput())
+    submitted_to = forms.DateField(label="Submitted to", required=False, widget=DateInput())
+    sort = forms.ChoiceField(
+        choices=[(key, key.title()) for key in SORTS], required=False, initial="newest"
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = current_sections()
+        self.fields["platform"].queryset = PlatformCategory.objects.filter(is_active=True)
+        self.fields["unit"].queryset = BusinessUnit.objects.filter(organisation=organisation)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
+        if start and end and start > end:
+            raise ValidationError("The start date is after the end date.")
+        return cleaned
+
+
+class BulkAssignForm(forms.Form):
+    concerns = IdModelMultipleChoiceField(
+        queryset=None, error_messages={"required": "Tick at least one concern."}
+    )
+    assignee = IdModelChoiceField(
+        queryset=None, error_messages={"required": "Choose who to assign them to."}
+    )
+
+    def __init__(self, *args, concerns, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concerns"].queryset = concerns
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name

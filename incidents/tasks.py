@@ -1,0 +1,17 @@
+"""Thin Celery adapters: load, call the service, return a number for the logs."""
+
+from celery import shared_task
+
+from . import evidence, handling
+
+
+@shared_task
+def escalate_overdue_concerns() -> int:
+    """Escalate concerns past their stage's due date. Idempotent: each stage escalates once."""
+    return handling.escalate_overdue()
+
+
+@shared_task
+def purge_staged_uploads() -> int:
+    """Remove evidence files kept for forms that were never completed (older than a day)."""
+    return evidence.purge_staged_uploads()

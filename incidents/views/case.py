@@ -1,0 +1,360 @@
+"""HR's page for one concern and the small POST views for each action on it.
+
+Every view fetches through the permission-checked getter, checks the one rule it
+needs, validates a form, calls one service, and redirects. When a form is wrong
+or someone else got there first, the page comes back with the form as typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import handling, permissions, selectors, workflow
+from ..case_forms import (
+    ActionForm,
+    AssignForm,
+    FairnessForm,
+    FindingsForm,
+    NoteForm,
+    ReportingLineForm,
+    RestrictForm,
+    StepAsideForm,
+    TriageForm,
+)
+from ..models import Concern, Status
+
+TRIAGE_STAGES = (Status.SUBMITTED, Status.TRIAGE)
+INVESTIGATION_STAGES = (Status.INVESTIGATION, Status.DECISION)
+
+
+def _hr_concern(request: HttpRequest, pk: int) -> Concern:
+    concern = permissions.get_concern_for_user(request.user, pk)
+    if not permissions.can_view_case_record(request.user, concern):
+        raise Http404("No such concern.")
+    return concern
+
+
+def render_case(
+    request: HttpRequest,
+    concern: Concern,
+    *,
+    bound: dict | None = None,
+    status: int = 200,
+    error: str | None = None,
+) -> HttpResponse:
+    """The concern page; `bound` replaces one form with the user's submission."""
+    bound = bound or {}
+    user = request.user
+    concern = selectors.concern_record(concern)
+    version = {"version": concern.version}
+    findings = list(concern.findings.all())
+    can_work = permissions.can_work_on(user, concern)
+    actions = []
+    for rule in workflow.allowed_transitions(user, concern):
+        form = bound.get(f"action:{rule.name}") or ActionForm(initial=version, rule=rule)
+        actions.append(
+            {
+                "rule": rule,
+                "form": form,
+                "missing": [
+                    workflow.REQUIRED_LABELS[name]
+                    for name in workflow.missing_fields(concern, rule)
+                ],
+            }
+        )
+    forms = {}
+    if can_work and concern.status in TRIAGE_STAGES:
+        forms["triage"] = bound.get("triage") or TriageForm(
+            initial={
+                **version,
+                "graduated_response": concern.graduated_response,
+                "risk_rating": concern.risk_rating,
+                "sections": [row.section_id for row in findings]
+                or [s.pk for s in concern.reported_sections.all()],
+            }
+        )
+    if permissions.can_assign(user, concern):
+        forms["assign"] = bound.get("assign") or AssignForm(
+            initial={**version, "assignee": concern.assignee_id},
+            candidates=permissions.assignable_staff(concern),
+        )
+    if permissions.can_step_aside(user, concern):
+        forms["step_aside"] = bound.get("step_aside") or StepAsideForm()
+    if permissions.can_edit_reporting_line(user, concern):
+        forms["reporting_line"] = bound.get("reporting_line") or ReportingLineForm(
+            organisation=concern.organisation,
+            initial={"managers": [u.pk for u in concern.subject.reporting_line.all()]},
+        )
+    if can_work and concern.status in INVESTIGATION_STAGES:
+        forms["fairness"] = bound.get("fairness") or FairnessForm(
+            initial={
+                **version,
+                "allegation_notified_on": concern.allegation_notified_on,
+                "response_due_on": concern.response_due_on,
+                "response_received_on": concern.response_received_on,
+            }
+        )
+        forms["findings"] = bound.get("findings") or FindingsForm(
+            initial={
+                **version,
+                "action_taken": concern.action_taken,
+                "outcome_summary": concern.outcome_summary,
+            },
+            findings=findings,
+        )
+    if permissions.can_add_note(user, concern):
+        forms["note"] = bound.get("note") or NoteForm()
+    if permissions.can_flag_pid(user, concern):
+        forms["restrict"] = bound.get("restrict") or RestrictForm()
+    context = {
+        "concern": concern,
+        "evidence": list(concern.evidence.all()),
+        "findings": findings,
+        "timeline": list(selectors.timeline(concern)),
+        "notes": list(selectors.notes(concern)),
+        "actions": actions,
+        "forms": forms,
+        "error": error,
+        "fairness_met": workflow.fairness_met(concern),
+    }
+    return render(request, "incidents/concern_record.html", context, status=status)
+
+
+def _refused(request, concern, exc, *, bound: dict) -> HttpResponse:
+    return render_case(request, concern, bound=bound, status=409, error=str(exc))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    concern = permissions.get_concern_for_user(request.user, pk)
+    rule = workflow.BY_NAME.get(action)
+    if rule is None or rule.name == "submit":
+        raise Http404("No such action.")
+    if not permissions.can_apply_transition(request.user, concern, rule):
+        raise PermissionDenied("You cannot do that to this concern.")
+    form = ActionForm(request.POST, rule=rule)
+    key = f"action:{rule.name}"
+    if not form.is_valid():
+        return _render_after_action(request, concern, form, key, status=400)
+    try:
+        concern = handling.concern_act(
+            concern=concern,
+            actor=request.user,
+            action=rule.name,
+            expected_version=form.cleaned_data["version"],
+            inputs=form.inputs(),
+        )
+    except (workflow.TransitionNotAllowed, handling.ActionRefused) as exc:
+        return _render_after_action(request, concern, form, key, status=409, error=str(exc))
+    messages.success(request, f"{concern.reference} is now {concern.get_status_display().lower()}.")
+    if permissions.can_view_case_record(request.user, concern):
+        return redirect("incidents:detail", pk=concern.pk)
+    return redirect("incidents:mine" if rule.actor == "author" else "incidents:list")
+
+
+def _render_after_action(request, concern, form, key, *, status, error=None):
+    if permissions.can_view_case_record(request.user, concern):
+        return render_case(request, concern, bound={key: form}, status=status, error=error)
+    messages.error(request, error or "Please check the form: " + form.errors.as_text())
+    return render(
+        request,
+        "incidents/concern_status.html",
+        {"concern": concern, "withdraw_form": form, "status_error": error},
+        status=status,
+    )
+
+
+def _post_form(request, concern, key, form, call, success: str) -> HttpResponse:
+    """Shared recipe: validate, call the service, redirect; or re-render with the form."""
+    if not form.is_valid():
+        return render_case(request, concern, bound={key: form}, status=400)
+    try:
+        call(form)
+    except handling.ActionRefused as exc:
+        return _refused(request, concern, exc, bound={key: form})
+    messages.success(request, success)
+    if permissions.can_view_case_record(request.user, Concern.objects.get(pk=concern.pk)):
+        return redirect("incidents:detail", pk=concern.pk)
+    return redirect("incidents:list")
+
+
+@login_required
+@require_POST
+def triage(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_work_on(request.user, concern):
+        raise PermissionDenied
+    form = TriageForm(request.POST)
+    return _post_form(
+        request,
+        concern,
+        "triage",
+        form,
+        lambda f: handling.concern_record_triage(
+            concern=concern,
+            actor=request.user,
+            data=handling.TriageData(
+                graduated_response=f.cleaned_data["graduated_response"],
+                risk_rating=f.cleaned_data["risk_rating"],
+                sections=list(f.cleaned_data["sections"]),
+            ),
+            expected_version=f.cleaned_data["version"],
+        ),
+        "Triage recorded.",
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_assign(request.user, concern):
+        raise PermissionDenied
+    form = AssignForm(request.POST, candidates=permissions.assignable_staff(concern))
+    return _post_form(
+        request,
+        concern,
+        "assign",
+        form,
+        lambda f: handling.concern_assign(
+            concern=concern,
+            actor=request.user,
+            assignee=f.cleaned_data["assignee"],
+            expected_version=f.cleaned_data["version"],
+        ),
+        "Assigned.",
+    )
+
+
+@login_required
+@require_POST
+def step_aside(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_step_aside(request.user, concern):
+        raise PermissionDenied
+    form = StepAsideForm(request.POST)
+    return _post_form(
+        request,
+        concern,
+        "step_aside",
+        form,
+        lambda f: handling.concern_step_aside(
+            concern=concern, actor=request.user, reason=f.cleaned_data["reason"]
+        ),
+        "You have stepped aside. The HR manager will reassign the concern.",
+    )
+
+
+@login_required
+@require_POST
+def reporting_line(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_edit_reporting_line(request.user, concern):
+        raise PermissionDenied
+    form = ReportingLineForm(request.POST, organisation=concern.organisation)
+    return _post_form(
+        request,
+        concern,
+        "reporting_line",
+        form,
+        lambda f: handling.person_set_reporting_line(
+            concern=concern, actor=request.user, managers=list(f.cleaned_data["managers"])
+        ),
+        "Reporting line recorded.",
+    )
+
+
+@login_required
+@require_POST
+def fairness(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_work_on(request.user, concern):
+        raise PermissionDenied
+    form = FairnessForm(request.POST)
+    return _post_form(
+        request,
+        concern,
+        "fairness",
+        form,
+        lambda f: handling.concern_record_fairness(
+            concern=concern,
+            actor=request.user,
+            data=handling.FairnessData(
+                allegation_notified_on=f.cleaned_data["allegation_notified_on"],
+                response_due_on=f.cleaned_data["response_due_on"],
+                response_received_on=f.cleaned_data["response_received_on"],
+            ),
+            expected_version=f.cleaned_data["version"],
+        ),
+        "Procedural fairness steps recorded.",
+    )
+
+
+@login_required
+@require_POST
+def findings(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_work_on(request.user, concern):
+        raise PermissionDenied
+    form = FindingsForm(request.POST, findings=list(concern.findings.select_related("section")))
+    return _post_form(
+        request,
+        concern,
+        "findings",
+        form,
+        lambda f: handling.concern_record_findings(
+            concern=concern,
+            actor=request.user,
+            data=handling.FindingsData(
+                findings=f.findings(),
+                action_taken=f.cleaned_data["action_taken"],
+                outcome_summary=f.cleaned_data["outcome_summary"].strip(),
+            ),
+            expected_version=f.cleaned_data["version"],
+        ),
+        "Findings recorded.",
+    )
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_add_note(request.user, concern):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    return _post_form(
+        request,
+        concern,
+        "note",
+        form,
+        lambda f: handling.note_add(
+            concern=concern, actor=request.user, text=f.cleaned_data["text"]
+        ),
+        "Note added.",
+    )
+
+
+@login_required
+@require_POST
+def restrict(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _hr_concern(request, pk)
+    if not permissions.can_flag_pid(request.user, concern):
+        raise PermissionDenied
+    form = RestrictForm(request.POST)
+    return _post_form(
+        request,
+        concern,
+        "restrict",
+        form,
+        lambda f: handling.concern_restrict(
+            concern=concern, actor=request.user, reason=f.cleaned_data["reason"]
+        ),
+        "Restricted as a possible public interest disclosure. Only the coordinator can see it now.",
+    )

@@ -1,0 +1,61 @@
+"""The email outbox: one row per message, written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    """What an email is about; each has its templates in templates/emails/<value>/."""
+
+    SUBMITTED = "submitted", "New concern submitted"  # to the HR managers
+    ASSIGNED = "assigned", "Concern assigned"  # to the assignee
+    OVERDUE = "overdue", "Concern overdue"  # to the assignee and the HR manager
+    ESCALATED = "escalated", "Overdue concern escalated"  # to the HR manager
+    CLOSED = "closed", "Concern closed"  # to the reporter, in neutral words
+
+
+class Notification(models.Model):
+    """An email waiting to be sent, or the record that it was.
+
+    `dedupe_key` is unique, so the same message is never queued twice: that is what
+    makes reminders and escalations safe to run again.
+    """
+
+    Kind = Kind
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    concern = models.ForeignKey(
+        "incidents.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dedupe_key = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Set while one worker is sending; a claim older than the timeout counts as abandoned.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The periodic resend: unsent rows that are due, oldest first.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="notification_unsent_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to user {self.recipient_id}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None

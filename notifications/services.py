@@ -1,0 +1,260 @@
+"""The email outbox: queue in the caller's transaction, deliver after commit, resend what waits.
+
+A notification is first a row, written in the same transaction as the change it reports.
+Only after that transaction commits is a task queued to send it. If the broker is down
+at that moment, the row waits and the periodic resend queues it later: a Redis outage
+delays an email and loses nothing. Delivery claims the row with a conditional update,
+so a task run twice (late acks, a resend racing a retry) sends one email.
+
+Emails carry no case content: the protective marking, the reference number and a link.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+import kombu.exceptions
+import redis.exceptions
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Notification
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from incidents.models import Concern
+
+logger = logging.getLogger(__name__)
+
+PROTECTIVE_MARKING = "OFFICIAL: Sensitive"
+
+# A claim older than this counts as abandoned (its worker died). It is longer than
+# CELERY_TASK_TIME_LIMIT, so a claim only expires once its task can no longer be running.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+# After this many failed attempts the periodic resend stops trying; the row keeps its error.
+MAX_ATTEMPTS = 12
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=6)
+
+# What `delay()` raises when the broker cannot be reached.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.RedisError,
+    ConnectionError,
+    OSError,
+)
+# What sending raises when the mail server cannot be reached or refuses the message
+# (smtplib.SMTPException is itself an OSError).
+SEND_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+
+
+def dedupe_key(*, kind: str, concern: Concern | None, recipient: User, suffix: str = "") -> str:
+    """The identity of one message: the same key is never queued twice."""
+    concern_part = concern.pk if concern is not None else "-"
+    return f"{kind}:{concern_part}:{recipient.pk}:{suffix}"
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """How long to wait after the given number of failed attempts (1 min, 2, 4 … 6 h)."""
+    doublings = min(max(attempts - 1, 0), 16)  # bounded, so the product cannot overflow
+    return min(BACKOFF_BASE * 2**doublings, BACKOFF_MAX)
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: Notification.Kind | str,
+    concern: Concern | None = None,
+    dedupe_key_suffix: str = "",
+) -> list[Notification]:
+    """Queue one email per recipient in the current transaction; send after it commits.
+
+    Recipients without an email address, or no longer active, are skipped. A message
+    whose dedupe key is already queued (or sent) is skipped too, so calling this again
+    for the same event is harmless. Returns the rows this call created.
+    """
+    kind = Notification.Kind(kind)
+    if concern is not None and concern.pk is None:
+        raise ValueError("Save the concern before notifying about it.")
+    wanted: dict[str, User] = {}
+    for recipient in recipients:
+        if not recipient.email or not recipient.is_active:
+            continue
+        key = dedupe_key(kind=kind, concern=concern, recipient=recipient, suffix=dedupe_key_suffix)
+        if len(key) > Notification._meta.get_field("dedupe_key").max_length:
+            raise ValueError(f"Dedupe key too long: {key!r}")
+        wanted.setdefault(key, recipient)
+    if not wanted:
+        return []
+
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=wanted).values_list("dedupe_key", flat=True)
+    )
+    new_keys = [key for key in wanted if key not in existing]
+    now = timezone.now()
+    # ignore_conflicts: a concurrent transaction that queued the same key first wins.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=wanted[key],
+                kind=kind,
+                concern=concern,
+                dedupe_key=key,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for key in new_keys
+        ],
+        ignore_conflicts=True,
+    )
+    created = list(Notification.objects.filter(dedupe_key__in=new_keys).order_by("pk"))
+    if created:
+        transaction.on_commit(partial(enqueue, [row.pk for row in created]))
+    return created
+
+
+def enqueue(notification_ids: Sequence[int]) -> int:
+    """Queue a send task per row. Returns how many were queued.
+
+    When the broker is unreachable this logs a warning and stops: the rows stay unsent
+    and `resend_unsent` queues them once the broker is back.
+    """
+    from .tasks import send_notification  # the tasks module imports this one
+
+    queued = 0
+    for notification_id in notification_ids:
+        try:
+            send_notification.delay(notification_id)
+        except BROKER_ERRORS as exc:
+            logger.warning(
+                "Could not queue notification %s (%s: %s); %d left for the periodic resend.",
+                notification_id,
+                type(exc).__name__,
+                exc,
+                len(notification_ids) - queued,
+            )
+            break
+        queued += 1
+    return queued
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one notification. Returns True if this call sent it.
+
+    Safe to call any number of times: a row already sent, or being sent by someone
+    else, is left alone and False is returned. On a sending failure the attempt, the
+    error and the next due time are recorded and the exception is raised again.
+    Call outside a transaction, so the claim and the result are committed at once.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .update(claimed_at=now)
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient", "concern").get(
+        pk=notification_id
+    )
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        Notification.objects.filter(pk=notification.pk).update(
+            claimed_at=None,
+            attempts=MAX_ATTEMPTS,
+            last_error="Not sent: the recipient has no email address or is no longer active.",
+        )
+        return False
+    try:
+        build_message(notification).send()
+    except Exception as exc:
+        _record_failure(notification, now=now, error=exc)
+        raise
+    Notification.objects.filter(pk=notification.pk).update(
+        sent_at=timezone.now(), claimed_at=None, attempts=F("attempts") + 1, last_error=""
+    )
+    return True
+
+
+def _record_failure(notification: Notification, *, now, error: BaseException) -> None:
+    attempts = notification.attempts + 1
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=None,
+        attempts=F("attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=now + backoff_delay(attempts),
+    )
+    log = logger.error if attempts >= MAX_ATTEMPTS else logger.warning
+    log(
+        "Notification %s failed (attempt %d of %d): %s: %s",
+        notification.pk,
+        attempts,
+        MAX_ATTEMPTS,
+        type(error).__name__,
+        error,
+    )
+
+
+def resend_unsent(*, older_than_seconds: int = 60, limit: int = 500) -> int:
+    """Queue unsent rows that are due. Returns how many were queued (0 if the broker is down).
+
+    Rows younger than `older_than_seconds` are left to the task their own commit queued.
+    Queuing a row twice is harmless: delivery claims it, and only one claim wins.
+    """
+    now = timezone.now()
+    due = (
+        Notification.objects.filter(
+            sent_at__isnull=True,
+            next_attempt_at__lte=now,
+            created_at__lte=now - timedelta(seconds=older_than_seconds),
+            attempts__lt=MAX_ATTEMPTS,
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return enqueue(list(due))
+
+
+# --- Rendering ---------------------------------------------------------------------
+
+
+def concern_link(concern: Concern | None) -> str:
+    site = settings.SITE_URL.rstrip("/")
+    return f"{site}{concern.get_absolute_url()}" if concern is not None else f"{site}/"
+
+
+def email_context(notification: Notification) -> dict[str, str]:
+    """Everything an email may show. Nothing here is case content."""
+    concern = notification.concern
+    return {
+        "marking": PROTECTIVE_MARKING,
+        "reference": concern.reference if concern is not None else "",
+        "link": concern_link(concern),
+    }
+
+
+def build_message(notification: Notification) -> EmailMultiAlternatives:
+    """The subject/text/html trio from templates/emails/<kind>/."""
+    folder = f"emails/{notification.kind}"
+    context = email_context(notification)
+    subject = " ".join(render_to_string(f"{folder}/subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{folder}/body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"{folder}/body.html", context), "text/html")
+    return message

@@ -1,0 +1,33 @@
+"""Thin Celery adapters: ids in, call the service, own the retry."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+# ignore_result: nobody waits for it, and with a Redis result backend a call to delay()
+# would otherwise first subscribe to the result channel, which retries for about 20 s and
+# then raises RuntimeError when Redis is down, instead of failing fast with OperationalError.
+@shared_task(bind=True, max_retries=5, ignore_result=True)
+def send_notification(self, notification_id: int) -> bool:
+    """Send one queued email. Idempotent: a row already sent is left alone.
+
+    On a mail server failure the task retries with backoff (the row records each
+    attempt). Run in-process (eager mode, no broker), it does not retry on the spot:
+    the row keeps its error and the periodic resend tries again when it is due.
+    """
+    try:
+        return services.deliver(notification_id)
+    except services.SEND_ERRORS as exc:
+        if self.request.is_eager:
+            return False
+        countdown = services.backoff_delay(self.request.retries + 1).total_seconds()
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task
+def resend_unsent_notifications() -> int:
+    """Periodic: queue unsent emails that are due. Safe to run twice."""
+    return services.resend_unsent()

@@ -1,0 +1,253 @@
+"""HR's pages: the work queue and the concern page, driven through the views."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from guidance.models import CodeSection
+from incidents.models import Concern, Event, Status
+from tests.factories import make_concern
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, name, concern, data):
+    concern.refresh_from_db()
+    return client.post(
+        reverse(f"incidents:{name}", args=[concern.pk]), {"version": concern.version, **data}
+    )
+
+
+def _act(client, concern, action, **data):
+    concern.refresh_from_db()
+    return client.post(
+        reverse("incidents:act", args=[concern.pk, action]), {"version": concern.version, **data}
+    )
+
+
+def test_hr_manager_takes_a_concern_to_closure_through_the_pages(
+    client, submitted_concern, hr_manager, investigator, reporter
+):
+    concern = submitted_concern
+    section = CodeSection.objects.get(code="6.2")
+    client.force_login(hr_manager)
+    assert _act(client, concern, "start_triage").status_code == 302
+    response = _post(
+        client,
+        "triage",
+        concern,
+        {"graduated_response": "misconduct", "risk_rating": "medium", "sections": [section.pk]},
+    )
+    assert response.status_code == 302
+    assert _post(client, "assign", concern, {"assignee": investigator.pk}).status_code == 302
+
+    client.force_login(investigator)
+    assert _act(client, concern, "start_investigation").status_code == 302
+    today = timezone.localdate()
+    _post(
+        client,
+        "fairness",
+        concern,
+        {
+            "allegation_notified_on": (today - dt.timedelta(days=8)).isoformat(),
+            "response_due_on": (today - dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    concern.refresh_from_db()
+    finding_field = f"finding_{section.pk}"
+    response = _post(
+        client,
+        "findings",
+        concern,
+        {finding_field: "partly", "action_taken": "training", "outcome_summary": "Training done."},
+    )
+    assert response.status_code == 302
+    assert _act(client, concern, "propose_decision").status_code == 302
+
+    client.force_login(hr_manager)
+    page = client.get(reverse("incidents:detail", args=[concern.pk])).content.decode()
+    assert "Approve and close" in page
+    response = _act(client, concern, "close", reporter_message="Thank you; action was taken.")
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.status == Status.CLOSED
+
+    client.force_login(reporter)
+    page = client.get(reverse("incidents:detail", args=[concern.pk])).content.decode()
+    assert "Closed" in page and "Thank you; action was taken." in page
+    assert "Training done." not in page and "Jordan Example" not in page
+
+
+def test_the_page_shows_only_the_actions_the_table_allows(client, submitted_concern, investigator):
+    client.force_login(investigator)
+    page = client.get(reverse("incidents:detail", args=[submitted_concern.pk])).content.decode()
+    assert "Start triage" in page
+    assert "Approve and close" not in page and "Reopen" not in page
+
+
+def test_a_forbidden_action_posted_directly_is_refused(client, submitted_concern, investigator):
+    client.force_login(investigator)
+    response = _act(client, submitted_concern, "close")
+    assert response.status_code == 403
+    response = _act(client, submitted_concern, "no-such-action")
+    assert response.status_code == 404
+    submitted_concern.refresh_from_db()
+    assert submitted_concern.status == Status.SUBMITTED
+
+
+def test_an_action_missing_its_reason_comes_back_with_the_form(
+    client, submitted_concern, hr_manager
+):
+    client.force_login(hr_manager)
+    _act(client, submitted_concern, "start_triage")
+    response = _act(client, submitted_concern, "dismiss", reporter_message="Kept text")
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert "Kept text" in response.content.decode()
+
+
+def test_a_stale_form_is_refused_and_keeps_what_was_typed(client, submitted_concern, hr_manager):
+    client.force_login(hr_manager)
+    _act(client, submitted_concern, "start_triage")
+    submitted_concern.refresh_from_db()
+    stale = submitted_concern.version
+    _act(client, submitted_concern, "dismiss", reason="First person wins")  # someone else acts
+    response = client.post(
+        reverse("incidents:add_note", args=[submitted_concern.pk]), {"text": "x"}
+    )
+    response = client.post(
+        reverse("incidents:act", args=[submitted_concern.pk, "reopen"]),
+        {"version": stale, "reason": "My carefully typed reason"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else changed this concern" in body
+    assert "My carefully typed reason" in body
+
+
+def test_notes_are_never_shown_to_the_reporter(client, submitted_concern, hr_manager, reporter):
+    client.force_login(hr_manager)
+    client.post(
+        reverse("incidents:add_note", args=[submitted_concern.pk]), {"text": "Private HR note"}
+    )
+    assert (
+        "Private HR note"
+        in client.get(reverse("incidents:detail", args=[submitted_concern.pk])).content.decode()
+    )
+    client.force_login(reporter)
+    page = client.get(reverse("incidents:detail", args=[submitted_concern.pk])).content.decode()
+    assert "Private HR note" not in page
+
+
+def test_queue_tabs_filter_and_search(client, guidance, reporter, hr_manager, investigator, org):
+    a = make_concern(reporter, subject_name="Alice Archer")
+    b = make_concern(reporter, subject_name="Bob Baker", links=["https://x.com/b/1"])
+    Concern.objects.filter(pk=b.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    client.force_login(hr_manager)
+    assert _post(client, "assign", a, {"assignee": investigator.pk}).status_code == 302
+
+    def refs(query):
+        response = client.get(reverse("incidents:list") + query)
+        assert response.status_code == 200
+        return {c.reference for c in response.context["page"].object_list}
+
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert refs("") == {a.reference, b.reference}
+    assert refs("?queue=unassigned") == {b.reference}
+    assert refs("?queue=overdue") == {b.reference}
+    assert refs("?q=archer") == {a.reference}
+    assert refs(f"?q={b.reference}") == {b.reference}
+    client.force_login(investigator)
+    assert refs("?queue=mine") == {a.reference}
+
+
+def test_bad_filter_values_give_a_message_not_a_server_error(client, hr_manager, guidance):
+    client.force_login(hr_manager)
+    for query in (
+        "?submitted_from=2026-13-45",
+        "?section=99999999999999999999999",
+        "?status=nonsense",
+        "?submitted_from=2026-05-01&submitted_to=2026-01-01",
+        "?page=abc",
+        "?sort=../../etc",
+    ):
+        response = client.get(reverse("incidents:list") + query)
+        assert response.status_code in (200, 400), query
+
+
+def test_bulk_assign_reports_conflicts_per_concern(
+    client, org, guidance, reporter, hr_manager, investigator
+):
+    fine = make_concern(reporter, subject_name="Casey One")
+    conflicted = make_concern(reporter, subject_name="Casey Two")
+    conflicted.subject.reporting_line.add(investigator)
+    client.force_login(hr_manager)
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"concerns": [fine.pk, conflicted.pk], "assignee": investigator.pk},
+        follow=True,
+    )
+    body = response.content.decode()
+    fine.refresh_from_db()
+    conflicted.refresh_from_db()
+    assert fine.assignee == investigator and conflicted.assignee is None
+    assert f"{conflicted.reference} was not assigned" in body
+    assert "reporting line" in body
+
+
+def test_investigators_cannot_bulk_assign(client, submitted_concern, investigator):
+    client.force_login(investigator)
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"concerns": [submitted_concern.pk], "assignee": investigator.pk},
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_queue_query_count_does_not_grow(
+    client, guidance, reporter, hr_manager, investigator, count, django_assert_num_queries
+):
+    for index in range(count):
+        concern = make_concern(reporter, subject_name=f"Person {index}", links=[])
+        Concern.objects.filter(pk=concern.pk).update(assignee=investigator, risk_rating="low")
+    client.force_login(hr_manager)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(reverse("incidents:list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("events", [1, 40])
+def test_concern_page_query_count_does_not_grow(
+    client, submitted_concern, hr_manager, events, django_assert_num_queries
+):
+    from incidents import handling
+
+    for index in range(events):
+        handling.note_add(concern=submitted_concern, actor=hr_manager, text=f"Note {index}")
+    client.force_login(hr_manager)
+    with django_assert_num_queries(CONCERN_PAGE_QUERIES):
+        response = client.get(reverse("incidents:detail", args=[submitted_concern.pk]))
+    assert response.status_code == 200
+    assert Event.objects.filter(concern=submitted_concern).count() >= events
+
+
+QUEUE_QUERIES = 10
+CONCERN_PAGE_QUERIES = 23
+
+
+def test_an_outsider_cannot_assign_another_organisations_concern(
+    client, submitted_concern, outsider, investigator
+):
+    client.force_login(outsider)
+    response = client.post(
+        reverse("incidents:bulk_assign"),
+        {"concerns": [submitted_concern.pk], "assignee": investigator.pk},
+        follow=True,
+    )
+    assert "Select a valid choice" in response.content.decode()
+    submitted_concern.refresh_from_db()
+    assert submitted_concern.assignee is None

@@ -1,0 +1,484 @@
+"""Evidence files: what is accepted, how it is stored, how it is served, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+from PIL import Image
+
+from incidents import services
+from incidents.models import Event, Evidence
+from tests.factories import make_concern
+
+pytestmark = pytest.mark.django_db
+
+WRONG_TYPE = (
+    "This file is not a screenshot or photo (PNG or JPEG) or a PDF document, "
+    "whatever its name says."
+)
+DAMAGED = "This file looks like an image but could not be read."
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def image_bytes(fmt: str, size=(16, 12)) -> bytes:
+    buffer = io.BytesIO()
+    Image.effect_noise(size, 40).convert("RGB").save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def png_claiming_huge_dimensions() -> bytes:
+    """A tiny, well-formed PNG header that claims 100,000 x 100,000 pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def upload_url(concern) -> str:
+    return reverse("incidents:evidence_upload", args=[concern.pk])
+
+
+def post_file(client, concern, name: str, content: bytes, **fields):
+    data = {"file": SimpleUploadedFile(name, content), "post_deleted": "unsure", **fields}
+    return client.post(upload_url(concern), data)
+
+
+def file_error(body: str) -> str:
+    match = re.search(r'<div id="id_file_error" class="invalid-feedback">(.*?)</div>', body, re.S)
+    return match.group(1) if match else ""
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+# --- What is accepted ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "content_type"),
+    [
+        ("screenshot.png", lambda: image_bytes("PNG"), "image/png"),
+        ("photo.jpg", lambda: image_bytes("JPEG"), "image/jpeg"),
+        ("letter.pdf", pdf_bytes, "application/pdf"),
+    ],
+)
+def test_png_jpeg_and_pdf_are_accepted_with_their_sha256_recorded(
+    client, draft_concern, reporter, media, name, make, content_type
+):
+    content = make()
+    client.force_login(reporter)
+
+    response = post_file(client, draft_concern, name, content)
+
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(concern=draft_concern)
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    assert (evidence.original_name, evidence.content_type, evidence.size) == (
+        name,
+        content_type,
+        len(content),
+    )
+    event = Event.objects.get(concern=draft_concern, kind="evidence_added")
+    assert event.after["sha256"] == evidence.sha256
+    assert Path(evidence.file.path).read_bytes() == content
+
+
+# --- What is refused -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Just some notes about the post.\n",
+        b"<!doctype html><html><body><script>alert(1)</script></body></html>",
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+        b"</svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    ],
+    ids=["text", "html", "svg-with-xml-declaration", "svg"],
+)
+def test_a_file_of_another_type_renamed_to_png_is_refused(
+    client, draft_concern, reporter, media, content
+):
+    client.force_login(reporter)
+
+    response = post_file(client, draft_concern, "screenshot.png", content)
+
+    assert response.status_code == 400
+    assert escape(WRONG_TYPE) in file_error(response.content.decode())
+    assert not Evidence.objects.exists()
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        image_bytes("PNG", size=(64, 64))[:-200],
+        b"\xff\xd8\xff" + b"not really a jpeg" * 20,
+    ],
+    ids=["png-signature-then-garbage", "png-cut-short", "jpeg-signature-then-garbage"],
+)
+def test_a_damaged_image_is_refused(client, draft_concern, reporter, media, content):
+    client.force_login(reporter)
+
+    response = post_file(client, draft_concern, "screenshot.png", content)
+
+    assert response.status_code == 400
+    assert escape(DAMAGED) in file_error(response.content.decode())
+    assert not Evidence.objects.exists()
+
+
+def test_an_image_claiming_enormous_dimensions_is_refused_with_a_message(
+    client, draft_concern, reporter, media
+):
+    client.force_login(reporter)
+
+    response = post_file(client, draft_concern, "bomb.png", png_claiming_huge_dimensions())
+
+    assert response.status_code == 400
+    assert "This image is too large to process." in file_error(response.content.decode())
+    assert not Evidence.objects.exists()
+
+
+def test_an_oversize_file_is_refused_with_the_limit(
+    client, settings, draft_concern, reporter, media
+):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    content = image_bytes("PNG", size=(64, 64))
+    assert len(content) > 1024
+    client.force_login(reporter)
+
+    response = post_file(client, draft_concern, "big.png", content)
+
+    error = file_error(response.content.decode())
+    assert response.status_code == 400
+    assert "the limit is 1.0\xa0KB" in error
+    assert not Evidence.objects.exists()
+
+
+def test_an_empty_file_is_refused(client, draft_concern, reporter, media):
+    client.force_login(reporter)
+
+    response = post_file(client, draft_concern, "empty.png", b"")
+
+    assert response.status_code == 400
+    assert "empty" in file_error(response.content.decode())
+    assert not Evidence.objects.exists()
+
+
+def test_the_service_refuses_an_empty_file_too(draft_concern, reporter, media):
+    with pytest.raises(ValidationError, match=r"The file is empty\."):
+        services.evidence_add(
+            concern=draft_concern, actor=reporter, upload=SimpleUploadedFile("empty.png", b"")
+        )
+    assert not Evidence.objects.exists()
+
+
+def test_posting_the_form_without_a_file_asks_for_one(client, draft_concern, reporter, media):
+    client.force_login(reporter)
+
+    response = client.post(upload_url(draft_concern), {"post_deleted": "unsure"})
+
+    assert response.status_code == 400
+    assert "Choose a file to attach." in file_error(response.content.decode())
+
+
+# --- How it is stored ----------------------------------------------------------------
+
+
+def test_the_stored_file_has_a_random_name_without_extension_or_original_name(
+    draft_concern, reporter, media
+):
+    content = image_bytes("PNG")
+    first, second = (
+        services.evidence_add(
+            concern=draft_concern,
+            actor=reporter,
+            upload=SimpleUploadedFile("jordan-example-facebook.png", content),
+        )
+        for _ in range(2)
+    )
+
+    for evidence in (first, second):
+        stored = Path(evidence.file.name)
+        assert re.fullmatch(r"[0-9a-f]{32}", stored.name), stored
+        assert stored.suffix == ""
+        assert "jordan" not in evidence.file.name and "facebook" not in evidence.file.name
+        assert (media / evidence.file.name).read_bytes() == content
+    assert first.file.name != second.file.name
+
+
+# --- How it is served ----------------------------------------------------------------
+
+
+def test_download_is_an_attachment_with_the_original_name_and_protective_headers(
+    client, submitted_concern, reporter, investigator, media
+):
+    content = image_bytes("PNG")
+    evidence = services.evidence_add(
+        concern=submitted_concern,
+        actor=reporter,
+        upload=SimpleUploadedFile("post-screenshot.png", content),
+    )
+    client.force_login(investigator)
+
+    response = client.get(
+        reverse("incidents:evidence_download", args=[submitted_concern.pk, evidence.pk])
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="post-screenshot.png"'
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert b"".join(response.streaming_content) == content
+    event = Event.objects.get(concern=submitted_concern, kind="evidence_downloaded")
+    assert event.actor == investigator
+    assert event.after == {"evidence": evidence.pk, "sha256": evidence.sha256}
+
+
+def test_a_refused_download_records_no_event(client, submitted_concern, reporter, media):
+    evidence = services.evidence_add(
+        concern=submitted_concern,
+        actor=reporter,
+        upload=SimpleUploadedFile("post.png", image_bytes("PNG")),
+    )
+    client.force_login(reporter)  # the reporter sees status only once submitted
+
+    response = client.get(
+        reverse("incidents:evidence_download", args=[submitted_concern.pk, evidence.pk])
+    )
+
+    assert response.status_code == 404
+    assert not Event.objects.filter(kind="evidence_downloaded").exists()
+
+
+def test_evidence_is_not_found_under_another_concerns_address(
+    client, guidance, submitted_concern, reporter, investigator, media
+):
+    other = make_concern(reporter)
+    evidence = services.evidence_add(
+        concern=submitted_concern,
+        actor=reporter,
+        upload=SimpleUploadedFile("post.png", image_bytes("PNG")),
+    )
+    client.force_login(investigator)
+
+    response = client.get(reverse("incidents:evidence_download", args=[other.pk, evidence.pk]))
+
+    assert response.status_code == 404
+
+
+# --- Nothing attached is lost ------------------------------------------------------------
+
+
+def staged_token(body: str) -> str:
+    match = re.search(r'<input type="hidden" name="staged" value="([^"]+)"', body)
+    assert match, "no staged token in the form"
+    return match.group(1)
+
+
+def test_a_good_file_with_a_bad_capture_url_is_kept_and_attached_on_the_second_try(
+    client, draft_concern, reporter, media
+):
+    content = image_bytes("PNG")
+    client.force_login(reporter)
+
+    first = post_file(
+        client, draft_concern, "the-post.png", content, captured_url="javascript:alert(1)"
+    )
+
+    body = first.content.decode()
+    assert first.status_code == 400
+    assert "Enter a web address starting with http:// or https://." in body
+    assert "We kept the file <strong>the-post.png</strong>" in body
+    assert not Evidence.objects.exists()
+
+    second = client.post(
+        upload_url(draft_concern),
+        {
+            "staged": staged_token(body),
+            "captured_url": "https://www.facebook.com/some.post/123",
+            "post_deleted": "no",
+        },
+    )
+
+    assert second.status_code == 302
+    evidence = Evidence.objects.get(concern=draft_concern)
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    assert evidence.original_name == "the-post.png"
+    assert evidence.captured_url == "https://www.facebook.com/some.post/123"
+    assert evidence.post_deleted == "no"
+    assert not list((media / "staging").glob("*")), "the staged copy is cleaned up"
+
+
+def test_a_staged_token_from_another_user_is_ignored(
+    client, guidance, draft_concern, reporter, second_reporter, media
+):
+    client.force_login(reporter)
+    first = post_file(
+        client, draft_concern, "reporters-file.png", image_bytes("PNG"), captured_url="nope nope"
+    )
+    token = staged_token(first.content.decode())
+    others_draft = make_concern(second_reporter, submit=False)
+    client.force_login(second_reporter)
+
+    response = client.post(upload_url(others_draft), {"staged": token, "post_deleted": "unsure"})
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose a file to attach." in file_error(body)
+    assert "reporters-file.png" not in body
+    assert not Evidence.objects.exists()
+
+
+def test_a_tampered_staged_token_is_ignored(client, draft_concern, reporter, media):
+    client.force_login(reporter)
+    first = post_file(
+        client, draft_concern, "file.png", image_bytes("PNG"), captured_url="nope nope"
+    )
+    token = staged_token(first.content.decode())
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+
+    response = client.post(upload_url(draft_concern), {"staged": tampered, "post_deleted": "no"})
+
+    assert response.status_code == 400
+    assert "Choose a file to attach." in file_error(response.content.decode())
+    assert not Evidence.objects.exists()
+
+
+def test_a_kept_file_survives_a_second_mistake_and_attaches_on_the_third_try(
+    client, draft_concern, reporter, media
+):
+    content = image_bytes("PNG")
+    client.force_login(reporter)
+    first = post_file(client, draft_concern, "kept.png", content, captured_url="nope nope")
+    token = staged_token(first.content.decode())
+
+    second = client.post(
+        upload_url(draft_concern),
+        {"staged": token, "captured_url": "still wrong", "post_deleted": "no"},
+    )
+
+    body = second.content.decode()
+    assert second.status_code == 400
+    assert "We kept the file <strong>kept.png</strong>" in body
+    third = client.post(
+        upload_url(draft_concern),
+        {
+            "staged": staged_token(body),
+            "captured_url": "https://example.org/p",
+            "post_deleted": "no",
+        },
+    )
+    assert third.status_code == 302
+    evidence = Evidence.objects.get(concern=draft_concern)
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_staged_token_cannot_attach_the_same_file_twice(client, draft_concern, reporter, media):
+    client.force_login(reporter)
+    first = post_file(client, draft_concern, "once.png", image_bytes("PNG"), captured_url="nope")
+    data = {"staged": staged_token(first.content.decode()), "post_deleted": "no"}
+
+    assert client.post(upload_url(draft_concern), data).status_code == 302
+    again = client.post(upload_url(draft_concern), data)
+
+    assert again.status_code == 400
+    assert "Choose a file to attach." in file_error(again.content.decode())
+    assert Evidence.objects.filter(concern=draft_concern).count() == 1
+
+
+def test_a_kept_file_replaced_by_another_upload_is_not_left_behind(
+    client, draft_concern, reporter, media
+):
+    client.force_login(reporter)
+    first = post_file(
+        client, draft_concern, "wrong-one.png", image_bytes("PNG"), captured_url="x y"
+    )
+    token = staged_token(first.content.decode())
+    assert len(list((media / "staging").glob("*"))) == 1
+    replacement = image_bytes("PNG", size=(20, 20))
+
+    response = client.post(
+        upload_url(draft_concern),
+        {
+            "file": SimpleUploadedFile("right-one.png", replacement),
+            "staged": token,
+            "post_deleted": "no",
+        },
+    )
+
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(concern=draft_concern)
+    assert evidence.original_name == "right-one.png"
+    assert evidence.sha256 == hashlib.sha256(replacement).hexdigest()
+    assert not list((media / "staging").glob("*")), "the superseded kept copy is deleted"
+
+
+def test_a_jpeg_cut_short_is_refused(media):
+    import io
+
+    from PIL import Image
+
+    from incidents.evidence import check_upload
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buffer, "JPEG")
+    data = buffer.getvalue()
+    with pytest.raises(ValidationError, match="could not be read"):
+        check_upload(SimpleUploadedFile("cut.jpg", data[: len(data) // 2]))
+
+
+def test_kept_files_of_abandoned_forms_are_purged_after_a_day(media):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from incidents.evidence import purge_staged_uploads
+
+    old = default_storage.save("staging/old", ContentFile(b"x"))
+    new = default_storage.save("staging/new", ContentFile(b"y"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    assert purge_staged_uploads() == 1
+    assert not default_storage.exists(old) and default_storage.exists(new)

@@ -1,0 +1,428 @@
+"""The review workflow from submission to a recorded outcome, enforced on the server."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.models import Role
+from guidance.models import CodeSection
+from incidents import handling, permissions, workflow
+from incidents.events import verify_chain
+from incidents.models import Concern, Event, Status
+from tests.factories import UserFactory, make_concern
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+def _act(concern, actor, action, **inputs):
+    concern.refresh_from_db()
+    return handling.concern_act(
+        concern=concern, actor=actor, action=action, expected_version=concern.version, inputs=inputs
+    )
+
+
+def _triage(concern, actor, *, risk="high", codes=("6.2",)):
+    concern.refresh_from_db()
+    return handling.concern_record_triage(
+        concern=concern,
+        actor=actor,
+        data=handling.TriageData(
+            graduated_response="misconduct",
+            risk_rating=risk,
+            sections=list(CodeSection.objects.filter(code__in=codes)),
+        ),
+        expected_version=concern.version,
+    )
+
+
+def _assign(concern, actor, assignee):
+    concern.refresh_from_db()
+    return handling.concern_assign(
+        concern=concern, actor=actor, assignee=assignee, expected_version=concern.version
+    )
+
+
+def _fairness(concern, actor, *, told, due, received=None):
+    concern.refresh_from_db()
+    return handling.concern_record_fairness(
+        concern=concern,
+        actor=actor,
+        data=handling.FairnessData(
+            allegation_notified_on=told, response_due_on=due, response_received_on=received
+        ),
+        expected_version=concern.version,
+    )
+
+
+def _findings(concern, actor, finding="substantiated", action="formal_warning"):
+    concern.refresh_from_db()
+    return handling.concern_record_findings(
+        concern=concern,
+        actor=actor,
+        data=handling.FindingsData(
+            findings={row.section_id: finding for row in concern.findings.all()},
+            action_taken=action,
+            outcome_summary="Post removed; warning issued.",
+        ),
+        expected_version=concern.version,
+    )
+
+
+def _to_investigation(concern, hr_manager, investigator):
+    _act(concern, hr_manager, "start_triage")
+    _triage(concern, hr_manager)
+    _assign(concern, hr_manager, investigator)
+    return _act(concern, investigator, "start_investigation")
+
+
+def test_a_concern_goes_from_submission_to_closure(
+    submitted_concern, hr_manager, investigator, reporter, django_capture_on_commit_callbacks
+):
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    assert concern.status == Status.INVESTIGATION
+    _fairness(concern, investigator, told=TODAY() - dt.timedelta(10), due=TODAY() - dt.timedelta(3))
+    _findings(concern, investigator)
+    _act(concern, investigator, "propose_decision")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = _act(concern, hr_manager, "close", reporter_message="Action has been taken.")
+    assert concern.status == Status.CLOSED and concern.closed_at is not None
+    assert [m.to for m in mail.outbox] == [[reporter.email]]
+    assert "Jordan" not in mail.outbox[0].body and "client file" not in mail.outbox[0].body
+    statuses = list(
+        Event.objects.filter(concern=concern, kind="status_changed").values_list(
+            "after__status", flat=True
+        )
+    )
+    assert statuses == ["submitted", "triage", "investigation", "decision", "closed"]
+
+
+def test_every_status_change_in_the_journey_left_an_event(
+    submitted_concern, hr_manager, investigator
+):
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    changes = Event.objects.filter(concern=concern, kind="status_changed").count()
+    assert changes == 3  # submitted, triage, investigation
+    assert Concern.objects.get(pk=concern.pk).status == Status.INVESTIGATION
+
+
+def test_forbidden_transitions_are_refused_with_a_clear_message(submitted_concern, hr_manager):
+    with pytest.raises(workflow.TransitionNotAllowed, match="cannot move to closed"):
+        workflow.transition(concern=submitted_concern, target=Status.CLOSED, actor=hr_manager)
+    _act(submitted_concern, hr_manager, "start_triage")
+    with pytest.raises(workflow.TransitionNotAllowed, match="the confirmed Code sections"):
+        _act(submitted_concern, hr_manager, "start_investigation")
+
+
+def test_dismissal_needs_a_reason(submitted_concern, hr_manager):
+    _act(submitted_concern, hr_manager, "start_triage")
+    with pytest.raises(workflow.TransitionNotAllowed, match="reason"):
+        _act(submitted_concern, hr_manager, "dismiss")
+    concern = _act(submitted_concern, hr_manager, "dismiss", reason="Not about an employee.")
+    assert concern.status == Status.DISMISSED and concern.status_reason == "Not about an employee."
+
+
+def test_only_the_reporter_withdraws_and_only_before_triage(
+    submitted_concern, reporter, hr_manager
+):
+    with pytest.raises(workflow.TransitionNotAllowed):
+        _act(submitted_concern, hr_manager, "withdraw", reason="x")
+    _act(submitted_concern, hr_manager, "start_triage")
+    with pytest.raises(workflow.TransitionNotAllowed):
+        _act(submitted_concern, reporter, "withdraw", reason="I was mistaken")
+
+
+def test_reopening_needs_an_hr_manager_and_a_reason(submitted_concern, hr_manager, investigator):
+    _act(submitted_concern, hr_manager, "start_triage")
+    _act(submitted_concern, hr_manager, "dismiss", reason="Duplicate")
+    with pytest.raises(workflow.TransitionNotAllowed):
+        _act(submitted_concern, investigator, "reopen", reason="New evidence")
+    with pytest.raises(workflow.TransitionNotAllowed, match="reason"):
+        _act(submitted_concern, hr_manager, "reopen")
+    concern = _act(submitted_concern, hr_manager, "reopen", reason="New evidence arrived.")
+    assert concern.status == Status.TRIAGE and concern.closed_at is None
+
+
+def test_referral_names_the_body(submitted_concern, hr_manager):
+    _act(submitted_concern, hr_manager, "start_triage")
+    concern = _act(
+        submitted_concern, hr_manager, "refer", referred_to="Victoria Police", reason="Threats"
+    )
+    assert concern.status == Status.REFERRED and concern.referred_to == "Victoria Police"
+
+
+def test_no_substantiated_finding_before_the_employee_could_respond(
+    submitted_concern, hr_manager, investigator
+):
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    with pytest.raises(handling.ActionRefused, match="told of the allegations"):
+        _findings(concern, investigator)
+    _fairness(concern, investigator, told=TODAY(), due=TODAY() + dt.timedelta(7))
+    with pytest.raises(handling.ActionRefused, match="chance to respond has not ended"):
+        _findings(concern, investigator)
+    _fairness(concern, investigator, told=TODAY(), due=TODAY() + dt.timedelta(7), received=TODAY())
+    concern = _findings(concern, investigator)
+    assert concern.findings.get().finding == "substantiated"
+
+
+def test_a_finding_of_no_case_needs_no_fairness_steps(submitted_concern, hr_manager, investigator):
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    concern = _findings(concern, investigator, finding="no_case", action="none")
+    assert workflow.fairness_met(concern)
+
+
+def test_the_investigator_cannot_also_make_the_decision(org, submitted_concern, hr_manager):
+    both = UserFactory(organisation=org, roles=[Role.HR_MANAGER], username="both")
+    concern = _to_investigation(submitted_concern, hr_manager, both)
+    _fairness(concern, both, told=TODAY() - dt.timedelta(9), due=TODAY() - dt.timedelta(2))
+    _findings(concern, both)
+    _act(concern, both, "propose_decision")
+    with pytest.raises(workflow.TransitionNotAllowed, match="not allowed"):
+        _act(concern, both, "close")
+    org.decision_maker_must_differ = False
+    org.save()
+    assert _act(concern, both, "close").status == Status.CLOSED
+
+
+def test_closing_requires_findings_and_action(submitted_concern, hr_manager, investigator):
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    with pytest.raises(workflow.TransitionNotAllowed, match="a finding for every confirmed"):
+        _act(concern, investigator, "propose_decision")
+
+
+def test_conflicted_people_cannot_be_assigned(
+    org, submitted_concern, hr_manager, reporter, investigator
+):
+    _act(submitted_concern, hr_manager, "start_triage")
+    reporter_hr = UserFactory(
+        organisation=org, roles=[Role.REPORTER, Role.INVESTIGATOR], username="r-hr"
+    )
+    own = make_concern(reporter_hr, subject_name="Someone Else")
+    # The person who logged it
+    _act(own, hr_manager, "start_triage")
+    with pytest.raises(handling.ActionRefused, match="logged the concern"):
+        _assign(own, hr_manager, reporter_hr)
+    # The employee concerned
+    subject = UserFactory(
+        organisation=org, roles=[Role.INVESTIGATOR], first_name="Jordan", last_name="Example"
+    )
+    with pytest.raises(handling.ActionRefused, match="about them"):
+        _assign(submitted_concern, hr_manager, subject)
+    # Someone in the employee's reporting line
+    handling.person_set_reporting_line(
+        concern=submitted_concern, actor=hr_manager, managers=[investigator]
+    )
+    with pytest.raises(handling.ActionRefused, match="reporting line"):
+        _assign(submitted_concern, hr_manager, investigator)
+    submitted_concern.refresh_from_db()
+    assert not permissions.is_hr_for(investigator, submitted_concern)
+    assert submitted_concern not in permissions.hr_concerns(investigator)
+
+
+def test_stepping_aside_unassigns_and_hides_the_concern(
+    submitted_concern, hr_manager, investigator
+):
+    _act(submitted_concern, hr_manager, "start_triage")
+    _assign(submitted_concern, hr_manager, investigator)
+    concern = handling.concern_step_aside(
+        concern=submitted_concern, actor=investigator, reason="I know the employee socially."
+    )
+    assert concern.assignee is None
+    assert not permissions.is_hr_for(investigator, concern)
+    with pytest.raises(handling.ActionRefused, match="stepped aside"):
+        _assign(concern, hr_manager, investigator)
+
+
+def test_investigators_see_unassigned_and_their_own_concerns_only(
+    org, guidance, reporter, hr_manager, investigator
+):
+    other = UserFactory(organisation=org, roles=[Role.INVESTIGATOR], username="inv2")
+    unassigned = make_concern(reporter, subject_name="A Person")
+    mine = make_concern(reporter, subject_name="B Person")
+    theirs = make_concern(reporter, subject_name="C Person")
+    _assign(mine, hr_manager, investigator)
+    _assign(theirs, hr_manager, other)
+    visible = set(permissions.hr_concerns(investigator))
+    assert visible == {unassigned, Concern.objects.get(pk=mine.pk)}
+    assert len(permissions.hr_concerns(hr_manager)) == 3
+
+
+def test_a_possible_disclosure_is_restricted_at_once(
+    org, guidance, reporter, hr_manager, investigator, django_capture_on_commit_callbacks
+):
+    coordinator = UserFactory(organisation=org, roles=[Role.HR_MANAGER], username="coord")
+    org.pid_coordinator = coordinator
+    org.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = make_concern(reporter, possible_pid="yes")
+    assert concern.restricted
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]  # nobody else hears of it
+    assert concern not in permissions.hr_concerns(hr_manager)
+    assert concern not in permissions.hr_concerns(investigator)
+    assert concern in permissions.hr_concerns(coordinator)
+    assert not permissions.can_view_concern(hr_manager, concern)
+    assert permissions.can_view_concern(reporter, concern)  # their status page still works
+
+
+def test_flagging_later_removes_the_concern_from_others_and_keeps_history(
+    org, submitted_concern, hr_manager, investigator
+):
+    coordinator = UserFactory(organisation=org, roles=[Role.INVESTIGATOR], username="coord")
+    org.pid_coordinator = coordinator
+    org.save()
+    _assign(submitted_concern, hr_manager, investigator)
+    concern = handling.concern_restrict(
+        concern=submitted_concern, actor=hr_manager, reason="Alleges corruption in procurement."
+    )
+    assert concern.restricted and concern.assignee is None
+    assert not permissions.is_hr_for(investigator, concern)
+    assert not permissions.is_hr_for(hr_manager, concern)
+    assert permissions.is_hr_for(coordinator, concern)
+    event = Event.objects.get(concern=concern, kind="restricted")
+    assert event.before["assignee"] == investigator.pk  # who had it is kept
+
+
+def test_due_dates_follow_the_stage_and_risk(submitted_concern, hr_manager, investigator):
+    submitted_concern.refresh_from_db()
+    assert submitted_concern.due_on == workflow.add_working_days(
+        submitted_concern.submitted_at.astimezone().date(), 5
+    )
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    assert concern.due_on == workflow.add_working_days(TODAY(), 10)  # high risk
+
+
+def test_working_days_skip_weekends():
+    friday = dt.date(2026, 11, 27)
+    assert workflow.add_working_days(friday, 1) == dt.date(2026, 11, 30)
+    assert workflow.add_working_days(friday, 5) == dt.date(2026, 12, 4)
+
+
+def test_overdue_concerns_escalate_once(
+    submitted_concern, hr_manager, investigator, django_capture_on_commit_callbacks
+):
+    _assign(submitted_concern, hr_manager, investigator)
+    Concern.objects.filter(pk=submitted_concern.pk).update(due_on=TODAY() - dt.timedelta(1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert handling.escalate_overdue() == 1
+        assert handling.escalate_overdue() == 0  # running twice sends once
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([hr_manager.email, investigator.email])
+    assert Event.objects.filter(concern=submitted_concern, kind="escalated").count() == 1
+
+
+def test_stale_version_is_refused_and_nothing_is_written(submitted_concern, hr_manager):
+    seen = submitted_concern.version
+    _act(submitted_concern, hr_manager, "start_triage")
+    with pytest.raises(handling.ActionRefused, match="Someone else changed"):
+        handling.concern_record_triage(
+            concern=submitted_concern,
+            actor=hr_manager,
+            data=handling.TriageData("informal", "low", list(CodeSection.objects.all()[:1])),
+            expected_version=seen,
+        )
+    assert Concern.objects.get(pk=submitted_concern.pk).risk_rating == ""
+
+
+def test_notes_are_recorded_with_an_event(submitted_concern, hr_manager):
+    note = handling.note_add(
+        concern=submitted_concern, actor=hr_manager, text="Called the reporter."
+    )
+    assert note.pk and Event.objects.filter(kind="note_added", concern=submitted_concern).exists()
+
+
+# --- The event chain ---------------------------------------------------------------------
+
+
+def test_the_event_chain_verifies(submitted_concern, hr_manager, org):
+    _act(submitted_concern, hr_manager, "start_triage")
+    assert list(verify_chain(org.pk)) == []
+    call_command("verify_events")
+
+
+def test_editing_an_event_in_the_database_is_detected(submitted_concern, org):
+    event = Event.objects.filter(concern=submitted_concern).order_by("seq")[1]
+    Event.objects.filter(pk=event.pk).update(
+        after={"status": "closed"}
+    )  # tampering, bypassing the app
+    problems = list(verify_chain(org.pk))
+    assert [p.seq for p in problems] == [event.seq]
+    with pytest.raises(CommandError, match="altered"):
+        call_command("verify_events")
+
+
+def test_deleting_the_last_event_in_the_database_is_detected(submitted_concern, org):
+    last = Event.objects.filter(organisation=org).order_by("-seq").first()
+    Event.objects.filter(pk=last.pk)._raw_delete(Event.objects.db)
+    assert any("missing" in p.message for p in verify_chain(org.pk))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_at_once_one_wins_and_the_other_is_told(
+    guidance, reporter, hr_manager, investigator
+):
+    """Two connections race to record triage on the same version: exactly one write lands."""
+    import threading
+
+    from django.db import connection
+
+    from tests import services as service_markers
+
+    service_markers.require_postgres()
+    concern = make_concern(reporter)
+    _act(concern, hr_manager, "start_triage")
+    concern.refresh_from_db()
+    seen = concern.version
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def save(actor, risk):
+        try:
+            barrier.wait(timeout=10)
+            handling.concern_record_triage(
+                concern=Concern.objects.get(pk=concern.pk),
+                actor=actor,
+                data=handling.TriageData(
+                    "informal", risk, list(CodeSection.objects.filter(code="6.2"))
+                ),
+                expected_version=seen,
+            )
+            outcomes[risk] = "saved"
+        except handling.ActionRefused as exc:
+            outcomes[risk] = str(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(hr_manager, "low")),
+        threading.Thread(target=save, args=(investigator, "high")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values())[-1] == "saved"
+    loser = next(value for value in outcomes.values() if value != "saved")
+    assert "Someone else changed this concern" in loser
+    concern.refresh_from_db()
+    assert concern.version == seen + 1
+    winner = next(risk for risk, value in outcomes.items() if value == "saved")
+    assert concern.risk_rating == winner
+    assert Event.objects.filter(concern=concern, kind="triage_recorded").count() == 1
+
+
+def test_escalation_runs_from_celery_beat(settings):
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    names = {entry["task"] for entry in schedule.values()}
+    assert "incidents.tasks.escalate_overdue_concerns" in names
+    assert "notifications.tasks.resend_unsent_notifications" in names
+    assert all(name in app.tasks for name in names)

@@ -1,0 +1,24 @@
+import pytest
+
+from accounts.models import Role
+from tests.factories import UserFactory, make_concern
+
+
+@pytest.fixture
+def concern(guidance, reporter):
+    """A submitted concern, made before the recipients below exist.
+
+    Submitting may queue its own notices to the HR managers; making the concern first
+    keeps the outbox of each test down to what the test itself queues.
+    """
+    return make_concern(reporter)
+
+
+@pytest.fixture
+def manager(concern, org):
+    return UserFactory(username="manager", organisation=org, roles=[Role.HR_MANAGER])
+
+
+@pytest.fixture
+def assignee(concern, org):
+    return UserFactory(username="assignee", organisation=org, roles=[Role.INVESTIGATOR])
