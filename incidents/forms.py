@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import uuid
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
@@ -160,7 +161,7 @@ class ConcernForm(forms.Form):
                 "links",
                 Div(
                     HTML('{% include "incidents/partials/context_intro.html" %}'),
-                    *[f"q_{key}" for key, _ in QUESTIONS],
+                    *[InlineRadios(f"q_{key}") for key, _ in QUESTIONS],
                     Div(css_id="context-suggestion", aria_live="polite"),
                     css_class="border rounded p-3 mb-3",
                     **{

@@ -397,6 +397,25 @@ class Evidence(models.Model):
         return self.original_name
 
 
+EVENT_LABELS = {
+    "created": "Draft created",
+    "updated": "Draft edited",
+    "status_changed": "Status changed",
+    "reference_issued": "Reference issued",
+    "evidence_added": "Evidence attached",
+    "evidence_downloaded": "Evidence downloaded",
+    "triage_recorded": "Triage recorded",
+    "assigned": "Assigned",
+    "stepped_aside": "Investigator stepped aside",
+    "reporting_line_recorded": "Reporting line recorded",
+    "fairness_recorded": "Procedural fairness steps recorded",
+    "findings_recorded": "Findings recorded",
+    "note_added": "Note added",
+    "restricted": "Restricted as a possible public interest disclosure",
+    "escalated": "Escalated as overdue",
+}
+
+
 class Event(models.Model):
     """Append-only record of every change: who, when, what, before and after."""
 
@@ -434,3 +453,7 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Events are append-only and cannot be deleted.")
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
