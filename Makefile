@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check worker beat lock clean
+.PHONY: install run test lint format check worker beat bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO
+
+## Benchmarks that print figures (not tests). Point DATABASE_URL at PostgreSQL; seeds
+## BENCH_CONCERNS concerns first if the database holds fewer.
+BENCH_CONCERNS ?= 100000
+bench: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_guidance
+	$(PY) scripts/bench_dashboard.py --seed-if-empty $(BENCH_CONCERNS)
 
 ## Re-resolve the pins from requirements*.in in a throwaway venv.
 lock:

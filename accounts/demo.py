@@ -59,6 +59,7 @@ DEMO_PEOPLE = (
         (Role.ADMINISTRATOR,),
         is_staff=True,
     ),
+    DemoPerson("analyst", "Sasha", "Ivanova", "Sector Analyst", None, (Role.SECTOR_ANALYST,)),
     DemoPerson(
         "outsider",
         "Oscar",

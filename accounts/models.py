@@ -66,6 +66,7 @@ class Role(models.TextChoices):
     HR_MANAGER = "hr_manager", "HR manager"
     EXECUTIVE = "executive", "Executive"
     ADMINISTRATOR = "administrator", "Administrator"
+    SECTOR_ANALYST = "sector_analyst", "Sector analyst"
 
 
 class User(AbstractUser):

@@ -42,6 +42,15 @@ def places_for(user) -> list[Place]:
                 "Every concern submitted in your organisation.",
             )
         )
+    if permissions.can_view_reports(user):
+        places.append(
+            Place(
+                "Trends",
+                reverse("reports:dashboard"),
+                "Where social media conduct risk is rising and how well it is handled. "
+                "Counts only, never individuals.",
+            )
+        )
     places += [
         Place(
             "Guidance",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("guidance/", include("guidance.urls")),
     path("concerns/", include("incidents.urls")),
+    path("reports/", include("incidents.report_urls")),
     path("admin/", admin.site.urls),
     path(
         "health/",

@@ -216,6 +216,9 @@ class Concern(models.Model):
         editable=False,
         help_text="The stage and due date last escalated, so escalation happens once.",
     )
+    triaged_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When triage first started."
+    )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -457,3 +460,51 @@ class Event(models.Model):
     @property
     def label(self) -> str:
         return EVENT_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+
+class MonthlySummary(models.Model):
+    """One organisation's monthly trend summary; the row makes sending it idempotent."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month summarised.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="unique_monthly_summary")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class ExportJob(models.Model):
+    """A workbook of every dashboard table, built in the background for one person."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation_ids = models.JSONField(
+        null=True, blank=True, help_text="Organisations covered; empty for the whole sector."
+    )
+    filters = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.state})"

@@ -324,3 +324,32 @@ def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     if not can_download_evidence(user, evidence):
         raise Http404("No such file.")
     return evidence
+
+
+# --- Reports -------------------------------------------------------------------------
+
+REPORT_ROLES = (Role.EXECUTIVE, Role.HR_MANAGER, Role.SECTOR_ANALYST)
+
+
+def can_view_reports(user) -> bool:
+    return user.is_authenticated and user.has_role(*REPORT_ROLES)
+
+
+def is_sector_analyst(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.SECTOR_ANALYST)
+
+
+def report_organisations(user, requested: int | None = None) -> tuple[int, ...] | None:
+    """Which organisations' aggregates the user may see: None means every organisation.
+
+    A sector analyst sees the sector, or one organisation they pick; everyone else sees
+    their own organisation only, whatever they ask for.
+    """
+    if is_sector_analyst(user):
+        return (requested,) if requested else None
+    return (user.organisation_id,)
+
+
+def can_drill_through(user) -> bool:
+    """HR managers may follow a number to their organisation's concern list; executives never."""
+    return user.is_authenticated and user.has_role(Role.HR_MANAGER) and can_see_hr_list(user)

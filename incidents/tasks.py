@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import evidence, handling
+from . import evidence, export_jobs, handling, monthly
 
 
 @shared_task
@@ -15,3 +15,15 @@ def escalate_overdue_concerns() -> int:
 def purge_staged_uploads() -> int:
     """Remove evidence files kept for forms that were never completed (older than a day)."""
     return evidence.purge_staged_uploads()
+
+
+@shared_task
+def send_monthly_summaries() -> int:
+    """Email last month's summary to executives from the first working day; once each."""
+    return monthly.send_monthly_summaries()
+
+
+@shared_task
+def build_export(job_id: int) -> None:
+    """Build a requested workbook; a second delivery of the same job does nothing."""
+    export_jobs.export_job_build(job_id)

@@ -287,6 +287,8 @@ def transition(
         changes["referred_to"] = inputs["referred_to"]
     if "reporter_message" in rule.inputs:
         changes["reporter_message"] = inputs.get("reporter_message", "")
+    if target == S.TRIAGE and concern.triaged_at is None:
+        changes["triaged_at"] = at
     if target in FINAL_STATUSES:
         changes["closed_at"] = at
     elif concern.status in FINAL_STATUSES:

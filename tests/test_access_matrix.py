@@ -12,6 +12,10 @@ column is one persona. The rules behind the numbers:
 * HR (investigator, HR manager) of the organisation see a submitted concern's full
   record and may download its evidence, but never a draft (404);
 * list and intake pages a role may not use answer 403 (PermissionDenied);
+* dashboards and exports (aggregates only) are for HR managers, executives and
+  sector analysts (the outsider holds every role, so sees its own organisation or
+  the sector); everyone else gets 403; a background export is visible only to the
+  person who asked for it (404 for everyone else);
 * the admin site lets staff in (200) and sends everyone else to its sign-in (302);
 * HR actions on a concern answer 403 to HR who may see it but not do that
   (an investigator assigning, or stepping aside from a concern not theirs), and a
@@ -81,6 +85,11 @@ _TABLE: dict[str, tuple[int, ...]] = {
     "incidents:add_note submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
     "incidents:add_note investigating":          (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:restrict submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
+    "reports:dashboard":                         (302, 403, 403, 403, 200, 200, 403, 200),
+    "reports:export":                            (302, 403, 403, 403, 200, 200, 403, 200),
+    "reports:export_job_create":                 (302, 403, 403, 403, 302, 302, 403, 302),
+    "reports:export_job executive":              (302, 404, 404, 404, 404, 200, 404, 404),
+    "reports:export_job_download executive":     (302, 404, 404, 404, 404, 200, 404, 404),
 }
 # fmt: on
 
@@ -117,6 +126,18 @@ def draft_evidence(media, draft_concern, reporter):
     return services.evidence_add(
         concern=draft_concern, actor=reporter, upload=_png_upload("draft.png")
     )
+
+
+@pytest.fixture
+def executive_export_job(media, guidance, executive):
+    from incidents import export_jobs
+    from incidents.reports import ReportScope
+
+    job = export_jobs.export_job_start(
+        user=executive, scope=ReportScope(organisation_ids=(executive.organisation_id,))
+    )
+    export_jobs.export_job_build(job.pk)
+    return job
 
 
 @pytest.fixture
@@ -191,6 +212,13 @@ def _request_for(case: str, request) -> tuple[str, str, dict]:
         return "post", reverse(name), {"description": "Handed out how-to-vote cards."}
     if name == "incidents:use_context":
         return "post", reverse(name), {"q_official_account": "no"}
+    if name == "reports:export":
+        return "get", reverse(name, args=["platforms", "csv"]), {}
+    if name == "reports:export_job_create":
+        return "post", reverse(name), {}
+    if name in {"reports:export_job", "reports:export_job_download"}:
+        job = fixture("executive_export_job")
+        return "get", reverse(name, args=[job.pk]), {}
     if name == "incidents:bulk_assign":
         concern = fixture("submitted_concern")
         data = {"concerns": [concern.pk], "assignee": fixture("investigator").pk}

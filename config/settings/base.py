@@ -7,6 +7,7 @@ PostgreSQL and a real broker.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import Env
@@ -141,7 +142,7 @@ SITE_URL = env.url("SITE_URL", "http://127.0.0.1:8000", schemes={"http", "https"
 
 # --- Celery ---------------------------------------------------------------
 # Without REDIS_URL, tasks run eagerly in-process (the embedded default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -175,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-concerns": {
         "task": "incidents.tasks.escalate_overdue_concerns",
         "schedule": 60 * 60,
+    },
+    # Last month's trend summary to executives, from the first working day of the month.
+    "send-monthly-summaries": {
+        "task": "incidents.tasks.send_monthly_summaries",
+        "schedule": crontab(hour=7, minute=0),
     },
     # Evidence kept for an unfinished form is deleted after a day.
     "purge-staged-uploads": {
@@ -212,7 +218,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    # One line per finished task is noise; failures are still logged as errors.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
+
+# --- Reporting ----------------------------------------------------------------
+# Counts below this are shown as "<N" on dashboards and exports.
+REPORT_SMALL_CELL_THRESHOLD = env.int("REPORT_SMALL_CELL_THRESHOLD", 5, minimum=1)
 
 # --- Evidence ---------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

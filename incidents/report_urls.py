@@ -1,0 +1,13 @@
+from django.urls import path
+
+from .views import reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", reports.reports_dashboard, name="dashboard"),
+    path("export/<slug:key>.<slug:fmt>", reports.reports_export, name="export"),
+    path("exports/", reports.export_job_create, name="export_job_create"),
+    path("exports/<int:pk>/", reports.export_job_status, name="export_job"),
+    path("exports/<int:pk>/download/", reports.export_job_download, name="export_job_download"),
+]

@@ -1,0 +1,302 @@
+"""Trend queries for the dashboards. All aggregation happens in the database.
+
+Every function takes a `ReportScope` (which organisations, which filters) and
+returns plain rows of counts; small-cell suppression is applied afterwards by
+`incidents.suppression` so the same rows feed the page, the exports and the
+monthly summary. Drafts and possible public interest disclosures (restricted
+concerns) never count. Nothing here returns an individual concern.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.models import BusinessUnit
+from guidance.models import PlatformCategory, UseContext
+
+from .models import (
+    OPEN_STATUSES,
+    Concern,
+    ConfirmedSection,
+    Finding,
+    GraduatedResponse,
+    ReportedSection,
+    Status,
+)
+
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("Up to 7 days", 0, 7),
+    ("8 to 30 days", 8, 30),
+    ("31 to 90 days", 31, 90),
+    ("Over 90 days", 91, None),
+)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    business_unit_id: int | None = None
+    section_id: int | None = None
+    platform_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which concerns a report counts. `organisation_ids` None means every organisation."""
+
+    organisation_ids: tuple[int, ...] | None
+    filters: ReportFilters = field(default_factory=ReportFilters)
+
+
+def base(scope: ReportScope) -> QuerySet[Concern]:
+    queryset = Concern.objects.exclude(status=Status.DRAFT).filter(restricted=False)
+    if scope.organisation_ids is not None:
+        queryset = queryset.filter(organisation_id__in=scope.organisation_ids)
+    f = scope.filters
+    if f.date_from:
+        queryset = queryset.filter(submitted_at__date__gte=f.date_from)
+    if f.date_to:
+        queryset = queryset.filter(submitted_at__date__lte=f.date_to)
+    if f.business_unit_id:
+        queryset = queryset.filter(business_unit_id=f.business_unit_id)
+    if f.platform_id:
+        queryset = queryset.filter(platform_category_id=f.platform_id)
+    if f.section_id:
+        queryset = queryset.filter(
+            Exists(
+                ConfirmedSection.objects.filter(concern_id=OuterRef("pk"), section_id=f.section_id)
+            )
+            | Exists(
+                ReportedSection.objects.filter(concern_id=OuterRef("pk"), section_id=f.section_id)
+            )
+        )
+    return queryset
+
+
+def by_month(scope: ReportScope) -> list[tuple[dt.date, int]]:
+    rows = (
+        base(scope)
+        .annotate(month=TruncMonth("submitted_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    counts = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
+        for row in rows
+    }
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if scope.filters.date_from:
+        first = min(first, scope.filters.date_from.replace(day=1))
+    months = []
+    current = first
+    while current <= last:
+        months.append((current, counts.get(current, 0)))
+        current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def by_section(scope: ReportScope) -> list[tuple[str, str, int, int]]:
+    """(code, title, confirmed count, reported-only count) per Code section.
+
+    A concern HR has confirmed sections for counts under those; one not yet
+    confirmed counts under the sections its reporter chose.
+    """
+    concerns = base(scope)
+    confirmed = (
+        ConfirmedSection.objects.filter(concern__in=concerns)
+        .values("section__code", "section__title", "section__sort_key")
+        .annotate(n=Count("concern_id", distinct=True))
+    )
+    unconfirmed = concerns.exclude(
+        Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk")))
+    )
+    reported = (
+        ReportedSection.objects.filter(concern__in=unconfirmed)
+        .values("section__code", "section__title", "section__sort_key")
+        .annotate(n=Count("concern_id", distinct=True))
+    )
+    table: dict[str, list] = {}
+    for row in confirmed:
+        table.setdefault(
+            row["section__code"], [row["section__sort_key"], row["section__title"], 0, 0]
+        )[2] = row["n"]
+    for row in reported:
+        table.setdefault(
+            row["section__code"], [row["section__sort_key"], row["section__title"], 0, 0]
+        )[3] = row["n"]
+    return [
+        (code, title, confirmed_n, reported_n)
+        for code, (_, title, confirmed_n, reported_n) in sorted(
+            table.items(), key=lambda item: item[1][0]
+        )
+    ]
+
+
+def _count_by(scope: ReportScope, field_name: str) -> list[tuple[str, int]]:
+    rows = base(scope).values(field_name).annotate(n=Count("id")).order_by(field_name)
+    return [(row[field_name] or "", row["n"]) for row in rows]
+
+
+def by_platform(scope: ReportScope) -> list[tuple[str, int]]:
+    rows = (
+        base(scope)
+        .values("platform_category__name", "platform_category__order")
+        .annotate(n=Count("id"))
+        .order_by("platform_category__order")
+    )
+    return [(row["platform_category__name"] or "Not given", row["n"]) for row in rows]
+
+
+def by_use_context(scope: ReportScope) -> list[tuple[str, int]]:
+    counts = dict(_count_by(scope, "use_context"))
+    return [(label, counts.get(value, 0)) for value, label in UseContext.choices]
+
+
+def by_business_unit(scope: ReportScope) -> list[tuple[str, int]]:
+    rows = (
+        base(scope)
+        .values("business_unit__name")
+        .annotate(n=Count("id"))
+        .order_by("business_unit__name")
+    )
+    return [(row["business_unit__name"] or "Not given", row["n"]) for row in rows]
+
+
+def by_organisation(scope: ReportScope) -> list[tuple[str, int]]:
+    rows = (
+        base(scope)
+        .values("organisation__name")
+        .annotate(n=Count("id"))
+        .order_by("organisation__name")
+    )
+    return [(row["organisation__name"], row["n"]) for row in rows]
+
+
+def findings_by_section(scope: ReportScope) -> dict[tuple[str, str], int]:
+    """{(section code and title, finding label): count} for findings made."""
+    rows = (
+        ConfirmedSection.objects.filter(concern__in=base(scope))
+        .exclude(finding="")
+        .values("section__code", "section__title", "finding")
+        .annotate(n=Count("id"))
+    )
+    labels = dict(Finding.choices)
+    return {
+        (f"{row['section__code']} {row['section__title']}", labels[row["finding"]]): row["n"]
+        for row in rows
+    }
+
+
+def graduated_responses(scope: ReportScope) -> list[tuple[str, int]]:
+    counts = dict(_count_by(scope, "graduated_response"))
+    return [(label, counts.get(value, 0)) for value, label in GraduatedResponse.choices]
+
+
+@dataclass(frozen=True)
+class Duration:
+    count: int
+    median_days: float | None
+    p90_days: float | None
+
+
+def _percentiles(queryset: QuerySet, start: str, end: str) -> Duration:
+    spans = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).annotate(
+        span=ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+    )
+    count = spans.count()
+    if not count:
+        return Duration(0, None, None)
+    ordered = spans.order_by("span").values_list("span", flat=True)
+
+    def at(fraction: float) -> float:
+        """Linear interpolation between the two nearest ranks, like percentile_cont."""
+        position = fraction * (count - 1)
+        low = int(position)
+        values = list(ordered[low : low + 2])
+        low_value = values[0].total_seconds()
+        high_value = values[-1].total_seconds()
+        seconds = low_value + (high_value - low_value) * (position - low)
+        return round(seconds / 86400, 1)
+
+    return Duration(count, at(0.5), at(0.9))
+
+
+def time_to_triage(scope: ReportScope) -> Duration:
+    return _percentiles(base(scope), "submitted_at", "triaged_at")
+
+
+def time_to_close(scope: ReportScope) -> Duration:
+    return _percentiles(base(scope).filter(status=Status.CLOSED), "submitted_at", "closed_at")
+
+
+def ageing(scope: ReportScope, *, today: dt.date | None = None) -> list[tuple[str, int]]:
+    now = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
+    )
+    aggregates = {}
+    for index, (_, low, high) in enumerate(AGE_BUCKETS):
+        condition = Q(submitted_at__lte=now - dt.timedelta(days=low))
+        if high is not None:
+            condition &= Q(submitted_at__gt=now - dt.timedelta(days=high + 1))
+        aggregates[f"bucket{index}"] = Count("id", filter=condition)
+    result = base(scope).filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
+    return [(label, result[f"bucket{index}"]) for index, (label, _, _) in enumerate(AGE_BUCKETS)]
+
+
+def due_compliance(scope: ReportScope, *, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    return base(scope).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        open_overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        escalated=Count("id", filter=~Q(escalated_for="")),
+        finished=Count("id", filter=~Q(status__in=OPEN_STATUSES)),
+    )
+
+
+def repeat_concerns(scope: ReportScope) -> dict[str, int]:
+    """How many concerns are about an employee with an earlier concern (a number only)."""
+    earlier = Concern.objects.filter(
+        subject_id=OuterRef("subject_id"),
+        submitted_at__lt=OuterRef("submitted_at"),
+        restricted=False,
+    ).exclude(status=Status.DRAFT)
+    return (
+        base(scope)
+        .filter(subject__isnull=False)
+        .aggregate(
+            with_subject=Count("id"),
+            repeat=Count("id", filter=Q(Exists(earlier))),
+        )
+    )
+
+
+def platform_ids() -> dict[str, int]:
+    """Name → id, for drill-through links."""
+    return dict(PlatformCategory.objects.values_list("name", "pk"))
+
+
+def unit_ids(scope: ReportScope) -> dict[str, int]:
+    units = BusinessUnit.objects.all()
+    if scope.organisation_ids is not None:
+        units = units.filter(organisation_id__in=scope.organisation_ids)
+    return dict(units.values_list("name", "pk"))
