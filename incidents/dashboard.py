@@ -7,11 +7,13 @@ A panel never carries an individual concern; suppressed cells carry no value at 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 
 from . import reports
 from .models import Finding
@@ -103,6 +105,26 @@ def _small(value: int) -> Cell | str:
     return str(value)
 
 
+def cached_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> list[Panel]:
+    """The panels, from the cache when they were built in the last few minutes.
+
+    Trends move slowly; `REPORT_CACHE_SECONDS` (default 300, 0 to switch off) bounds how
+    stale a figure can be. The key covers everything that changes the figures.
+    """
+    seconds = settings.REPORT_CACHE_SECONDS
+    if not seconds:
+        return build_panels(scope, drill_through=drill_through)
+    key = (
+        "dashboard:"
+        + hashlib.sha256(repr((scope, drill_through, threshold())).encode()).hexdigest()
+    )
+    panels = cache.get(key)
+    if panels is None:
+        panels = build_panels(scope, drill_through=drill_through)
+        cache.set(key, panels, seconds)
+    return panels
+
+
 def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> list[Panel]:
     limit = threshold()
 
@@ -112,6 +134,7 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             return None
         return lambda label: urlencode({param: lookup[label]}) if label in lookup else ""
 
+    counts = reports.summary_counts(scope)
     months = reports.by_month(scope)
     month_rows = [(f"{month:%b %Y}", count) for month, count in months]
     panels = [
@@ -165,7 +188,7 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
         _series_panel(
             "use",
             "Concerns by use",
-            reports.by_use_context(scope),
+            reports.by_use_context(scope, counts),
             chart="doughnut",
             note="Official use means acting as a representative of the public sector.",
         )
@@ -203,7 +226,9 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
         )
     )
     panels.append(
-        _series_panel("responses", "Responses chosen at triage", reports.graduated_responses(scope))
+        _series_panel(
+            "responses", "Responses chosen at triage", reports.graduated_responses(scope, counts)
+        )
     )
 
     durations = []
@@ -228,10 +253,13 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
     )
     panels.append(
         _series_panel(
-            "ageing", "Open concerns by age", reports.ageing(scope), column="Open concerns"
+            "ageing",
+            "Open concerns by age",
+            reports.ageing(scope, counts=counts),
+            column="Open concerns",
         )
     )
-    due = reports.due_compliance(scope)
+    due = reports.due_compliance(scope, counts=counts)
     panels.append(
         Panel(
             key="due",
@@ -245,7 +273,7 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             chart="",
         )
     )
-    repeat = reports.repeat_concerns(scope)
+    repeat = reports.repeat_concerns(scope, counts)
     first_time = repeat["with_subject"] - repeat["repeat"]
     if repeat["repeat"] >= limit and first_time >= limit:
         share = f"{round(100 * repeat['repeat'] / repeat['with_subject'])}%"

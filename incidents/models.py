@@ -236,6 +236,8 @@ class Concern(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["organisation", "-submitted_at", "-id"]),
+            models.Index(fields=["subject", "submitted_at"]),
             models.Index(fields=["organisation", "status", "-submitted_at"]),
             models.Index(fields=["reporter", "-created_at"]),
             models.Index(fields=["assignee", "status"]),

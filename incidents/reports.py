@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     OuterRef,
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 
 from accounts.models import BusinessUnit
@@ -165,9 +168,9 @@ def by_platform(scope: ReportScope) -> list[tuple[str, int]]:
     return [(row["platform_category__name"] or "Not given", row["n"]) for row in rows]
 
 
-def by_use_context(scope: ReportScope) -> list[tuple[str, int]]:
-    counts = dict(_count_by(scope, "use_context"))
-    return [(label, counts.get(value, 0)) for value, label in UseContext.choices]
+def by_use_context(scope: ReportScope, counts: dict | None = None) -> list[tuple[str, int]]:
+    counts = counts or summary_counts(scope)
+    return [(label, counts[f"use_{value}"]) for value, label in UseContext.choices]
 
 
 def by_business_unit(scope: ReportScope) -> list[tuple[str, int]]:
@@ -205,9 +208,9 @@ def findings_by_section(scope: ReportScope) -> dict[tuple[str, str], int]:
     }
 
 
-def graduated_responses(scope: ReportScope) -> list[tuple[str, int]]:
-    counts = dict(_count_by(scope, "graduated_response"))
-    return [(label, counts.get(value, 0)) for value, label in GraduatedResponse.choices]
+def graduated_responses(scope: ReportScope, counts: dict | None = None) -> list[tuple[str, int]]:
+    counts = counts or summary_counts(scope)
+    return [(label, counts[f"response_{value}"]) for value, label in GraduatedResponse.choices]
 
 
 @dataclass(frozen=True)
@@ -217,10 +220,32 @@ class Duration:
     p90_days: float | None
 
 
+class _PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont over an array of fractions, in one pass."""
+
+    template = "percentile_cont(ARRAY%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = Field()  # a float array, passed through as the driver returns it
+    contains_aggregate = True
+
+    def __init__(self, expression, fractions: tuple[float, ...]):
+        super().__init__(expression)
+        self.fractions = fractions
+
+    def as_sql(self, compiler, connection, **extra_context):
+        extra_context["fractions"] = "[" + ",".join(str(float(f)) for f in self.fractions) + "]"
+        return super().as_sql(compiler, connection, **extra_context)
+
+
 def _percentiles(queryset: QuerySet, start: str, end: str) -> Duration:
-    spans = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).annotate(
-        span=ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    )
+    spans = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+    if connection.vendor == "postgresql":
+        seconds = Extract(F(end) - F(start), "epoch")
+        result = spans.aggregate(n=Count("id"), p=_PercentileCont(seconds, fractions=(0.5, 0.9)))
+        if not result["n"]:
+            return Duration(0, None, None)
+        median, p90 = result["p"]
+        return Duration(result["n"], round(median / 86400, 1), round(p90 / 86400, 1))
+    spans = spans.annotate(span=ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
     count = spans.count()
     if not count:
         return Duration(0, None, None)
@@ -247,47 +272,58 @@ def time_to_close(scope: ReportScope) -> Duration:
     return _percentiles(base(scope).filter(status=Status.CLOSED), "submitted_at", "closed_at")
 
 
-def ageing(scope: ReportScope, *, today: dt.date | None = None) -> list[tuple[str, int]]:
-    now = (
-        timezone.now()
-        if today is None
-        else timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
-    )
-    aggregates = {}
-    for index, (_, low, high) in enumerate(AGE_BUCKETS):
-        condition = Q(submitted_at__lte=now - dt.timedelta(days=low))
-        if high is not None:
-            condition &= Q(submitted_at__gt=now - dt.timedelta(days=high + 1))
-        aggregates[f"bucket{index}"] = Count("id", filter=condition)
-    result = base(scope).filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
-    return [(label, result[f"bucket{index}"]) for index, (label, _, _) in enumerate(AGE_BUCKETS)]
-
-
-def due_compliance(scope: ReportScope, *, today: dt.date | None = None) -> dict[str, int]:
+def summary_counts(scope: ReportScope, *, today: dt.date | None = None) -> dict[str, int]:
+    """Every per-concern count the dashboard needs, in one pass over the concerns."""
     today = today or timezone.localdate()
-    return base(scope).aggregate(
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        open_overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
-        escalated=Count("id", filter=~Q(escalated_for="")),
-        finished=Count("id", filter=~Q(status__in=OPEN_STATUSES)),
-    )
+    end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+    open_ = Q(status__in=OPEN_STATUSES)
+    aggregates = {
+        "total": Count("id"),
+        "open": Count("id", filter=open_),
+        "open_overdue": Count("id", filter=open_ & Q(due_on__lt=today)),
+        "escalated": Count("id", filter=~Q(escalated_for="")),
+        "finished": Count("id", filter=~open_),
+        "with_subject": Count("id", filter=Q(subject__isnull=False)),
+        "subjects": Count("subject_id", distinct=True),
+    }
+    for value, _ in UseContext.choices:
+        aggregates[f"use_{value}"] = Count("id", filter=Q(use_context=value))
+    for value, _ in GraduatedResponse.choices:
+        aggregates[f"response_{value}"] = Count("id", filter=Q(graduated_response=value))
+    for index, (_, low, high) in enumerate(AGE_BUCKETS):
+        condition = open_ & Q(submitted_at__lte=end_of_today - dt.timedelta(days=low))
+        if high is not None:
+            condition &= Q(submitted_at__gt=end_of_today - dt.timedelta(days=high + 1))
+        aggregates[f"age_{index}"] = Count("id", filter=condition)
+    return base(scope).aggregate(**aggregates)
 
 
-def repeat_concerns(scope: ReportScope) -> dict[str, int]:
-    """How many concerns are about an employee with an earlier concern (a number only)."""
-    earlier = Concern.objects.filter(
-        subject_id=OuterRef("subject_id"),
-        submitted_at__lt=OuterRef("submitted_at"),
-        restricted=False,
-    ).exclude(status=Status.DRAFT)
-    return (
-        base(scope)
-        .filter(subject__isnull=False)
-        .aggregate(
-            with_subject=Count("id"),
-            repeat=Count("id", filter=Q(Exists(earlier))),
-        )
-    )
+def ageing(
+    scope: ReportScope, *, today: dt.date | None = None, counts: dict | None = None
+) -> list[tuple[str, int]]:
+    counts = counts or summary_counts(scope, today=today)
+    return [(label, counts[f"age_{index}"]) for index, (label, _, _) in enumerate(AGE_BUCKETS)]
+
+
+def due_compliance(
+    scope: ReportScope, *, today: dt.date | None = None, counts: dict | None = None
+) -> dict[str, int]:
+    counts = counts or summary_counts(scope, today=today)
+    return {key: counts[key] for key in ("open", "open_overdue", "escalated", "finished")}
+
+
+def repeat_concerns(scope: ReportScope, counts: dict | None = None) -> dict[str, int]:
+    """How many concerns in scope are about an employee with an earlier one in scope.
+
+    Every concern about an employee after their first counts once, so this is the
+    number of concerns with a named employee less the number of employees. A number
+    only: nobody is named.
+    """
+    counts = counts or summary_counts(scope)
+    return {
+        "with_subject": counts["with_subject"],
+        "repeat": counts["with_subject"] - counts["subjects"],
+    }
 
 
 def platform_ids() -> dict[str, int]:

@@ -225,6 +225,8 @@ LOGGING = {
 # --- Reporting ----------------------------------------------------------------
 # Counts below this are shown as "<N" on dashboards and exports.
 REPORT_SMALL_CELL_THRESHOLD = env.int("REPORT_SMALL_CELL_THRESHOLD", 5, minimum=1)
+# Dashboard figures are cached this many seconds (0 switches the cache off).
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", 300, minimum=0)
 
 # --- Evidence ---------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

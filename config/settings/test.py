@@ -18,3 +18,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 CELERY_TASK_ALWAYS_EAGER = True
 # Static files come from the finders in tests; no collectstatic output is expected.
 STATIC_ROOT = None
+# Each test builds its own figures; tests of the dashboard cache switch it on themselves.
+REPORT_CACHE_SECONDS = 0

@@ -37,7 +37,7 @@ def _scope(request: HttpRequest, source=None) -> tuple[ReportFilterForm, ReportS
 @require_GET
 def reports_dashboard(request: HttpRequest) -> HttpResponse:
     form, scope = _scope(request)
-    panels = dashboard.build_panels(
+    panels = dashboard.cached_panels(
         scope, drill_through=permissions.can_drill_through(request.user)
     )
     query = request.GET.urlencode()

@@ -209,7 +209,7 @@ def test_dashboard_query_count_does_not_grow(
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 16
 
 
 def test_exports_keep_the_suppression_and_are_recorded(client, known_data, executive, org):
@@ -292,3 +292,18 @@ def test_a_background_export_shows_progress_then_offers_the_file(
     client.force_login(hr_manager)  # someone else's export is not there for them
     assert client.get(status_url).status_code == 404
     assert client.get(reverse("reports:export_job_download", args=[job_id])).status_code == 404
+
+
+def test_dashboard_figures_are_cached_for_a_few_minutes(
+    client, known_data, executive, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.REPORT_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(executive)
+    first = client.get(reverse("reports:dashboard"))
+    with django_assert_max_num_queries(7):  # session, user, roles, organisation, filter lists
+        second = client.get(reverse("reports:dashboard"))
+    assert [p.rows for p in first.context["panels"]] == [p.rows for p in second.context["panels"]]
+    cache.clear()
