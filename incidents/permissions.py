@@ -284,20 +284,29 @@ def case_managers_for(concern: Concern) -> QuerySet:
     return managers.exclude(pk=concern.reporter_id)
 
 
-def assignable_staff(concern: Concern) -> list:
-    """HR staff of the organisation who may be given this concern."""
+def hr_staff(organisation_id: int) -> QuerySet:
+    """Active HR investigators and managers of an organisation."""
     User = get_user_model()
-    staff = (
+    return (
         User.objects.filter(
-            organisation_id=concern.organisation_id,
+            organisation_id=organisation_id,
             is_active=True,
             role_grants__role__in=HR_ROLES,
         )
         .distinct()
-        .prefetch_related("role_grants")
         .order_by("first_name", "last_name", "username")
     )
+
+
+def assignable_staff(concern: Concern) -> list:
+    """HR staff of the organisation who may be given this concern."""
+    staff = hr_staff(concern.organisation_id).prefetch_related("role_grants")
     return [person for person in staff if assignment_conflict(person, concern) is None]
+
+
+def can_bulk_assign(user) -> bool:
+    """Assign several concerns at once from the queue: HR managers only."""
+    return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
 
 
 # --- Getters -------------------------------------------------------------------------

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
-
-from accounts.models import Role
 
 from .. import handling, permissions, selectors, services, workflow
 from ..case_forms import ActionForm, BulkAssignForm, QueueFilterForm
@@ -31,19 +28,6 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/my_concerns.html", {"page": page})
 
 
-def _staff(user):
-    return (
-        get_user_model()
-        .objects.filter(
-            organisation_id=user.organisation_id,
-            is_active=True,
-            role_grants__role__in=permissions.HR_ROLES,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 @login_required
 @require_GET
 def concern_list(request: HttpRequest) -> HttpResponse:
@@ -55,7 +39,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.work_queue(request.user, cleaned), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    can_bulk_assign = request.user.has_role(Role.HR_MANAGER)
+    can_bulk_assign = permissions.can_bulk_assign(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -63,7 +47,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": query.urlencode(),
         "can_bulk_assign": can_bulk_assign,
-        "staff": _staff(request.user) if can_bulk_assign else [],
+        "staff": permissions.hr_staff(request.user.organisation_id) if can_bulk_assign else [],
     }
     status = 400 if filters.is_bound and not filters.is_valid() else 200
     return render(request, "incidents/concern_list.html", context, status=status)
@@ -72,10 +56,12 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
-    if not (permissions.can_see_hr_list(request.user) and request.user.has_role(Role.HR_MANAGER)):
+    if not permissions.can_bulk_assign(request.user):
         raise PermissionDenied("Only HR managers assign concerns.")
     form = BulkAssignForm(
-        request.POST, concerns=permissions.hr_concerns(request.user), staff=_staff(request.user)
+        request.POST,
+        concerns=permissions.hr_concerns(request.user),
+        staff=permissions.hr_staff(request.user.organisation_id),
     )
     if not form.is_valid():
         for errors in form.errors.values():
