@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 
@@ -90,6 +91,17 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Sessions are bound to the password and to the roles held.
+
+        Django checks this hash on every request, so removing a role (or changing the
+        password) ends every session of this person at once; deactivating them does too,
+        because inactive users are not authenticated at all.
+        """
+        key_salt = "accounts.User.get_session_auth_hash"
+        material = f"{self.password}|{','.join(sorted(self.roles))}"
+        return salted_hmac(key_salt, material, secret=secret, algorithm="sha256").hexdigest()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
@@ -107,3 +119,28 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class SecurityEvent(models.Model):
+    """Sign-in successes, failures and lockouts: kept for review, never edited."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        SIGNED_OUT = "signed_out", "Signed out"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["username", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username} at {self.at:%Y-%m-%d %H:%M}"

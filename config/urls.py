@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
@@ -13,7 +14,7 @@ urlpatterns = [
     path("guidance/", include("guidance.urls")),
     path("concerns/", include("incidents.urls")),
     path("reports/", include("incidents.report_urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path(
         "health/",
         HealthCheckView.as_view(

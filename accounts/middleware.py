@@ -1,0 +1,57 @@
+"""Idle timeout and absolute lifetime for signed-in sessions."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+STARTED = "auth_started_at"
+SEEN = "auth_seen_at"
+# Refresh the "last seen" mark at most this often, so most requests write nothing.
+SEEN_RESOLUTION = 60
+
+
+def start_session_clock(session) -> None:
+    """Called at sign-in: the session's lifetime and idle time count from now."""
+    now = time.time()
+    session[STARTED] = now
+    session[SEEN] = now
+
+
+class SessionTimeoutMiddleware:
+    """Sign a person out after SESSION_IDLE_TIMEOUT seconds without a request, and in any
+    case SESSION_ABSOLUTE_TIMEOUT seconds after signing in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.get(STARTED)
+            seen = session.get(SEEN)
+            if started is None or seen is None:
+                session[STARTED] = started or now
+                session[SEEN] = now
+            elif (
+                now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - seen > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+                messages.info(
+                    request, "You were signed out to keep the records safe. Sign in again."
+                )
+                login = reverse(settings.LOGIN_URL)
+                if request.method == "GET":
+                    return redirect(f"{login}?next={request.path}")
+                return redirect(login)
+            elif now - seen > SEEN_RESOLUTION:
+                session[SEEN] = now
+        return self.get_response(request)
