@@ -61,6 +61,66 @@ def _check_image(upload: UploadedFile) -> None:
         ) from exc
 
 
+# Content that makes a file more than a picture or a document: an archive inside it
+# (a polyglot), markup a browser could run, or PDF actions that run code.
+FORBIDDEN_CONTENT: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "an archive hidden inside it"),
+    (b"<script", "web page code inside it"),
+    (b"<html", "web page code inside it"),
+    (b"<svg", "web page code inside it"),
+    (b"<!doctype html", "web page code inside it"),
+    (b"javascript:", "web page code inside it"),
+)
+FORBIDDEN_PDF: tuple[tuple[bytes, str], ...] = (
+    (b"/javascript", "scripts"),
+    (b"/js ", "scripts"),
+    (b"/js(", "scripts"),
+    (b"/launch", "actions that start programs"),
+    (b"/embeddedfile", "attached files"),
+)
+
+
+def _check_content(upload: UploadedFile, content_type: str) -> None:
+    """Refuse polyglots and active content, scanning the whole file in overlapping chunks."""
+    patterns = FORBIDDEN_CONTENT + (FORBIDDEN_PDF if content_type == "application/pdf" else ())
+    longest = max(len(pattern) for pattern, _ in patterns)
+    upload.seek(0)
+    tail = b""
+    for chunk in upload.chunks():
+        window = (tail + chunk).lower()
+        for pattern, what in patterns:
+            if pattern.lower() in window:
+                raise ValidationError(
+                    f"This file has {what}, so it cannot be accepted as evidence. Take a "
+                    "plain screenshot or print the page to a new PDF, and attach that.",
+                    code="active_content",
+                )
+        tail = window[-longest:]
+    upload.seek(0)
+
+
+def derive_image(upload, content_type: str) -> bytes | None:
+    """A clean PNG re-encoded from the pixels: no metadata, nothing but the picture.
+
+    The original is kept untouched (with its hash) as the evidence of record; people
+    view the derived copy.
+    """
+    if not content_type.startswith("image/"):
+        return None
+    from io import BytesIO
+
+    from PIL import Image
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image.load()
+        clean = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+        buffer = BytesIO()
+        clean.save(buffer, format="PNG", optimize=True)
+    upload.seek(0)
+    return buffer.getvalue()
+
+
 def check_upload(upload: UploadedFile) -> CheckedFile:
     """Validate an upload and return its real type, size and SHA-256."""
     limit = max_bytes()
@@ -82,6 +142,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         )
     if content_type.startswith("image/"):
         _check_image(upload)
+    _check_content(upload, content_type)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

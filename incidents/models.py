@@ -377,6 +377,12 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 class Evidence(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=200)
+    derived = models.FileField(
+        upload_to=evidence_path,
+        max_length=200,
+        blank=True,
+        help_text="For images: a clean PNG re-encoded from the original, for viewing.",
+    )
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=50)
     size = models.PositiveBigIntegerField()
@@ -418,6 +424,8 @@ EVENT_LABELS = {
     "note_added": "Note added",
     "restricted": "Restricted as a possible public interest disclosure",
     "escalated": "Escalated as overdue",
+    "evidence_integrity_failed": "Evidence failed its integrity check",
+    "report_exported": "Report exported",
 }
 
 

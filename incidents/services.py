@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -18,7 +19,7 @@ from notifications.services import notify
 
 from . import permissions, workflow
 from .events import record_event
-from .evidence import check_upload
+from .evidence import check_upload, derive_image, file_sha256
 from .handling import concern_restrict
 from .models import (
     Concern,
@@ -299,6 +300,9 @@ def evidence_add(
         uploaded_by=actor,
     )
     evidence.file.save("upload", upload, save=False)
+    derived = derive_image(upload, checked.content_type)
+    if derived is not None:
+        evidence.derived.save("derived", ContentFile(derived), save=False)
     evidence.save()
     record_event(
         organisation_id=concern.organisation_id,
@@ -313,6 +317,26 @@ def evidence_add(
         },
     )
     return evidence
+
+
+def evidence_verify(*, evidence: Evidence, actor) -> bool:
+    """Check the stored original against its recorded SHA-256 before it is served.
+
+    A mismatch is recorded as a security event in the concern's record; the caller
+    then refuses the file.
+    """
+    actual = file_sha256(evidence.file)
+    if actual != evidence.sha256:
+        record_event(
+            organisation_id=evidence.concern.organisation_id,
+            concern=evidence.concern,
+            actor=actor,
+            kind="evidence_integrity_failed",
+            before={"sha256": evidence.sha256},
+            after={"sha256": actual, "evidence": evidence.pk},
+        )
+        return False
+    return True
 
 
 def evidence_record_download(*, evidence: Evidence, actor) -> None:

@@ -105,14 +105,30 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Serve evidence as a download only, after checking it is the file that was attached.
+
+    Images are served as the clean re-encoded copy unless `?original=1` asks for the
+    file exactly as it was uploaded.
+    """
     evidence = permissions.get_evidence_for_user(request.user, pk, evidence_pk)
+    if not services.evidence_verify(evidence=evidence, actor=request.user):
+        return render(
+            request,
+            "incidents/evidence_refused.html",
+            {"concern_pk": pk},
+            status=409,
+        )
+    original = request.GET.get("original") == "1" or not evidence.derived
     services.evidence_record_download(evidence=evidence, actor=request.user)
+    name = evidence.original_name
+    if not original:
+        name = name.rsplit(".", 1)[0] + " (viewing copy).png"
     response = FileResponse(
-        evidence.file.open("rb"),
+        (evidence.file if original else evidence.derived).open("rb"),
         as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        filename=name,
+        content_type=evidence.content_type if original else "image/png",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

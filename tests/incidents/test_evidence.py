@@ -261,6 +261,7 @@ def test_download_is_an_attachment_with_the_original_name_and_protective_headers
 
     response = client.get(
         reverse("incidents:evidence_download", args=[submitted_concern.pk, evidence.pk])
+        + "?original=1"
     )
 
     assert response.status_code == 200
@@ -482,3 +483,65 @@ def test_kept_files_of_abandoned_forms_are_purged_after_a_day(media):
     os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
     assert purge_staged_uploads() == 1
     assert not default_storage.exists(old) and default_storage.exists(new)
+
+
+def test_an_image_is_viewed_as_a_clean_copy_and_the_original_is_kept(
+    client, submitted_concern, reporter, investigator, media
+):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "blue").save(buffer, "JPEG", comment=b"camera secrets")
+    original = buffer.getvalue()
+    evidence = services.evidence_add(
+        concern=submitted_concern, actor=reporter, upload=SimpleUploadedFile("p.jpg", original)
+    )
+    client.force_login(investigator)
+    url = reverse("incidents:evidence_download", args=[submitted_concern.pk, evidence.pk])
+    copy = b"".join(client.get(url).streaming_content)
+    assert copy.startswith(b"\x89PNG") and b"camera secrets" not in copy
+    assert Image.open(io.BytesIO(copy)).size == (20, 10)
+    kept = b"".join(client.get(url + "?original=1").streaming_content)
+    assert kept == original and hashlib.sha256(kept).hexdigest() == evidence.sha256
+
+
+def test_a_file_changed_on_disk_is_refused_and_recorded(
+    client, submitted_concern, reporter, investigator, media
+):
+    evidence = services.evidence_add(
+        concern=submitted_concern,
+        actor=reporter,
+        upload=SimpleUploadedFile("doc.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
+    )
+    with open(evidence.file.path, "ab") as handle:
+        handle.write(b"tampered")
+    client.force_login(investigator)
+    response = client.get(
+        reverse("incidents:evidence_download", args=[submitted_concern.pk, evidence.pk])
+    )
+    assert response.status_code == 409
+    assert "no longer matches" in response.content.decode()
+    assert Event.objects.filter(
+        concern=submitted_concern, kind="evidence_integrity_failed"
+    ).exists()
+    assert not Event.objects.filter(concern=submitted_concern, kind="evidence_downloaded").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("poly.png", None),  # a PNG with a zip appended
+        ("page.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
+        ("js.pdf", b"%PDF-1.4\n1 0 obj<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
+        ("launch.pdf", b"%PDF-1.4\n1 0 obj<< /S /Launch /F (cmd.exe) >>"),
+    ],
+)
+def test_polyglots_and_active_content_are_refused(media, name, content):
+    from incidents.evidence import check_upload
+
+    if content is None:
+        content = image_bytes("PNG") + b"PK\x03\x04" + b"\x00" * 30
+    with pytest.raises(ValidationError, match="cannot be accepted as evidence"):
+        check_upload(SimpleUploadedFile(name, content))
