@@ -61,4 +61,12 @@ def check_project_security(app_configs, **kwargs):
                 id="conduct.W006",
             )
         )
+    if not settings.MFA_REQUIRED:
+        problems.append(
+            Warning(
+                "Multi-factor sign-in is not required.",
+                hint="Set MFA_REQUIRED=true.",
+                id="conduct.W007",
+            )
+        )
     return problems

@@ -55,3 +55,37 @@ class SessionTimeoutMiddleware:
             elif now - seen > SEEN_RESOLUTION:
                 session[SEEN] = now
         return self.get_response(request)
+
+
+class MFARequiredMiddleware:
+    """With MFA_REQUIRED, a signed-in person who has not entered a code this session can
+    reach only the pages that let them do so (and sign out)."""
+
+    ALLOWED = ("accounts:mfa_setup", "accounts:mfa_verify", "accounts:logout", "accounts:login")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.MFA_REQUIRED
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not self._exempt(request)
+        ):
+            from .mfa import confirmed_device
+
+            target = "accounts:mfa_verify" if confirmed_device(user) else "accounts:mfa_setup"
+            url = reverse(target)
+            if request.method == "GET":
+                url = f"{url}?next={request.get_full_path()}"
+            return redirect(url)
+        return self.get_response(request)
+
+    def _exempt(self, request) -> bool:
+        path = request.path_info
+        if path.startswith(settings.STATIC_URL) or path == reverse("health"):
+            return True
+        return any(path == reverse(name) for name in self.ALLOWED)

@@ -129,6 +129,8 @@ class SecurityEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         LOCKED_OUT = "locked_out", "Locked out"
         SIGNED_OUT = "signed_out", "Signed out"
+        MFA_VERIFIED = "mfa_verified", "Second factor accepted"
+        MFA_FAILED = "mfa_failed", "Second factor refused"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     username = models.CharField(max_length=150, blank=True)

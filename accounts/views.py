@@ -2,9 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from .forms import SignInForm
+from . import mfa
+from .forms import CodeForm, SignInForm
 from .models import Role
 from .navigation import places_for
 
@@ -30,3 +33,46 @@ def home(request: HttpRequest) -> HttpResponse:
         "accounts/home.html",
         {"places": places_for(request.user), "role_labels": role_labels},
     )
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@login_required
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the code, then prove it works with one code."""
+    if mfa.confirmed_device(request.user):
+        return redirect("accounts:mfa_verify")
+    device = mfa.enrolment_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.verify(request, device, form.cleaned_data["code"]):
+            messages.success(request, "Your authenticator app is set up.")
+            return redirect(_next(request))
+        form.add_error("code", "That code did not match. Check the app and try the new code.")
+    context = {"form": form, "next": _next(request), **mfa.setup_details(device)}
+    return render(request, "accounts/mfa_setup.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    device = mfa.confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:mfa_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.verify(request, device, form.cleaned_data["code"]):
+            return redirect(_next(request))
+        form.add_error(
+            "code",
+            "That code did not match, or too many codes were tried. Wait for "
+            "the next code and try again.",
+        )
+    context = {"form": form, "next": _next(request)}
+    return render(request, "accounts/mfa_verify.html", context, status=400 if form.errors else 200)

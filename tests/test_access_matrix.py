@@ -16,6 +16,8 @@ column is one persona. The rules behind the numbers:
   sector analysts (the outsider holds every role, so sees its own organisation or
   the sector); everyone else gets 403; a background export is visible only to the
   person who asked for it (404 for everyone else);
+* the two-step sign-in pages are for anyone signed in (the code page sends someone
+  without an authenticator app to the set-up page);
 * the admin site lets staff in (200) and sends everyone else to its sign-in (302);
 * HR actions on a concern answer 403 to HR who may see it but not do that
   (an investigator assigning, or stepping aside from a concern not theirs), and a
@@ -57,6 +59,8 @@ _TABLE: dict[str, tuple[int, ...]] = {
     "home":                                      (302, 200, 200, 200, 200, 200, 200, 200),
     "accounts:login":                            (200, 302, 302, 302, 302, 302, 302, 302),
     "accounts:logout":                           (302, 302, 302, 302, 302, 302, 302, 302),
+    "accounts:mfa_setup":                        (302, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:mfa_verify":                       (302, 302, 302, 302, 302, 302, 302, 302),
     "guidance:index":                            (302, 200, 200, 200, 200, 200, 200, 200),
     "guidance:section":                          (302, 200, 200, 200, 200, 200, 200, 200),
     "admin:index":                               (302, 302, 302, 302, 302, 302, 200, 302),

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "health_check",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "guidance",
     "incidents",
@@ -46,8 +48,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -128,6 +132,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", 0, minimum=0)
 ADMIN_URL = env.str("ADMIN_URL", "admin/")
+# Every account must enter a code from an authenticator app before any page but
+# sign-in. On by default; the local demo (config.settings.local) turns it off unless
+# MFA_REQUIRED=true, and production refuses to run without it (deploy check).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = "Conduct Tracker"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

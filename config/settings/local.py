@@ -9,3 +9,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The demo signs in without a second factor unless asked; production always requires one.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", False)

@@ -20,3 +20,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 STATIC_ROOT = None
 # Each test builds its own figures; tests of the dashboard cache switch it on themselves.
 REPORT_CACHE_SECONDS = 0
+# Most tests sign people in directly; tests/accounts/test_mfa.py turns the requirement on.
+MFA_REQUIRED = False
