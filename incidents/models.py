@@ -518,3 +518,25 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Export {self.pk} ({self.state})"
+
+
+class AccessRecord(models.Model):
+    """Who opened a concern or one of its files, and who read this log. Never edited."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Opened the concern"
+        DOWNLOADED = "downloaded", "Downloaded a file"
+        LOG_READ = "log_read", "Read this access log"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="access_records")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["concern", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.concern_id}"

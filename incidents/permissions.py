@@ -186,6 +186,11 @@ def can_add_note(user, concern: Concern) -> bool:
     )
 
 
+def can_view_access_log(user, concern: Concern) -> bool:
+    """Who opened this concern and its files: for its case managers."""
+    return is_case_manager(user, concern)
+
+
 def can_assign(user, concern: Concern) -> bool:
     return concern.is_open and is_case_manager(user, concern)
 

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
-from .models import OPEN_STATUSES, Concern, ConcernLink, Event, Evidence, Note, Status
+from .models import OPEN_STATUSES, AccessRecord, Concern, ConcernLink, Event, Evidence, Note, Status
 
 DUPLICATE_WINDOW_DAYS = 14
 SORTS = {
@@ -155,3 +155,9 @@ def possible_duplicates(concern: Concern, user) -> DuplicateHint:
     )
     visible = tuple(sorted(rows[pk] for pk in visible_ids))
     return DuplicateHint(visible, len(rows) - len(visible))
+
+
+def access_log(concern: Concern) -> QuerySet[AccessRecord]:
+    return (
+        AccessRecord.objects.filter(concern=concern).select_related("user").order_by("-at", "-pk")
+    )

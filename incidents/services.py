@@ -22,6 +22,7 @@ from .events import record_event
 from .evidence import check_upload, derive_image, file_sha256
 from .handling import concern_restrict
 from .models import (
+    AccessRecord,
     Concern,
     ConcernLink,
     Evidence,
@@ -347,3 +348,8 @@ def evidence_record_download(*, evidence: Evidence, actor) -> None:
         kind="evidence_downloaded",
         after={"evidence": evidence.pk, "sha256": evidence.sha256},
     )
+
+
+def access_record(*, concern: Concern, user, action: str, detail: str = "") -> None:
+    """Note that someone opened a concern, downloaded a file or read the access log."""
+    AccessRecord.objects.create(concern=concern, user=user, action=action, detail=detail[:255])

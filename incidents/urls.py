@@ -28,4 +28,5 @@ urlpatterns = [
     path("<int:pk>/findings/", case.findings, name="findings"),
     path("<int:pk>/notes/", case.add_note, name="add_note"),
     path("<int:pk>/restrict/", case.restrict, name="restrict"),
+    path("<int:pk>/access-log/", concerns.access_log, name="access_log"),
 ]

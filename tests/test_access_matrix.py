@@ -89,6 +89,7 @@ _TABLE: dict[str, tuple[int, ...]] = {
     "incidents:add_note submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
     "incidents:add_note investigating":          (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:restrict submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
+    "incidents:access_log submitted":            (302, 404, 404, 403, 200, 404, 404, 404),
     "reports:dashboard":                         (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export":                            (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export_job_create":                 (302, 403, 403, 403, 302, 302, 403, 302),

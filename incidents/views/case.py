@@ -121,6 +121,7 @@ def render_case(
         "forms": forms,
         "error": error,
         "fairness_met": workflow.fairness_met(concern),
+        "can_view_access_log": permissions.can_view_access_log(user, concern),
     }
     return render(request, "incidents/concern_record.html", context, status=status)
 

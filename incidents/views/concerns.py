@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import handling, permissions, selectors, services, workflow
 from ..case_forms import ActionForm, BulkAssignForm, QueueFilterForm
+from ..models import AccessRecord
 from .case import render_case
 
 PAGE_SIZE = 25
@@ -84,6 +85,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 @require_GET
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk)
+    services.access_record(concern=concern, user=request.user, action=AccessRecord.Action.VIEWED)
     if permissions.can_view_case_record(request.user, concern):
         return render_case(request, concern)
     withdraw = workflow.BY_NAME["withdraw"]
@@ -121,6 +123,12 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRe
         )
     original = request.GET.get("original") == "1" or not evidence.derived
     services.evidence_record_download(evidence=evidence, actor=request.user)
+    services.access_record(
+        concern=evidence.concern,
+        user=request.user,
+        action=AccessRecord.Action.DOWNLOADED,
+        detail=f"{evidence.original_name}{'' if original else ' (viewing copy)'}",
+    )
     name = evidence.original_name
     if not original:
         name = name.rsplit(".", 1)[0] + " (viewing copy).png"
@@ -134,3 +142,17 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRe
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who opened this concern and its files. Reading it is recorded too."""
+    concern = permissions.get_concern_for_user(request.user, pk)
+    if not permissions.can_view_case_record(request.user, concern):
+        raise Http404("No such concern.")
+    if not permissions.can_view_access_log(request.user, concern):
+        raise PermissionDenied("The access log is for HR managers.")
+    services.access_record(concern=concern, user=request.user, action=AccessRecord.Action.LOG_READ)
+    page = Paginator(selectors.access_log(concern), 50).get_page(request.GET.get("page"))
+    return render(request, "incidents/access_log.html", {"concern": concern, "page": page})

@@ -236,7 +236,7 @@ def test_concern_page_query_count_does_not_grow(
 
 
 QUEUE_QUERIES = 10
-CONCERN_PAGE_QUERIES = 23
+CONCERN_PAGE_QUERIES = 24  # includes writing the access record
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
@@ -251,3 +251,23 @@ def test_an_outsider_cannot_assign_another_organisations_concern(
     assert "Select a valid choice" in response.content.decode()
     submitted_concern.refresh_from_db()
     assert submitted_concern.assignee is None
+
+
+def test_the_access_log_shows_who_opened_the_concern_and_records_its_reading(
+    client, submitted_concern, hr_manager, investigator, reporter
+):
+    from incidents.models import AccessRecord
+
+    client.force_login(investigator)
+    client.get(reverse("incidents:detail", args=[submitted_concern.pk]))
+    client.force_login(reporter)
+    client.get(reverse("incidents:detail", args=[submitted_concern.pk]))
+    client.force_login(hr_manager)
+    body = client.get(reverse("incidents:access_log", args=[submitted_concern.pk])).content.decode()
+    assert investigator.display_name in body and reporter.display_name in body
+    assert AccessRecord.objects.filter(
+        concern=submitted_concern, user=hr_manager, action="log_read"
+    ).exists()
+    client.force_login(investigator)
+    response = client.get(reverse("incidents:access_log", args=[submitted_concern.pk]))
+    assert response.status_code == 403
