@@ -62,6 +62,7 @@ class MFARequiredMiddleware:
     reach only the pages that let them do so (and sign out)."""
 
     ALLOWED = ("accounts:mfa_setup", "accounts:mfa_verify", "accounts:logout", "accounts:login")
+    ALLOWED_PREFIXES = ("/accounts/password-reset/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,5 +88,7 @@ class MFARequiredMiddleware:
     def _exempt(self, request) -> bool:
         path = request.path_info
         if path.startswith(settings.STATIC_URL) or path == reverse("health"):
+            return True
+        if path.startswith(self.ALLOWED_PREFIXES):
             return True
         return any(path == reverse(name) for name in self.ALLOWED)

@@ -16,6 +16,7 @@ column is one persona. The rules behind the numbers:
   sector analysts (the outsider holds every role, so sees its own organisation or
   the sector); everyone else gets 403; a background export is visible only to the
   person who asked for it (404 for everyone else);
+* password reset pages answer everyone (an invalid link says so);
 * the two-step sign-in pages are for anyone signed in (the code page sends someone
   without an authenticator app to the set-up page);
 * the admin site lets staff in (200) and sends everyone else to its sign-in (302);
@@ -60,6 +61,10 @@ _TABLE: dict[str, tuple[int, ...]] = {
     "accounts:login":                            (200, 302, 302, 302, 302, 302, 302, 302),
     "accounts:logout":                           (302, 302, 302, 302, 302, 302, 302, 302),
     "accounts:mfa_setup":                        (302, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_done":              (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_confirm":           (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_complete":          (200, 200, 200, 200, 200, 200, 200, 200),
     "accounts:mfa_verify":                       (302, 302, 302, 302, 302, 302, 302, 302),
     "guidance:index":                            (302, 200, 200, 200, 200, 200, 200, 200),
     "guidance:section":                          (302, 200, 200, 200, 200, 200, 200, 200),
@@ -217,6 +222,8 @@ def _request_for(case: str, request) -> tuple[str, str, dict]:
         return "post", reverse(name), {"description": "Handed out how-to-vote cards."}
     if name == "incidents:use_context":
         return "post", reverse(name), {"q_official_account": "no"}
+    if name == "accounts:password_reset_confirm":
+        return "get", reverse(name, args=["MQ", "not-a-valid-token"]), {}
     if name == "reports:export":
         return "get", reverse(name, args=["platforms", "csv"]), {}
     if name == "reports:export_job_create":
