@@ -9,7 +9,8 @@ from django.db import transaction
 
 from .models import BusinessUnit, Organisation, Role, RoleGrant, User
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for local demos only
+# Printed for local demos only; load_demo refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,8 @@ def load_demo_concerns(*, reporter: User, count: int = 36, seed: int = 2026) -> 
     existing = Concern.objects.filter(reporter=reporter).count()
     if existing >= count:
         return 0
-    rng = random.Random(seed + existing)  # noqa: S311 - demo data, not security
+    # Demo data, not security: a seeded generator keeps it reproducible.
+    rng = random.Random(seed + existing)  # noqa: S311  # nosec B311
     units = list(BusinessUnit.objects.filter(organisation=reporter.organisation))
     categories = {c.code: c for c in PlatformCategory.objects.all()}
     sections = {s.code: s for s in CodeSection.objects.current()}
