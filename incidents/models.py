@@ -426,6 +426,7 @@ EVENT_LABELS = {
     "escalated": "Escalated as overdue",
     "evidence_integrity_failed": "Evidence failed its integrity check",
     "report_exported": "Report exported",
+    "person_exported": "Access-request export of an employee's records",
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -183,6 +184,32 @@ def can_work_on(user, concern: Concern) -> bool:
 def can_add_note(user, concern: Concern) -> bool:
     return is_hr_for(user, concern) and (
         concern.assignee_id == user.pk or is_case_manager(user, concern)
+    )
+
+
+def get_person_for_export(user, pk) -> Person:
+    """An employee's record, for an HR manager answering an access request; else 404/403."""
+    try:
+        person = Person.objects.select_related("organisation").get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person.") from None
+    if not (can_see_hr_list(user) and user.organisation_id == person.organisation_id):
+        raise Http404("No such person.")
+    if not user.has_role(Role.HR_MANAGER) or person.user_id == user.pk:
+        raise PermissionDenied("Access-request exports are made by HR managers.")
+    return person
+
+
+def person_concerns_for_export(user, person: Person) -> QuerySet[Concern]:
+    """Every submitted concern about the person that this HR manager may see."""
+    return hr_concerns(user).filter(subject=person)
+
+
+def can_export_person(user, concern: Concern) -> bool:
+    return (
+        concern.subject_id is not None
+        and user.has_role(Role.HR_MANAGER)
+        and is_case_manager(user, concern)
     )
 
 

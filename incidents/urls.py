@@ -29,4 +29,5 @@ urlpatterns = [
     path("<int:pk>/notes/", case.add_note, name="add_note"),
     path("<int:pk>/restrict/", case.restrict, name="restrict"),
     path("<int:pk>/access-log/", concerns.access_log, name="access_log"),
+    path("people/<int:person_pk>/export/", concerns.person_export, name="person_export"),
 ]

@@ -95,6 +95,7 @@ _TABLE: dict[str, tuple[int, ...]] = {
     "incidents:add_note investigating":          (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:restrict submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
     "incidents:access_log submitted":            (302, 404, 404, 403, 200, 404, 404, 404),
+    "incidents:person_export submitted":         (302, 404, 404, 403, 200, 404, 404, 404),
     "reports:dashboard":                         (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export":                            (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export_job_create":                 (302, 403, 403, 403, 302, 302, 403, 302),
@@ -224,6 +225,9 @@ def _request_for(case: str, request) -> tuple[str, str, dict]:
         return "post", reverse(name), {"q_official_account": "no"}
     if name == "accounts:password_reset_confirm":
         return "get", reverse(name, args=["MQ", "not-a-valid-token"]), {}
+    if name == "incidents:person_export":
+        concern = fixture(f"{target}_concern")
+        return "get", reverse(name, args=[concern.subject_id]), {}
     if name == "reports:export":
         return "get", reverse(name, args=["platforms", "csv"]), {}
     if name == "reports:export_job_create":

@@ -122,6 +122,7 @@ def render_case(
         "error": error,
         "fairness_met": workflow.fairness_met(concern),
         "can_view_access_log": permissions.can_view_access_log(user, concern),
+        "can_export_person": permissions.can_export_person(user, concern),
     }
     return render(request, "incidents/concern_record.html", context, status=status)
 

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import handling, permissions, selectors, services, workflow
+from .. import person_export as person_exports
 from ..case_forms import ActionForm, BulkAssignForm, QueueFilterForm
 from ..models import AccessRecord
 from .case import render_case
@@ -156,3 +158,18 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     services.access_record(concern=concern, user=request.user, action=AccessRecord.Action.LOG_READ)
     page = Paginator(selectors.access_log(concern), 50).get_page(request.GET.get("page"))
     return render(request, "incidents/access_log.html", {"concern": concern, "page": page})
+
+
+@login_required
+@require_GET
+def person_export(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """Everything held about one employee, for an access request (HR managers)."""
+    person = permissions.get_person_for_export(request.user, person_pk)
+    content = person_exports.person_export(user=request.user, person=person)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="access-request-{person.pk}-{stamp}.json"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

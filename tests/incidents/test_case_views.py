@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from guidance.models import CodeSection
 from incidents.models import Concern, Event, Status
-from tests.factories import make_concern
+from tests.factories import UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +272,32 @@ def test_the_access_log_shows_who_opened_the_concern_and_records_its_reading(
     client.force_login(investigator)
     response = client.get(reverse("incidents:access_log", args=[submitted_concern.pk]))
     assert response.status_code == 403
+
+
+def test_an_hr_manager_exports_everything_held_about_an_employee(
+    client, guidance, org, reporter, hr_manager, investigator
+):
+    import json
+
+    first = make_concern(reporter, subject_name="Jordan Example")
+    second = make_concern(reporter, subject_name="jordan example", description="Second post.")
+    make_concern(reporter, subject_name="Someone Else")
+    restricted = make_concern(reporter, subject_name="Jordan Example", possible_pid="yes")
+    coordinator = UserFactory(organisation=org, roles=[Role.INVESTIGATOR], username="coord")
+    org.pid_coordinator = coordinator
+    org.save()
+    client.force_login(hr_manager)
+    url = reverse("incidents:person_export", args=[first.subject_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    document = json.loads(response.content)
+    assert document["marking"] == "OFFICIAL: Sensitive"
+    assert document["person"]["name"] == "Jordan Example"
+    references = [concern["reference"] for concern in document["concerns"]]
+    assert sorted(references) == sorted([first.reference, second.reference])
+    assert restricted.reference not in references  # restricted to the coordinator
+    event = Event.objects.get(kind="person_exported")
+    assert event.actor == hr_manager and sorted(event.after["concerns"]) == sorted(references)
+    client.force_login(investigator)
+    assert client.get(url).status_code == 403

@@ -1,0 +1,96 @@
+"""Everything held about one employee concerned, for an access request."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from . import permissions
+from .events import record_event
+from .models import Person
+
+
+def person_export(*, user, person: Person) -> bytes:
+    """A JSON document of the person's record and every concern about them that the HR
+    manager may see, with sections, findings, notes, evidence details and the timeline.
+    Evidence files themselves are not included (their names and hashes are). Recorded."""
+    concerns = (
+        permissions.person_concerns_for_export(user, person)
+        .select_related("platform_category", "business_unit", "reporter", "assignee")
+        .prefetch_related(
+            "links",
+            "reported_sections",
+            "findings__section",
+            "notes__author",
+            "evidence",
+            "events__actor",
+        )
+        .order_by("submitted_at")
+    )
+    document = {
+        "marking": "OFFICIAL: Sensitive",
+        "produced_at": timezone.now(),
+        "produced_by": user.display_name,
+        "person": {
+            "name": person.full_name,
+            "position": person.position,
+            "business_unit": str(person.business_unit or ""),
+            "organisation": person.organisation.name,
+        },
+        "concerns": [
+            {
+                "reference": concern.reference,
+                "status": concern.get_status_display(),
+                "submitted_at": concern.submitted_at,
+                "occurred_on": concern.occurred_on,
+                "description": concern.description,
+                "platform": str(concern.platform_category or ""),
+                "platform_name": concern.platform_name,
+                "use": concern.get_use_context_display(),
+                "links": [link.url for link in concern.links.all()],
+                "sections_reported": [str(s) for s in concern.reported_sections.all()],
+                "sections_confirmed": [
+                    {"section": str(row.section), "finding": row.get_finding_display()}
+                    for row in concern.findings.all()
+                ],
+                "risk_rating": concern.get_risk_rating_display(),
+                "response_chosen": concern.get_graduated_response_display(),
+                "told_of_allegations_on": concern.allegation_notified_on,
+                "response_due_on": concern.response_due_on,
+                "response_received_on": concern.response_received_on,
+                "action_taken": concern.get_action_taken_display(),
+                "outcome": concern.outcome_summary,
+                "notes": [
+                    {"at": note.created_at, "by": note.author.display_name, "text": note.text}
+                    for note in concern.notes.all()
+                ],
+                "evidence": [
+                    {
+                        "name": item.original_name,
+                        "sha256": item.sha256,
+                        "captured_url": item.captured_url,
+                        "captured_at": item.captured_at,
+                    }
+                    for item in concern.evidence.all()
+                ],
+                "timeline": [
+                    {
+                        "at": event.at,
+                        "what": event.label,
+                        "by": getattr(event.actor, "display_name", ""),
+                    }
+                    for event in concern.events.all()
+                ],
+            }
+            for concern in concerns
+        ],
+    }
+    record_event(
+        organisation_id=person.organisation_id,
+        actor=user,
+        kind="person_exported",
+        after={"person": person.pk, "concerns": [c["reference"] for c in document["concerns"]]},
+    )
+    return json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
