@@ -13,7 +13,7 @@ and the queries per request. A page that answers 404 or 500 is reported, not fat
 Defaults: the executive and the HR manager of `bench-org-1` (made by
 `manage.py seed_concerns`), settings `config.settings.local` with DEBUG off unless the
 environment says otherwise, and DATABASE_URL as the settings read it. The figures to
-compare with are in /work/shared/DESIGN.md (quality targets).
+compare with are the quality targets in the README (Measured figures).
 """
 
 from __future__ import annotations
