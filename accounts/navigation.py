@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 
@@ -17,6 +18,9 @@ class Place:
 def places_for(user) -> list[Place]:
     if not user.is_authenticated:
         return []
+    is_verified = getattr(user, "is_verified", None)
+    if settings.MFA_REQUIRED and is_verified is not None and not is_verified():
+        return []  # nothing to offer until the second factor is entered
     from incidents import permissions
 
     places = []
