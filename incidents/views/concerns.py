@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import handling, permissions, selectors, services, workflow
@@ -80,7 +81,12 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Assigned: " + ", ".join(result.assigned) + ".")
     for reference, reason in result.refused:
         messages.error(request, f"{reference} was not assigned. {reason}")
-    return redirect(request.POST.get("next") or "incidents:list")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("incidents:list")
 
 
 @login_required
