@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import mfa
 from .models import BusinessUnit, Organisation, RoleGrant, User
 
 
@@ -31,3 +32,9 @@ class UserAdmin(BaseUserAdmin):
         ("Organisation", {"fields": ("organisation", "business_unit", "position")}),
     )
     inlines = [RoleGrantInline]
+    actions = ["reset_two_step"]
+
+    @admin.action(description="Reset two-step sign-in (they set up their app again)")
+    def reset_two_step(self, request, queryset):
+        count = mfa.reset_devices(users=queryset, by=request.user)
+        self.message_user(request, f"Two-step sign-in reset for {count} account(s).")

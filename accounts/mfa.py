@@ -64,3 +64,21 @@ def verify(request, device: TOTPDevice, token: str) -> bool:
 
 def required() -> bool:
     return settings.MFA_REQUIRED
+
+
+def reset_devices(*, users, by) -> int:
+    """Remove people's authenticator apps (a lost phone). A session verified with a
+    removed app is no longer verified, so they must enrol again at their next request.
+    Each reset is a security event."""
+    count = 0
+    for user in users:
+        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        if deleted:
+            count += 1
+            SecurityEvent.objects.create(
+                kind=SecurityEvent.Kind.MFA_RESET,
+                username=user.get_username(),
+                user=user,
+                actor=by,
+            )
+    return count

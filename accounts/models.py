@@ -131,6 +131,7 @@ class SecurityEvent(models.Model):
         SIGNED_OUT = "signed_out", "Signed out"
         MFA_VERIFIED = "mfa_verified", "Second factor accepted"
         MFA_FAILED = "mfa_failed", "Second factor refused"
+        MFA_RESET = "mfa_reset", "Two-step sign-in reset by an administrator"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     username = models.CharField(max_length=150, blank=True)
@@ -138,6 +139,14 @@ class SecurityEvent(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it, when not the person themselves (an administrator's reset).",
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

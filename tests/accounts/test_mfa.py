@@ -110,3 +110,20 @@ def test_sign_in_health_and_static_files_need_no_code(client, reporter):
     assert client.get(reverse("health")).status_code in (200, 500)
     assert client.get("/static/css/app.css").status_code in (200, 404)
     assert client.post(reverse("accounts:logout")).status_code == 302
+
+
+def test_an_administrator_resets_a_lost_authenticator_and_the_person_enrols_again(
+    client, reporter, administrator
+):
+    from accounts import mfa
+
+    device = TOTPDevice.objects.create(user=reporter, name="app", confirmed=True)
+    client.force_login(reporter)
+    client.post(reverse("accounts:mfa_verify"), {"code": _code(device)})
+    assert client.get(reverse("home")).status_code == 200
+    assert mfa.reset_devices(users=[reporter], by=administrator) == 1
+    response = client.get(reverse("home"))
+    assert response["Location"].startswith(reverse("accounts:mfa_setup"))
+    assert SecurityEvent.objects.filter(
+        kind="mfa_reset", user=reporter, actor=administrator
+    ).exists()
