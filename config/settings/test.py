@@ -22,3 +22,6 @@ STATIC_ROOT = None
 REPORT_CACHE_SECONDS = 0
 # Most tests sign people in directly; tests/accounts/test_mfa.py turns the requirement on.
 MFA_REQUIRED = False
+# Django's live server (browser tests) cannot start with MEDIA_URL = None; an address on
+# a host that does not exist keeps evidence unserved there too, as everywhere else.
+MEDIA_URL = "http://media.invalid/"
