@@ -116,6 +116,7 @@ class ConcernForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick any that seem to fit. HR will confirm the final set.",
     )
+    intake_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     possible_pid = forms.ChoiceField(
         label="Could this be a public interest disclosure?",
         choices=PidAnswer.choices,
@@ -186,6 +187,7 @@ class ConcernForm(forms.Form):
                 Field("sections", template="incidents/partials/section_choices.html"),
                 "possible_pid",
             ),
+            "intake_token",
             Submit("save", "Save and review", css_class="mt-3"),
         )
 

@@ -221,6 +221,13 @@ class Concern(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    intake_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Identifies the intake form it came from, so a double-clicked save "
+        "creates one draft.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -233,7 +240,12 @@ class Concern(models.Model):
                 fields=["organisation", "reference"],
                 condition=~models.Q(reference=""),
                 name="unique_reference_per_org",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "intake_token"],
+                condition=models.Q(intake_token__isnull=False),
+                name="one_draft_per_intake_form",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "-submitted_at", "-id"]),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -172,13 +173,38 @@ def _replace_related(concern: Concern, data: ConcernData) -> None:
     )
 
 
-@transaction.atomic
-def concern_create_draft(*, reporter, data: ConcernData, at: dt.datetime | None = None) -> Concern:
+def concern_create_draft(
+    *,
+    reporter,
+    data: ConcernData,
+    at: dt.datetime | None = None,
+    intake_token: uuid.UUID | None = None,
+) -> Concern:
+    """Save a new draft. The same intake form saved twice (a double click, a resend)
+    gives back the draft it already made instead of a second one."""
+    if intake_token is not None:
+        existing = Concern.objects.filter(reporter=reporter, intake_token=intake_token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return _create_draft(reporter=reporter, data=data, at=at, intake_token=intake_token)
+    except IntegrityError:
+        if intake_token is None:
+            raise
+        # The other click won the race: use its draft.
+        return Concern.objects.get(reporter=reporter, intake_token=intake_token)
+
+
+def _create_draft(*, reporter, data: ConcernData, at, intake_token) -> Concern:
     concern = Concern(
-        organisation=reporter.organisation, reporter=reporter, created_at=at or timezone.now()
+        organisation=reporter.organisation,
+        reporter=reporter,
+        created_at=at or timezone.now(),
+        intake_token=intake_token,
     )
     _apply(concern, data)
-    concern.full_clean(exclude=["reference"])
+    concern.full_clean(exclude=["reference", "intake_token"])
     concern.save()
     _replace_related(concern, data)
     record_event(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,9 +34,17 @@ def _require_reporter(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def concern_create(request: HttpRequest) -> HttpResponse:
     _require_reporter(request)
-    form = ConcernForm(request.POST or None, organisation=request.user.organisation)
+    form = ConcernForm(
+        request.POST or None,
+        organisation=request.user.organisation,
+        initial={"intake_token": uuid.uuid4()},
+    )
     if request.method == "POST" and form.is_valid():
-        concern = services.concern_create_draft(reporter=request.user, data=form.to_data())
+        concern = services.concern_create_draft(
+            reporter=request.user,
+            data=form.to_data(),
+            intake_token=form.cleaned_data.get("intake_token"),
+        )
         messages.success(request, "Draft saved. Check it, attach any screenshots, then submit.")
         return redirect("incidents:review", pk=concern.pk)
     status = 400 if form.is_bound else 200

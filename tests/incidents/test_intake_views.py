@@ -568,3 +568,59 @@ def test_editing_a_draft_shows_everything_saved(client, draft_concern, reporter)
     assert input_value(body, "subject_name") == "Jordan Example"
     assert textarea_value(body, "links").strip() == "https://www.facebook.com/some.post/123"
     assert f'name="version" value="{draft_concern.version}"' in body
+
+
+def test_a_double_clicked_save_creates_one_draft(client, guidance, reporter):
+    import re
+
+    client.force_login(reporter)
+    page = client.get(reverse("incidents:create")).content.decode()
+    token = re.search(r'name="intake_token" value="([0-9a-f-]+)"', page)[1]
+    data = {
+        "description": "Posted a client's address in a community group.",
+        "use_context": "private",
+        "possible_pid": "no",
+        "intake_token": token,
+    }
+    first = client.post(reverse("incidents:create"), data)
+    second = client.post(reverse("incidents:create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Concern.objects.filter(reporter=reporter).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_one_form_create_one_draft(guidance, reporter):
+    import threading
+    import uuid
+
+    from django.db import connection
+
+    from incidents import services as intake
+    from tests import services as service_markers
+    from tests.factories import concern_data
+
+    service_markers.require_postgres()
+    token = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    made = []
+
+    def save():
+        try:
+            barrier.wait(timeout=10)
+            made.append(
+                intake.concern_create_draft(
+                    reporter=reporter, data=concern_data(), intake_token=token
+                ).pk
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(made) == 2 and made[0] == made[1]
+    assert Concern.objects.filter(reporter=reporter).count() == 1
