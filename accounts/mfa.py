@@ -10,7 +10,6 @@ from __future__ import annotations
 from base64 import b32encode
 
 import segno
-from django.conf import settings
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -60,10 +59,6 @@ def verify(request, device: TOTPDevice, token: str) -> bool:
         return True
     _record(request, SecurityEvent.Kind.MFA_FAILED)
     return False
-
-
-def required() -> bool:
-    return settings.MFA_REQUIRED
 
 
 def reset_devices(*, users, by) -> int:

@@ -59,3 +59,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def add_bootstrap_classes(form: forms.BaseForm) -> None:
+    """Style the fields of a form rendered by hand (filter bars) as Bootstrap controls."""
+    for field in form.fields.values():
+        is_select = isinstance(field.widget, forms.Select)
+        field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")

@@ -12,6 +12,7 @@ from config.formfields import (
     DateInput,
     IdModelChoiceField,
     IdModelMultipleChoiceField,
+    add_bootstrap_classes,
 )
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
@@ -227,9 +228,7 @@ class QueueFilterForm(forms.Form):
         self.fields["section"].queryset = current_sections()
         self.fields["platform"].queryset = PlatformCategory.objects.filter(is_active=True)
         self.fields["unit"].queryset = BusinessUnit.objects.filter(organisation=organisation)
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+        add_bootstrap_classes(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -262,10 +262,6 @@ class Concern(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("incidents:detail", kwargs={"pk": self.pk})
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == Status.DRAFT
-
     def refresh_from_db(self, *args, **kwargs) -> None:
         self.__dict__.pop("_conflict_sets", None)  # memo kept by permissions.conflict_reason
         super().refresh_from_db(*args, **kwargs)

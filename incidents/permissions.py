@@ -156,10 +156,6 @@ def can_edit_draft(user, concern: Concern) -> bool:
     )
 
 
-def can_add_evidence(user, concern: Concern) -> bool:
-    return can_edit_draft(user, concern)
-
-
 def can_download_evidence(user, evidence: Evidence) -> bool:
     concern = evidence.concern
     return can_view_case_record(user, concern) or can_edit_draft(user, concern)

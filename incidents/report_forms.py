@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import BusinessUnit, Organisation
-from config.formfields import DateInput, IdModelChoiceField
+from config.formfields import DateInput, IdModelChoiceField, add_bootstrap_classes
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
 
@@ -51,9 +51,7 @@ class ReportFilterForm(forms.Form):
             self.fields["organisation"].queryset = Organisation.objects.all()
         else:
             del self.fields["organisation"]
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+        add_bootstrap_classes(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
-from .models import OPEN_STATUSES, AccessRecord, Concern, ConcernLink, Event, Evidence, Note, Status
+from .models import OPEN_STATUSES, AccessRecord, Concern, ConcernLink, Event, Note, Status
 
 DUPLICATE_WINDOW_DAYS = 14
 SORTS = {
@@ -104,10 +104,6 @@ def concern_record(concern: Concern) -> Concern:
         )
         .get(pk=concern.pk)
     )
-
-
-def evidence_for(concern: Concern) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(concern=concern).order_by("uploaded_at", "pk")
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,58 @@ def draft_concern(guidance, reporter):
     return make_concern(reporter, submit=False)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """A throwaway MEDIA_ROOT for anything a test stores."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+# Concerns further along the workflow, made through the real services.
+
+
+@pytest.fixture
+def assigned_concern(submitted_concern, hr_manager, investigator):
+    from incidents import handling
+
+    return handling.concern_assign(
+        concern=submitted_concern, actor=hr_manager, assignee=investigator, expected_version=None
+    )
+
+
+@pytest.fixture
+def triage_concern(assigned_concern, hr_manager):
+    from incidents import handling
+
+    return handling.concern_act(
+        concern=assigned_concern,
+        actor=hr_manager,
+        action="start_triage",
+        expected_version=assigned_concern.version,
+    )
+
+
+@pytest.fixture
+def investigating_concern(triage_concern, hr_manager, investigator):
+    from guidance.models import CodeSection
+    from incidents import handling
+
+    concern = handling.concern_record_triage(
+        concern=triage_concern,
+        actor=hr_manager,
+        data=handling.TriageData(
+            "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
+        ),
+        expected_version=triage_concern.version,
+    )
+    return handling.concern_act(
+        concern=concern,
+        actor=investigator,
+        action="start_investigation",
+        expected_version=concern.version,
+    )
+
+
 # --- Celery ---------------------------------------------------------------------
 
 

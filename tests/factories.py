@@ -40,6 +40,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             RoleGrant.objects.get_or_create(user=self, role=role)
 
 
+def png_upload(name: str = "screenshot.png"):
+    """A small real PNG, as a browser would upload it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 def concern_data(**overrides):
     """A complete intake, as a reporter would fill it in."""
     import datetime as dt

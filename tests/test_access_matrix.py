@@ -31,14 +31,11 @@ A URL added to the project without a row here fails
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from PIL import Image
 
 from incidents import services
+from tests.factories import png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -113,29 +110,17 @@ _ADMIN_NAMESPACE = "admin:"
 _ADMIN_KEPT = {"admin:index"}
 
 
-def _png_upload(name: str = "screenshot.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 @pytest.fixture
 def submitted_evidence(media, submitted_concern, reporter):
     return services.evidence_add(
-        concern=submitted_concern, actor=reporter, upload=_png_upload("submitted.png")
+        concern=submitted_concern, actor=reporter, upload=png_upload("submitted.png")
     )
 
 
 @pytest.fixture
 def draft_evidence(media, draft_concern, reporter):
     return services.evidence_add(
-        concern=draft_concern, actor=reporter, upload=_png_upload("draft.png")
+        concern=draft_concern, actor=reporter, upload=png_upload("draft.png")
     )
 
 
@@ -149,42 +134,6 @@ def executive_export_job(media, guidance, executive):
     )
     export_jobs.export_job_build(job.pk)
     return job
-
-
-@pytest.fixture
-def assigned_concern(submitted_concern, hr_manager, investigator):
-    from incidents import handling
-
-    return handling.concern_assign(
-        concern=submitted_concern, actor=hr_manager, assignee=investigator, expected_version=None
-    )
-
-
-@pytest.fixture
-def investigating_concern(assigned_concern, hr_manager, investigator):
-    from guidance.models import CodeSection
-    from incidents import handling
-
-    concern = handling.concern_act(
-        concern=assigned_concern,
-        actor=hr_manager,
-        action="start_triage",
-        expected_version=assigned_concern.version,
-    )
-    concern = handling.concern_record_triage(
-        concern=concern,
-        actor=hr_manager,
-        data=handling.TriageData(
-            "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
-        ),
-        expected_version=concern.version,
-    )
-    return handling.concern_act(
-        concern=concern,
-        actor=investigator,
-        action="start_investigation",
-        expected_version=concern.version,
-    )
 
 
 def _hr_post_data(name: str, concern, request) -> dict:
@@ -266,7 +215,7 @@ def _request_for(case: str, request) -> tuple[str, str, dict]:
             return "post", url, {"version": concern.version}
         if name == "incidents:evidence_upload":
             fixture("media")
-            return "post", url, {"file": _png_upload(), "post_deleted": "unsure"}
+            return "post", url, {"file": png_upload(), "post_deleted": "unsure"}
         return "get", url, {}
     return "get", reverse(name), {}
 

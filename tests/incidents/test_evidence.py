@@ -29,12 +29,6 @@ WRONG_TYPE = (
 DAMAGED = "This file looks like an image but could not be read."
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def image_bytes(fmt: str, size=(16, 12)) -> bytes:
     buffer = io.BytesIO()
     Image.effect_noise(size, 40).convert("RGB").save(buffer, format=fmt)

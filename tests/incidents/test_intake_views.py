@@ -28,12 +28,6 @@ TYPED_NAME = "Jordan O'Example-\u00c5sa"
 TYPED_LINKS = ["https://www.facebook.com/some.post/123", "https://x.com/someone/status/42"]
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (12, 8), (10, 120, 200)).save(buffer, format="PNG")

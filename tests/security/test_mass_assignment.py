@@ -23,8 +23,7 @@ from django.urls import reverse
 
 from guidance.models import CodeSection, PlatformCategory
 from incidents.models import Concern, Evidence, ExportJob, Note, Status
-from tests.factories import make_concern
-from tests.security.conftest import png_upload
+from tests.factories import make_concern, png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,13 @@ from guidance.models import CodeSection, PlatformCategory
 from incidents import dashboard
 from incidents.models import Concern, Note
 from incidents.reports import ReportScope
-from tests.factories import BusinessUnitFactory, OrganisationFactory, UserFactory, make_concern
-from tests.security.conftest import png_upload
+from tests.factories import (
+    BusinessUnitFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_concern,
+    png_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
