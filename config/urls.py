@@ -14,6 +14,9 @@ urlpatterns = [
     path("guidance/", include("guidance.urls")),
     path("concerns/", include("incidents.urls")),
     path("reports/", include("incidents.report_urls")),
+    path("records/", include("records.urls")),
+    path("imports/", include("imports.urls")),
+    path("api/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "health/",

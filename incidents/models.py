@@ -125,7 +125,12 @@ class Concern(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=20, blank=True, editable=False)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_concerns"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_concerns",
+        help_text="Empty only once the concern has been disposed of.",
     )
     business_unit = models.ForeignKey(
         BusinessUnit,
@@ -220,6 +225,12 @@ class Concern(models.Model):
         null=True, blank=True, editable=False, help_text="When triage first started."
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    disposed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the case file was disposed of; only de-identified figures remain.",
+    )
 
     intake_token = models.UUIDField(
         null=True,

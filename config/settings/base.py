@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "guidance",
     "incidents",
     "notifications",
+    "records",
+    "imports",
+    "api",
+    "operations",
 ]
 
 MIDDLEWARE = [
