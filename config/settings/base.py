@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "guidance",
     "incidents",
@@ -226,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.send_monthly_summaries",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Closed concerns whose retention period ended are listed for an HR manager to approve.
+    "list-due-disposals": {
+        "task": "records.tasks.list_due_disposals",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Evidence kept for an unfinished form is deleted after a day.
     "purge-staged-uploads": {
         "task": "incidents.tasks.purge_staged_uploads",
@@ -264,6 +272,59 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     # One line per finished task is noise; failures are still logged as errors.
     "loggers": {"celery.app.trace": {"level": "WARNING"}},
+}
+
+# --- REST API (api/) -----------------------------------------------------------------
+# Browsers use their signed-in session (second factor included); programs use personal
+# API tokens (api.models.ApiToken). Every request is throttled per token or per person.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.ApiTokenAuthentication",
+        "api.auth.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.auth.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests a minute for each token (or each signed-in person, or each address when
+# anonymous); more are refused with 429 until the minute has passed.
+API_REQUESTS_PER_MINUTE = env.int("API_REQUESTS_PER_MINUTE", 120, minimum=1)
+# The longest life a new API token may be given.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Social Media Conduct Tracker API",
+    "DESCRIPTION": (
+        "Concerns, workflow actions, notes, evidence, reference data and aggregate reports. "
+        "Every rule of the web application applies: a concern you may not see answers 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConcernStatusEnum": "incidents.models.Status",
+        "TokenStateEnum": "api.models.STATES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 
 # --- Reporting ----------------------------------------------------------------

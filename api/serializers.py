@@ -1,0 +1,476 @@
+"""What the API reads and writes. Explicit field lists only; rules live in incidents/.
+
+Input serializers describe types for the schema; the project's own forms then apply
+every rule the web pages apply (api/views.py `_form_or_400`), so the API accepts
+nothing a page would refuse.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from guidance.models import CodeSection, PlatformCategory, UseContext
+from incidents.models import (
+    ActionTaken,
+    Concern,
+    Evidence,
+    Finding,
+    GraduatedResponse,
+    Note,
+    PidAnswer,
+    RiskRating,
+    Status,
+    YesNoUnsure,
+)
+
+from .models import STATES, ApiToken
+
+# --- Errors -------------------------------------------------------------------------
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. not_found.")
+    message = serializers.CharField(help_text="What went wrong, in words a person can act on.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Input name to what is wrong with it; non_field_errors for the whole request.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+# --- Reference data --------------------------------------------------------------------
+
+
+class CodeSectionSerializer(serializers.ModelSerializer):
+    edition = serializers.CharField(source="edition.code", read_only=True)
+
+    class Meta:
+        model = CodeSection
+        fields = ["id", "code", "title", "summary", "edition", "named_in_guidance"]
+        read_only_fields = fields
+
+
+class PlatformCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformCategory
+        fields = ["id", "code", "name", "examples", "description"]
+        read_only_fields = fields
+
+
+# --- Concerns: output --------------------------------------------------------------------
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+NULLABLE = {"default": None, "allow_null": True}
+
+
+class ConcernListItemSerializer(serializers.ModelSerializer):
+    """A row of HR's work queue."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    employee = serializers.CharField(source="subject.full_name", **NULLABLE)
+    business_unit = serializers.CharField(source="business_unit.name", **NULLABLE)
+    platform = serializers.CharField(source="platform_category.name", **NULLABLE)
+    assignee = serializers.CharField(source="assignee.display_name", **NULLABLE)
+
+    class Meta:
+        model = Concern
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "status_label",
+            "submitted_at",
+            "due_on",
+            "employee",
+            "business_unit",
+            "platform",
+            "platform_name",
+            "risk_rating",
+            "assignee",
+            "restricted",
+        ]
+        read_only_fields = fields
+
+
+class MyConcernSerializer(serializers.ModelSerializer):
+    """A row of the reporter's own list: status only."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Concern
+        fields = ["id", "reference", "status", "status_label", "created_at", "submitted_at"]
+        read_only_fields = fields
+
+
+class ConcernContentSerializer(serializers.ModelSerializer):
+    """What the reporter wrote: HR see it; the reporter sees it while it is a draft."""
+
+    links = serializers.SerializerMethodField()
+    sections = serializers.SerializerMethodField()
+    subject_name = serializers.CharField(source="subject.full_name", default="")
+    subject_position = serializers.CharField(source="subject.position", default="")
+    subject_business_unit = serializers.IntegerField(
+        source="subject.business_unit_id", default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Concern
+        fields = [
+            "occurred_on",
+            "description",
+            "platform_category",
+            "platform_name",
+            "use_context",
+            "links",
+            "subject_name",
+            "subject_position",
+            "subject_business_unit",
+            "subject_not_known",
+            "sections",
+            "possible_pid",
+        ]
+        read_only_fields = fields
+
+    def get_links(self, concern) -> list[str]:
+        return [link.url for link in concern.links.all()]
+
+    def get_sections(self, concern) -> list[int]:
+        return [section.pk for section in concern.reported_sections.all()]
+
+
+class ConfirmedSectionSerializer(serializers.Serializer):
+    section = serializers.IntegerField(source="section_id")
+    code = serializers.CharField(source="section.code")
+    finding = serializers.ChoiceField(choices=[("", "None yet"), *Finding.choices])
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    has_viewing_copy = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "captured_url",
+            "captured_at",
+            "post_deleted",
+            "uploaded_at",
+            "has_viewing_copy",
+        ]
+        read_only_fields = fields
+
+    def get_has_viewing_copy(self, evidence) -> bool:
+        return bool(evidence.derived)
+
+
+class CaseRecordSerializer(serializers.ModelSerializer):
+    """HR's part of the record."""
+
+    reporter = PersonRefSerializer(allow_null=True)
+    assignee = PersonRefSerializer(allow_null=True)
+    business_unit = NamedRefSerializer(allow_null=True)
+    employee_id = serializers.IntegerField(source="subject_id", allow_null=True)
+    confirmed_sections = ConfirmedSectionSerializer(source="findings", many=True)
+    evidence = EvidenceSerializer(many=True)
+
+    class Meta:
+        model = Concern
+        fields = [
+            "reporter",
+            "assignee",
+            "business_unit",
+            "employee_id",
+            "restricted",
+            "risk_rating",
+            "graduated_response",
+            "confirmed_sections",
+            "due_on",
+            "triaged_at",
+            "allegation_notified_on",
+            "response_due_on",
+            "response_received_on",
+            "action_taken",
+            "outcome_summary",
+            "referred_to",
+            "status_reason",
+            "reporter_message",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    """One concern as this person may see it.
+
+    `content` is null for a reporter once the concern is submitted; `case` is null for
+    anyone who is not HR handling it. `actions` lists the workflow actions this person may
+    take now (POST to /actions/<name>/).
+    """
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    message_from_hr = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField()
+    case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Concern
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "status_label",
+            "version",
+            "created_at",
+            "submitted_at",
+            "closed_at",
+            "message_from_hr",
+            "actions",
+            "content",
+            "case",
+        ]
+        read_only_fields = fields
+
+    def get_message_from_hr(self, concern) -> str:
+        return concern.reporter_message if concern.closed_at else ""
+
+    def get_actions(self, concern) -> list[str]:
+        return [rule.name for rule in self.context.get("actions", [])]
+
+    @extend_schema_field(ConcernContentSerializer(allow_null=True))
+    def get_content(self, concern):
+        if not (self.context.get("case_record") or self.context.get("draft")):
+            return None
+        return ConcernContentSerializer(concern).data
+
+    @extend_schema_field(CaseRecordSerializer(allow_null=True))
+    def get_case(self, concern):
+        if not self.context.get("case_record"):
+            return None
+        return CaseRecordSerializer(concern).data
+
+
+class ActionInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.ChoiceField(choices=Status.choices)
+    inputs = serializers.ListField(child=serializers.CharField())
+    optional_inputs = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="What the concern still needs first."
+    )
+
+
+# --- Concerns: input ---------------------------------------------------------------------
+
+
+class ConcernCreateSerializer(serializers.Serializer):
+    """A new draft. Everything is optional for a draft; submitting checks completeness."""
+
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, trim_whitespace=False
+    )
+    platform_category = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    platform_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    use_context = serializers.ChoiceField(
+        choices=UseContext.choices, required=False, default=UseContext.UNCLEAR
+    )
+    links = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False, max_length=10, default=list
+    )
+    subject_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    subject_position = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    subject_business_unit = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    subject_not_known = serializers.BooleanField(required=False, default=False)
+    sections = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    possible_pid = serializers.ChoiceField(
+        choices=PidAnswer.choices, required=False, default=PidAnswer.NO
+    )
+    intake_token = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Send the same value when retrying: the draft is then made only once.",
+    )
+
+    def form_data(self) -> dict:
+        data = dict(self.validated_data)
+        data["links"] = "\n".join(data.get("links") or [])
+        if data.get("occurred_on"):
+            data["occurred_on"] = data["occurred_on"].isoformat()
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The concern's version you last read (optimistic locking)."
+    )
+
+
+class ActionInputSerializer(VersionSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    referred_to = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reporter_message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class TriageInputSerializer(VersionSerializer):
+    graduated_response = serializers.ChoiceField(choices=GraduatedResponse.choices)
+    risk_rating = serializers.ChoiceField(choices=RiskRating.choices)
+    sections = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=50
+    )
+
+
+class AssignInputSerializer(VersionSerializer):
+    assignee = serializers.IntegerField(min_value=1, help_text="The user id of the investigator.")
+
+
+class FairnessInputSerializer(VersionSerializer):
+    allegation_notified_on = serializers.DateField(required=False, allow_null=True)
+    response_due_on = serializers.DateField(required=False, allow_null=True)
+    response_received_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FindingInputSerializer(serializers.Serializer):
+    section = serializers.IntegerField(min_value=1)
+    finding = serializers.ChoiceField(choices=[("", "None yet"), *Finding.choices])
+
+
+class FindingsInputSerializer(VersionSerializer):
+    findings = serializers.ListField(child=FindingInputSerializer(), required=False, max_length=50)
+    action_taken = serializers.ChoiceField(
+        choices=[("", "Not decided"), *ActionTaken.choices], required=False, default=""
+    )
+    outcome_summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=10_000, default=""
+    )
+
+
+# --- Notes and evidence -------------------------------------------------------------------
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = PersonRefSerializer()
+
+    class Meta:
+        model = Note
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10_000)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PNG, JPEG or PDF; the type is read from the content.")
+    captured_url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    captured_at = serializers.DateTimeField(required=False, allow_null=True)
+    post_deleted = serializers.ChoiceField(
+        choices=YesNoUnsure.choices, required=False, default=YesNoUnsure.UNSURE
+    )
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
+class CellSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text='What to show: a number, or "<5" when hidden.')
+    value = serializers.FloatField(
+        allow_null=True, help_text="The number; null when it is hidden or not a number."
+    )
+    hidden = serializers.BooleanField(help_text="Suppressed to protect small groups.")
+
+
+class ReportRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    cells = CellSerializer(many=True)
+
+
+class PanelSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    header = serializers.ListField(child=serializers.CharField())
+    rows = ReportRowSerializer(many=True)
+    total = CellSerializer(many=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class ReportSerializer(serializers.Serializer):
+    threshold = serializers.IntegerField(help_text="Counts below this are hidden.")
+    sector = serializers.BooleanField(help_text="True when the figures cover every organisation.")
+    panels = PanelSerializer(many=True)
+
+
+# --- Tokens ------------------------------------------------------------------------------
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    user = PersonRefSerializer()
+    created_by = PersonRefSerializer(allow_null=True)
+    prefix = serializers.CharField(source="display_prefix")
+    state = serializers.ChoiceField(choices=STATES)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "user",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "state",
+        ]
+        read_only_fields = fields
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.SerializerMethodField(
+        help_text="The token itself. It is shown only now: store it safely."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_token(self, token) -> str:
+        return self.context["plaintext"]
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scope = serializers.ChoiceField(choices=ApiToken.Scope.choices)
+    expires_at = serializers.DateTimeField(help_text="Required; at most API_TOKEN_MAX_DAYS ahead.")
+    user = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Whom the token acts as (HR managers, for their organisation). Default: you.",
+    )

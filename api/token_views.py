@@ -1,0 +1,73 @@
+"""Tokens through the API: list, make, look at and revoke, for a signed-in person only."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import serializers as s
+from . import tokens
+from .auth import SessionOnly, TokenScopePermission
+
+
+class TokenPermissions:
+    permission_classes = [IsAuthenticated, TokenScopePermission, SessionOnly]
+
+
+class TokenList(TokenPermissions, GenericAPIView):
+    serializer_class = s.ApiTokenSerializer
+
+    @extend_schema(operation_id="tokens_list", responses=s.ApiTokenSerializer(many=True))
+    def get(self, request):
+        """Your tokens (HR managers: every token of the organisation's people)."""
+        page = self.paginate_queryset(tokens.tokens_visible_to(request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="tokens_create",
+        request=s.ApiTokenCreateSerializer,
+        responses={201: s.ApiTokenCreatedSerializer},
+    )
+    def post(self, request):
+        """Make a token. The response holds the token itself, once; only its hash is kept."""
+        body = s.ApiTokenCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        user = request.user
+        if data.get("user"):
+            user = tokens.token_holders_for(request.user).filter(pk=data["user"]).first()
+            if user is None:
+                raise tokens.TokenRefused(
+                    "You may make tokens only for yourself (HR managers: your organisation's "
+                    "people)."
+                )
+        token, plaintext = tokens.token_create(
+            actor=request.user,
+            user=user,
+            name=data["name"],
+            scope=data["scope"],
+            expires_at=data["expires_at"],
+        )
+        return Response(
+            s.ApiTokenCreatedSerializer(token, context={"plaintext": plaintext}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TokenDetail(TokenPermissions, APIView):
+    @extend_schema(operation_id="tokens_retrieve", responses=s.ApiTokenSerializer)
+    def get(self, request, pk: int):
+        token = tokens.get_token_for_user(request.user, pk)
+        return Response(s.ApiTokenSerializer(token).data)
+
+    @extend_schema(operation_id="tokens_revoke", responses=s.ApiTokenSerializer)
+    def delete(self, request, pk: int):
+        """Revoke the token at once. It stays listed, marked revoked."""
+        token = tokens.token_revoke(
+            token=tokens.get_token_for_user(request.user, pk), actor=request.user
+        )
+        return Response(s.ApiTokenSerializer(token).data)

@@ -1,0 +1,563 @@
+"""API views: each fetches through the permission module, validates with the project's
+own form, calls one service, and answers with an explicit serializer.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from guidance.selectors import active_platform_categories, current_sections
+from incidents import dashboard, handling, permissions, selectors, services, workflow
+from incidents.case_forms import (
+    ActionForm,
+    AssignForm,
+    FairnessForm,
+    NoteForm,
+    QueueFilterForm,
+    TriageForm,
+)
+from incidents.events import record_event
+from incidents.forms import ConcernForm, EvidenceForm
+from incidents.models import AccessRecord, Concern, Status
+from incidents.report_forms import ReportFilterForm
+from incidents.reports import ReportScope
+from incidents.suppression import Cell
+
+from . import serializers as s
+
+# --- Shared helpers ----------------------------------------------------------------------
+
+
+def form_or_400(form):
+    """Run the web form's rules; refuse with its messages, field by field."""
+    if not form.is_valid():
+        fields = {
+            ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+            for name, messages in form.errors.items()
+        }
+        raise drf_serializers.ValidationError(fields)
+    return form
+
+
+def valid(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def case_concern(user, pk) -> Concern:
+    """A concern whose full record this person may see (HR); 404 for anyone else."""
+    concern = permissions.get_concern_for_user(user, pk)
+    if not permissions.can_view_case_record(user, concern):
+        raise Http404("No such concern.")
+    return concern
+
+
+def concern_response(request, concern: Concern, *, code: int = 200) -> Response:
+    user = request.user
+    case_record = permissions.can_view_case_record(user, concern)
+    if case_record:
+        concern = selectors.concern_record(concern)
+    draft = permissions.can_edit_draft(user, concern)
+    if draft and not case_record:
+        concern = selectors.concern_record(concern)
+    context = {
+        "case_record": case_record,
+        "draft": draft,
+        "actions": workflow.allowed_transitions(user, concern),
+    }
+    return Response(s.ConcernSerializer(concern, context=context).data, status=code)
+
+
+CONCERN_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+# --- Reference data ------------------------------------------------------------------------
+
+
+class SectionList(GenericAPIView):
+    """The Code of Conduct sections a concern can be tagged with (the current edition)."""
+
+    serializer_class = s.CodeSectionSerializer
+    pagination_class = None
+
+    @extend_schema(operation_id="sections_list", responses=s.CodeSectionSerializer(many=True))
+    def get(self, request):
+        return Response(self.get_serializer(current_sections(), many=True).data)
+
+
+class PlatformList(GenericAPIView):
+    """The kinds of platform (social networking, forums, ...)."""
+
+    serializer_class = s.PlatformCategorySerializer
+    pagination_class = None
+
+    @extend_schema(operation_id="platforms_list", responses=s.PlatformCategorySerializer(many=True))
+    def get(self, request):
+        return Response(self.get_serializer(active_platform_categories(), many=True).data)
+
+
+# --- Concerns ------------------------------------------------------------------------------
+
+QUEUE_PARAMETERS = [
+    OpenApiParameter("queue", str, enum=["all", "unassigned", "mine", "overdue"]),
+    OpenApiParameter("q", str, description="Reference, employee name or platform name."),
+    OpenApiParameter("status", str, enum=[c for c in Status.values if c != Status.DRAFT]),
+    OpenApiParameter("section", int, description="A Code section id."),
+    OpenApiParameter("platform", int, description="A platform category id."),
+    OpenApiParameter("unit", int, description="A business unit id."),
+    OpenApiParameter("risk", str, enum=["low", "medium", "high", "critical"]),
+    OpenApiParameter("submitted_from", OpenApiTypes.DATE),
+    OpenApiParameter("submitted_to", OpenApiTypes.DATE),
+    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+]
+
+
+class ConcernList(GenericAPIView):
+    serializer_class = s.ConcernListItemSerializer
+
+    @extend_schema(
+        operation_id="concerns_list",
+        parameters=QUEUE_PARAMETERS,
+        responses=s.ConcernListItemSerializer(many=True),
+        description="HR's work queue, with the same filters as the web page.",
+    )
+    def get(self, request):
+        if not permissions.can_see_hr_list(request.user):
+            raise PermissionDenied("The concern list is for HR staff.")
+        form = form_or_400(
+            QueueFilterForm(request.query_params or None, organisation=request.user.organisation)
+        )
+        cleaned = form.cleaned_data if form.is_bound else {}
+        page = self.paginate_queryset(selectors.work_queue(request.user, cleaned))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="concerns_create",
+        request=s.ConcernCreateSerializer,
+        responses={201: s.ConcernSerializer},
+        description="Save a new draft as the reporter. Submit it with the submit action.",
+    )
+    def post(self, request):
+        if not permissions.can_log_concern(request.user):
+            raise PermissionDenied("Only people with the reporter role log concerns.")
+        data = valid(s.ConcernCreateSerializer, request.data)
+        form = form_or_400(ConcernForm(data.form_data(), organisation=request.user.organisation))
+        concern = services.concern_create_draft(
+            reporter=request.user,
+            data=form.to_data(),
+            intake_token=form.cleaned_data.get("intake_token"),
+        )
+        return concern_response(request, concern, code=status.HTTP_201_CREATED)
+
+
+class MyConcernList(GenericAPIView):
+    serializer_class = s.MyConcernSerializer
+
+    @extend_schema(operation_id="concerns_mine", responses=s.MyConcernSerializer(many=True))
+    def get(self, request):
+        """The concerns you logged, with their status."""
+        if not permissions.can_log_concern(request.user):
+            raise PermissionDenied("Only people with the reporter role log concerns.")
+        page = self.paginate_queryset(selectors.my_concerns(request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ConcernDetail(APIView):
+    @extend_schema(operation_id="concerns_retrieve", responses=s.ConcernSerializer)
+    def get(self, request, pk: int):
+        """One concern as you may see it. Opening it is recorded in its access log."""
+        concern = permissions.get_concern_for_user(request.user, pk)
+        services.access_record(
+            concern=concern, user=request.user, action=AccessRecord.Action.VIEWED
+        )
+        return concern_response(request, concern)
+
+
+class ConcernActions(APIView):
+    @extend_schema(
+        operation_id="concerns_actions_list", responses=s.ActionInfoSerializer(many=True)
+    )
+    def get(self, request, pk: int):
+        """The workflow actions you may take on this concern now, and what each still needs."""
+        concern = permissions.get_concern_for_user(request.user, pk)
+        rows = [
+            {
+                "name": rule.name,
+                "label": rule.label,
+                "target": rule.target,
+                "inputs": list(rule.inputs),
+                "optional_inputs": [n for n in rule.inputs if n in workflow.OPTIONAL_INPUTS],
+                "missing": [
+                    workflow.REQUIRED_LABELS.get(n, n)
+                    for n in workflow.missing_fields(concern, rule)
+                ],
+            }
+            for rule in workflow.allowed_transitions(request.user, concern)
+        ]
+        return Response(s.ActionInfoSerializer(rows, many=True).data)
+
+
+class ConcernAct(APIView):
+    @extend_schema(
+        operation_id="concerns_act",
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=[r.name for r in workflow.TRANSITIONS]
+            )
+        ],
+        request=s.ActionInputSerializer,
+        responses=s.ConcernSerializer,
+        description=(
+            "Apply a workflow action (submit, withdraw, start_triage, start_investigation, "
+            "dismiss, refer, propose_decision, return_to_investigation, close, reopen). "
+            "The same transition table as the web pages decides who may, and what is needed."
+        ),
+    )
+    def post(self, request, pk: int, action: str):
+        concern = permissions.get_concern_for_user(request.user, pk)
+        rule = workflow.BY_NAME.get(action)
+        if rule is None:
+            raise Http404("No such action.")
+        if not permissions.can_apply_transition(request.user, concern, rule):
+            raise PermissionDenied("You cannot do that to this concern now.")
+        body = valid(s.ActionInputSerializer, request.data)
+        form = form_or_400(ActionForm(body.validated_data, rule=rule))
+        version = form.cleaned_data["version"]
+        if rule.name == "submit":
+            concern = services.concern_submit(
+                concern=concern, actor=request.user, expected_version=version
+            )
+        else:
+            concern = handling.concern_act(
+                concern=concern,
+                actor=request.user,
+                action=rule.name,
+                expected_version=version,
+                inputs=form.inputs(),
+            )
+        if not permissions.can_view_concern(request.user, concern):
+            # For example a concern restricted as a possible disclosure on submission.
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return concern_response(request, concern)
+
+
+class ConcernTriage(APIView):
+    @extend_schema(
+        operation_id="concerns_triage",
+        request=s.TriageInputSerializer,
+        responses=s.ConcernSerializer,
+    )
+    def post(self, request, pk: int):
+        """Record triage: the response chosen, the risk rating and HR's confirmed sections."""
+        concern = case_concern(request.user, pk)
+        if not permissions.can_work_on(request.user, concern):
+            raise PermissionDenied("You cannot record triage on this concern.")
+        body = valid(s.TriageInputSerializer, request.data)
+        form = form_or_400(TriageForm(body.validated_data))
+        concern = handling.concern_record_triage(
+            concern=concern,
+            actor=request.user,
+            data=handling.TriageData(
+                graduated_response=form.cleaned_data["graduated_response"],
+                risk_rating=form.cleaned_data["risk_rating"],
+                sections=list(form.cleaned_data["sections"]),
+            ),
+            expected_version=form.cleaned_data["version"],
+        )
+        return concern_response(request, concern)
+
+
+class ConcernAssign(APIView):
+    @extend_schema(
+        operation_id="concerns_assign",
+        request=s.AssignInputSerializer,
+        responses=s.ConcernSerializer,
+    )
+    def post(self, request, pk: int):
+        """Give the concern to an investigator (HR managers)."""
+        concern = case_concern(request.user, pk)
+        if not permissions.can_assign(request.user, concern):
+            raise PermissionDenied("Only the HR manager assigns this concern.")
+        body = valid(s.AssignInputSerializer, request.data)
+        form = form_or_400(
+            AssignForm(body.validated_data, candidates=permissions.assignable_staff(concern))
+        )
+        concern = handling.concern_assign(
+            concern=concern,
+            actor=request.user,
+            assignee=form.cleaned_data["assignee"],
+            expected_version=form.cleaned_data["version"],
+        )
+        return concern_response(request, concern)
+
+
+class ConcernFairness(APIView):
+    @extend_schema(
+        operation_id="concerns_fairness",
+        request=s.FairnessInputSerializer,
+        responses=s.ConcernSerializer,
+    )
+    def post(self, request, pk: int):
+        """Record when the employee was told of the allegations and their response."""
+        concern = case_concern(request.user, pk)
+        if not permissions.can_work_on(request.user, concern):
+            raise PermissionDenied("You cannot record these steps on this concern.")
+        body = valid(s.FairnessInputSerializer, request.data)
+        form = form_or_400(FairnessForm(body.validated_data))
+        concern = handling.concern_record_fairness(
+            concern=concern,
+            actor=request.user,
+            data=handling.FairnessData(
+                allegation_notified_on=form.cleaned_data["allegation_notified_on"],
+                response_due_on=form.cleaned_data["response_due_on"],
+                response_received_on=form.cleaned_data["response_received_on"],
+            ),
+            expected_version=form.cleaned_data["version"],
+        )
+        return concern_response(request, concern)
+
+
+# --- Notes ------------------------------------------------------------------------------------
+
+
+class ConcernNotes(APIView):
+    @extend_schema(operation_id="concerns_notes_list", responses=s.NoteSerializer(many=True))
+    def get(self, request, pk: int):
+        """HR's internal notes on the concern (never shown to the reporter)."""
+        concern = case_concern(request.user, pk)
+        return Response(s.NoteSerializer(selectors.notes(concern), many=True).data)
+
+    @extend_schema(
+        operation_id="concerns_notes_create",
+        request=s.NoteInputSerializer,
+        responses={201: s.NoteSerializer},
+    )
+    def post(self, request, pk: int):
+        """Add an internal note (the assignee and the case managers)."""
+        concern = case_concern(request.user, pk)
+        if not permissions.can_add_note(request.user, concern):
+            raise PermissionDenied("Only the assignee and the HR manager add notes.")
+        body = valid(s.NoteInputSerializer, request.data)
+        form = form_or_400(NoteForm(body.validated_data))
+        note = handling.note_add(
+            concern=concern, actor=request.user, text=form.cleaned_data["text"]
+        )
+        return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+# --- Evidence ---------------------------------------------------------------------------------
+
+
+class ApiEvidenceForm(EvidenceForm):
+    """The web form's checks, without keeping a refused upload for a later retry."""
+
+    def _stage(self, upload) -> None:
+        return None
+
+
+class ConcernEvidence(APIView):
+    @extend_schema(operation_id="concerns_evidence_list", responses=s.EvidenceSerializer(many=True))
+    def get(self, request, pk: int):
+        """The files attached to the concern (HR, or the reporter while it is a draft)."""
+        concern = permissions.get_concern_for_user(request.user, pk)
+        if not (
+            permissions.can_view_case_record(request.user, concern)
+            or permissions.can_edit_draft(request.user, concern)
+        ):
+            raise Http404("No such concern.")
+        evidence = concern.evidence.order_by("uploaded_at", "pk")
+        return Response(s.EvidenceSerializer(evidence, many=True).data)
+
+    @extend_schema(
+        operation_id="concerns_evidence_create",
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer},
+    )
+    def post(self, request, pk: int):
+        """Attach a file to your draft (multipart form data; PNG, JPEG or PDF)."""
+        concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
+        body = valid(s.EvidenceUploadSerializer, request.data)
+        data = {
+            key: value
+            for key, value in body.validated_data.items()
+            if key != "file" and value is not None
+        }
+        if data.get("captured_at"):
+            data["captured_at"] = data["captured_at"].strftime("%Y-%m-%d %H:%M")
+        form = form_or_400(
+            ApiEvidenceForm(data, {"file": body.validated_data["file"]}, user=request.user)
+        )
+        evidence = services.evidence_add(
+            concern=concern,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            captured_url=form.cleaned_data["captured_url"],
+            captured_at=form.cleaned_data["captured_at"],
+            post_deleted=form.cleaned_data["post_deleted"],
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownload(APIView):
+    @extend_schema(
+        operation_id="concerns_evidence_download",
+        parameters=[
+            OpenApiParameter(
+                "original",
+                OpenApiTypes.BOOL,
+                description="The file exactly as uploaded, not the clean viewing copy of an image.",
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as a download."
+            ),
+        },
+    )
+    def get(self, request, pk: int, evidence_pk: int):
+        """Download a file. Its SHA-256 is checked first; the download is recorded."""
+        evidence = permissions.get_evidence_for_user(request.user, pk, evidence_pk)
+        if not services.evidence_verify(evidence=evidence, actor=request.user):
+            raise handling.ActionRefused(
+                "This file no longer matches the one that was attached, so it is not served. "
+                "The mismatch has been recorded; tell the HR manager."
+            )
+        original = request.query_params.get("original") in ("1", "true") or not evidence.derived
+        services.evidence_record_download(evidence=evidence, actor=request.user)
+        services.access_record(
+            concern=evidence.concern,
+            user=request.user,
+            action=AccessRecord.Action.DOWNLOADED,
+            detail=f"{evidence.original_name}{'' if original else ' (viewing copy)'} (API)",
+        )
+        name = evidence.original_name
+        if not original:
+            name = name.rsplit(".", 1)[0] + " (viewing copy).png"
+        response = FileResponse(
+            (evidence.file if original else evidence.derived).open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=evidence.content_type if original else "image/png",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+REPORT_PARAMETERS = [
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Submitted on or after."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Submitted on or before."),
+    OpenApiParameter("unit", int, description="A business unit id."),
+    OpenApiParameter("section", int, description="A Code section id."),
+    OpenApiParameter("platform", int, description="A platform category id."),
+    OpenApiParameter(
+        "organisation", int, description="Sector analysts: one organisation instead of all."
+    ),
+]
+
+
+def _cell(cell: Cell | str) -> dict:
+    """A published figure; a hidden one carries its label ("<5") and never its value."""
+    label = str(cell)
+    if isinstance(cell, Cell):
+        return {"label": label, "value": cell.shown, "hidden": cell.hidden}
+    hidden = label.startswith("<")
+    value = None
+    if not hidden:
+        try:
+            value = float(label)
+        except ValueError:
+            value = None
+    return {"label": label, "value": value, "hidden": hidden}
+
+
+def _panel(panel: dashboard.Panel) -> dict:
+    return {
+        "key": panel.key,
+        "title": panel.title,
+        "header": list(panel.header),
+        "rows": [
+            {"label": row.label, "cells": [_cell(cell) for cell in row.cells]} for row in panel.rows
+        ],
+        "total": [_cell(c) for c in panel.total],
+        "note": panel.note,
+    }
+
+
+def report_panels(request) -> tuple[ReportScope, list[dashboard.Panel]]:
+    user = request.user
+    if not permissions.can_view_reports(user):
+        raise PermissionDenied("Reports are for executives, HR managers and sector analysts.")
+    sector = permissions.is_sector_analyst(user)
+    own = None if sector else (user.organisation_id,)
+    form = form_or_400(
+        ReportFilterForm(request.query_params or None, organisation_ids=own, sector=sector)
+    )
+    organisations = permissions.report_organisations(user, form.organisation_id())
+    scope = ReportScope(organisation_ids=organisations, filters=form.report_filters())
+    return scope, dashboard.cached_panels(scope)
+
+
+def _record_report_read(request, key: str) -> None:
+    if request.user.organisation_id is None:
+        return
+    record_event(
+        organisation_id=request.user.organisation_id,
+        actor=request.user,
+        kind="report_exported",
+        after={"table": key, "format": "api", "filters": request.query_params.dict()},
+    )
+
+
+class ReportList(APIView):
+    @extend_schema(
+        operation_id="reports_retrieve", parameters=REPORT_PARAMETERS, responses=s.ReportSerializer
+    )
+    def get(self, request):
+        """Every trend table, with small cells hidden exactly as on the dashboard."""
+        scope, panels = report_panels(request)
+        _record_report_read(request, "all")
+        return Response(
+            {
+                "threshold": dashboard.threshold(),
+                "sector": scope.organisation_ids is None,
+                "panels": [_panel(panel) for panel in panels],
+            }
+        )
+
+
+class ReportPanel(APIView):
+    @extend_schema(
+        operation_id="reports_panel_retrieve",
+        parameters=[
+            *REPORT_PARAMETERS,
+            OpenApiParameter(
+                "key",
+                str,
+                OpenApiParameter.PATH,
+                description="months, sections, platforms, use, units (or organisations), "
+                "findings, responses, durations, ageing, due, repeat.",
+            ),
+        ],
+        responses=s.PanelSerializer,
+    )
+    def get(self, request, key: str):
+        """One trend table, e.g. `months` for concerns by month."""
+        _, panels = report_panels(request)
+        for panel in panels:
+            if panel.key == key:
+                _record_report_read(request, key)
+                return Response(_panel(panel))
+        raise Http404("No such report table.")
