@@ -46,6 +46,14 @@ def places_for(user) -> list[Place]:
                 "Every concern submitted in your organisation.",
             )
         )
+    if permissions.can_manage_records(user):
+        places.append(
+            Place(
+                "Records",
+                reverse("records:disposal"),
+                "Closed concerns due for disposal, legal holds and the disposal register.",
+            )
+        )
     if permissions.can_view_reports(user):
         places.append(
             Place(

@@ -446,6 +446,10 @@ EVENT_LABELS = {
     "evidence_integrity_failed": "Evidence failed its integrity check",
     "report_exported": "Report exported",
     "person_exported": "Access-request export of an employee's records",
+    "legal_hold_placed": "Legal hold placed",
+    "legal_hold_released": "Legal hold released",
+    "disposal_approved": "Disposal approved",
+    "disposed": "Record disposed of",
 }
 
 

@@ -178,7 +178,7 @@ def can_work_on(user, concern: Concern) -> bool:
 
 
 def can_add_note(user, concern: Concern) -> bool:
-    return is_hr_for(user, concern) and (
+    return concern.disposed_at is None and is_hr_for(user, concern) and (
         concern.assignee_id == user.pk or is_case_manager(user, concern)
     )
 
@@ -246,6 +246,8 @@ def assignment_conflict(candidate, concern: Concern) -> str | None:
 
 def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
     if not user.is_authenticated or not _in_org(user, concern):
+        return False
+    if concern.disposed_at is not None:  # only de-identified figures remain
         return False
     if not user.has_role(*rule.roles):
         return False
@@ -391,3 +393,30 @@ def report_organisations(user, requested: int | None = None) -> tuple[int, ...] 
 def can_drill_through(user) -> bool:
     """HR managers may follow a number to their organisation's concern list; executives never."""
     return user.is_authenticated and user.has_role(Role.HR_MANAGER) and can_see_hr_list(user)
+
+
+# --- Records retention and disposal ---------------------------------------------------
+
+
+def can_manage_records(user) -> bool:
+    """The disposal list and the disposal register: HR managers of an organisation."""
+    return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
+
+
+def records_concerns(user) -> QuerySet[Concern]:
+    """Concerns whose retention this HR manager handles (the queryset twin of the rules
+    below: a restricted concern only for the coordinator, never with a conflict)."""
+    return hr_concerns(user) if can_manage_records(user) else Concern.objects.none()
+
+
+def can_view_retention(user, concern: Concern) -> bool:
+    return can_manage_records(user) and is_case_manager(user, concern)
+
+
+def can_place_legal_hold(user, concern: Concern) -> bool:
+    """HR managers who handle the concern; never once it has been disposed of."""
+    return concern.disposed_at is None and can_view_retention(user, concern)
+
+
+def can_approve_disposal(user, concern: Concern) -> bool:
+    return concern.disposed_at is None and can_view_retention(user, concern)

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role
+from records import services as retention
 
 from . import permissions
 from .events import record_event
@@ -314,6 +315,10 @@ def transition(
             before={"status": before},
             after={"status": target, "action": rule.name, **inputs},
         )
+        if target in FINAL_STATUSES:
+            retention.schedule_retention(concern)
+        elif before in FINAL_STATUSES:
+            retention.cancel_retention(concern)
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return concern

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", "Concern overdue"  # to the assignee and the HR manager
     ESCALATED = "escalated", "Overdue concern escalated"  # to the HR manager
     CLOSED = "closed", "Concern closed"  # to the reporter, in neutral words
+    DISPOSAL_DUE = "disposal_due", "Records due for disposal"  # to the HR managers
 
 
 class Notification(models.Model):

@@ -14,6 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from records import selectors as retention_selectors
+from records.forms import LegalHoldForm, ReleaseHoldForm
+
 from .. import handling, permissions, selectors, workflow
 from ..case_forms import (
     ActionForm,
@@ -123,8 +126,30 @@ def render_case(
         "fairness_met": workflow.fairness_met(concern),
         "can_view_access_log": permissions.can_view_access_log(user, concern),
         "can_export_person": permissions.can_export_person(user, concern),
+        **_retention_context(user, concern, bound),
     }
     return render(request, "incidents/concern_record.html", context, status=status)
+
+
+def _retention_context(user, concern: Concern, bound: dict) -> dict:
+    """The records panel: retention class and date, legal holds, and the hold forms."""
+    if not permissions.can_view_retention(user, concern):
+        return {}
+    holds = retention_selectors.holds_of(concern)
+    context = {
+        "show_retention": True,
+        "retention": retention_selectors.retention_of(concern),
+        "holds": holds,
+        "hold_form": None,
+    }
+    if permissions.can_place_legal_hold(user, concern):
+        if any(hold.is_active for hold in holds):
+            context["hold_form"] = bound.get("hold_release") or ReleaseHoldForm()
+            context["hold_action"] = "release"
+        else:
+            context["hold_form"] = bound.get("hold_place") or LegalHoldForm()
+            context["hold_action"] = "place"
+    return context
 
 
 def _refused(request, concern, exc, *, bound: dict) -> HttpResponse:

@@ -60,12 +60,23 @@ ALLOW_LIST: dict[str, str] = {
     "templates/emails/base.txt": "text/plain email body, never HTML",
     "templates/emails/assigned/subject.txt": "email subject header, never HTML",
     "templates/emails/closed/subject.txt": "email subject header, never HTML",
+    "templates/emails/disposal_due/subject.txt": "email subject header, never HTML",
     "templates/emails/escalated/subject.txt": "email subject header, never HTML",
     "templates/emails/overdue/subject.txt": "email subject header, never HTML",
     "templates/emails/submitted/subject.txt": "email subject header, never HTML",
 }
 
-SCANNED_CODE = ("accounts", "config", "guidance", "incidents", "notifications")
+SCANNED_CODE = (
+    "accounts",
+    "api",
+    "config",
+    "guidance",
+    "imports",
+    "incidents",
+    "notifications",
+    "operations",
+    "records",
+)
 
 
 def _scanned_files() -> list[Path]:
