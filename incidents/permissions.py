@@ -178,8 +178,10 @@ def can_work_on(user, concern: Concern) -> bool:
 
 
 def can_add_note(user, concern: Concern) -> bool:
-    return concern.disposed_at is None and is_hr_for(user, concern) and (
-        concern.assignee_id == user.pk or is_case_manager(user, concern)
+    return (
+        concern.disposed_at is None
+        and is_hr_for(user, concern)
+        and (concern.assignee_id == user.pk or is_case_manager(user, concern))
     )
 
 

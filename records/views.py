@@ -17,7 +17,6 @@ from incidents.views.case import render_case
 from . import selectors, services
 from .forms import DisposalApprovalForm, LegalHoldForm, ReleaseHoldForm
 
-
 LIST_LIMIT = 200
 
 

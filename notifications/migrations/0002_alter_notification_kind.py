@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'New concern submitted'), ('assigned', 'Concern assigned'), ('overdue', 'Concern overdue'), ('escalated', 'Overdue concern escalated'), ('closed', 'Concern closed'), ('disposal_due', 'Records due for disposal')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "New concern submitted"),
+                    ("assigned", "Concern assigned"),
+                    ("overdue", "Concern overdue"),
+                    ("escalated", "Overdue concern escalated"),
+                    ("closed", "Concern closed"),
+                    ("disposal_due", "Records due for disposal"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
