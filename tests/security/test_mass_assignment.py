@@ -32,6 +32,7 @@ FORM_MODULES = (
     "incidents.case_forms",
     "incidents.report_forms",
     "accounts.forms",
+    "records.forms",
 )
 
 # Names a form must never offer: the server sets them.
