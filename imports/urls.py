@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.import_list, name="list"),
+    path("new/", views.import_upload, name="upload"),
+    path("template.<str:fmt>", views.import_template, name="template"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<int:pk>/confirm/", views.batch_confirm, name="confirm"),
+]

@@ -1,0 +1,257 @@
+"""Writes for spreadsheet imports: keep a checked file, confirm it, run it in the background.
+
+Nothing about concerns is written until an HR manager confirms. The run creates each
+row's concern through the intake services (a draft, then submission through the
+workflow table, backdated to the reported date), in its own transaction, guarded by
+the row's fingerprint so that a rerun, a second delivery of the task or another file
+with the same row creates nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents import services as intake
+from incidents.events import record_event
+from incidents.evidence import file_sha256
+from incidents.workflow import TransitionNotAllowed
+
+from .checking import RowCheck, check_rows
+from .models import ImportBatch, ImportedRow
+from .parsing import Table, read_table
+
+logger = logging.getLogger(__name__)
+
+# A run that has shown no sign of life for this long is taken to have died with its
+# worker; the task may then be run again and carries on where it stopped.
+STALE_AFTER = dt.timedelta(minutes=10)
+PROGRESS_EVERY = 25  # rows between progress updates
+
+
+class ImportNotAllowed(Exception):
+    """Raised with a message a person can act on."""
+
+
+@dataclass(frozen=True)
+class DryRun:
+    batch: ImportBatch
+    checks: list[RowCheck]
+
+    @property
+    def to_create(self) -> list[RowCheck]:
+        return [check for check in self.checks if check.outcome == "create"]
+
+
+def _counts(checks: list[RowCheck]) -> dict[str, int]:
+    return {
+        "total_rows": len(checks),
+        "valid_rows": sum(check.outcome == "create" for check in checks),
+        "problem_rows": sum(check.outcome == "problems" for check in checks),
+        "duplicate_rows": sum(check.outcome == "already" for check in checks),
+    }
+
+
+def batch_check(*, user, content: bytes, name: str) -> tuple[ImportBatch, list[RowCheck]]:
+    """Keep the uploaded file as a checked batch and say what each row would do.
+
+    Raises ValidationError (nothing kept) if the file cannot be read at all.
+    """
+    table = read_table(content)
+    checks = check_rows(organisation=user.organisation, importer=user, rows=table.rows)
+    with transaction.atomic():
+        batch = ImportBatch(
+            organisation=user.organisation,
+            uploaded_by=user,
+            original_name=(name or "import")[-255:],
+            file_format=table.file_format,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            **_counts(checks),
+        )
+        batch.file.save("upload", ContentFile(content), save=False)
+        batch.save()
+    return batch, checks
+
+
+def _read_batch(batch: ImportBatch) -> Table:
+    """The batch's stored file, parsed again after checking it has not changed."""
+    if file_sha256(batch.file) != batch.sha256:
+        raise ImportNotAllowed(
+            "The stored file no longer matches the one you uploaded, so it will not be "
+            "imported. Upload it again."
+        )
+    with batch.file.open("rb") as handle:
+        return read_table(handle.read())
+
+
+def batch_dry_run(*, batch: ImportBatch) -> DryRun:
+    """What the batch would do now, row by row (rows imported meanwhile show as such)."""
+    table = _read_batch(batch)
+    checks = check_rows(
+        organisation=batch.organisation, importer=batch.uploaded_by, rows=table.rows
+    )
+    return DryRun(batch=batch, checks=checks)
+
+
+def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Confirm a checked batch and queue its run. Only once, and only if a row is valid."""
+    from .tasks import run_import
+
+    dry_run = batch_dry_run(batch=batch)
+    if not dry_run.to_create:
+        raise ImportNotAllowed(
+            "No row of this file can be imported: every row has a problem or was imported "
+            "before. Correct the file and upload it again."
+        )
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.CHECKED).update(
+            state=ImportBatch.State.CONFIRMED,
+            confirmed_by=actor,
+            confirmed_at=timezone.now(),
+            **_counts(dry_run.checks),
+        )
+        if not claimed:
+            raise ImportNotAllowed("This import has already been confirmed.")
+        record_event(
+            organisation_id=batch.organisation_id,
+            actor=actor,
+            kind="import_confirmed",
+            after={
+                "batch": batch.pk,
+                "file_sha256": batch.sha256,
+                "rows": len(dry_run.checks),
+                "to_create": len(dry_run.to_create),
+            },
+        )
+        transaction.on_commit(lambda: run_import.delay(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def _claim(batch_id: int) -> bool:
+    now = timezone.now()
+    waiting = Q(state=ImportBatch.State.CONFIRMED)
+    stale = Q(state=ImportBatch.State.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    return bool(
+        ImportBatch.objects.filter(waiting | stale, pk=batch_id).update(
+            state=ImportBatch.State.RUNNING, heartbeat_at=now
+        )
+    )
+
+
+def _backdated(day: dt.date) -> dt.datetime:
+    """The reported day, at midnight local time (the time of day is not known)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _import_row(*, batch: ImportBatch, check: RowCheck) -> str:
+    """Create one row's concern, or nothing if its fingerprint is already imported.
+
+    Returns "created", "already" or a problem in words.
+    """
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    row = ImportedRow.objects.create(
+                        organisation_id=batch.organisation_id,
+                        batch=batch,
+                        row_number=check.number,
+                        fingerprint=check.fingerprint,
+                    )
+            except IntegrityError:
+                return "already"
+            at = _backdated(check.reported_on)
+            concern = intake.concern_create_draft(reporter=check.reporter, data=check.data, at=at)
+            concern = intake.concern_submit(
+                concern=concern, actor=check.reporter, expected_version=concern.version, at=at
+            )
+            row.concern = concern
+            row.save(update_fields=["concern"])
+            record_event(
+                organisation_id=batch.organisation_id,
+                concern=concern,
+                actor=batch.confirmed_by,
+                kind="imported",
+                after={
+                    "batch": batch.pk,
+                    "row": check.number,
+                    "note": f"Imported from spreadsheet import {batch.pk}, row {check.number}. "
+                    "Earlier entries carry the dates given in the spreadsheet.",
+                },
+            )
+    except (TransitionNotAllowed, ValidationError) as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return f"Could not be imported: {message}"
+    return "created"
+
+
+def batch_run(batch_id: int) -> int:
+    """Import a confirmed batch. Safe to run twice: a batch is claimed once, rows once.
+
+    Returns the number of concerns created.
+    """
+    if not _claim(batch_id):
+        return 0
+    batch = ImportBatch.objects.select_related("organisation", "uploaded_by", "confirmed_by").get(
+        pk=batch_id
+    )
+    try:
+        checks = batch_dry_run(batch=batch).checks
+        created = 0
+        skipped = []
+        for index, check in enumerate(checks, start=1):
+            if check.outcome == "problems":
+                skipped.append({"row": check.number, "problems": check.problems})
+            elif check.outcome == "create":
+                result = _import_row(batch=batch, check=check)
+                if result == "created":
+                    created += 1
+                elif result != "already":
+                    skipped.append({"row": check.number, "problems": [result]})
+            if index % PROGRESS_EVERY == 0:
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    progress=min(99, int(100 * index / len(checks))), heartbeat_at=timezone.now()
+                )
+    except Exception as exc:
+        logger.exception("Import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.FAILED,
+            error=str(exc)[:500] if isinstance(exc, ImportNotAllowed) else "",
+            finished_at=timezone.now(),
+        )
+        raise
+    # Count from the rows themselves, so a run resumed after a lost worker counts the
+    # concerns its first attempt created too.
+    created_rows = ImportedRow.objects.filter(batch=batch, concern__isnull=False).count()
+    with transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.DONE,
+            progress=100,
+            created_rows=created_rows,
+            duplicate_rows=len(checks) - len(skipped) - created_rows,
+            problem_rows=len(skipped),
+            skipped=skipped,
+            finished_at=timezone.now(),
+        )
+        record_event(
+            organisation_id=batch.organisation_id,
+            actor=batch.confirmed_by,
+            kind="import_finished",
+            after={
+                "batch": batch.pk,
+                "created": created_rows,
+                "already_imported": len(checks) - len(skipped) - created_rows,
+                "skipped": len(skipped),
+            },
+        )
+    return created
