@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from .models import BusinessUnit, Organisation, Role, RoleGrant, User
 
@@ -75,11 +76,16 @@ DEMO_PEOPLE = (
 
 # Administrators manage people and reference data in the admin, never case content.
 ADMIN_APPS = ("accounts", "guidance", "django_celery_beat")
+# Plus the retention periods: reference data, unlike the schedules, holds and register.
+ADMIN_MODELS = (("records", "retentionrule"),)
 
 
 def administrators_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Administrators")
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    allowed = Q(content_type__app_label__in=ADMIN_APPS)
+    for app_label, model in ADMIN_MODELS:
+        allowed |= Q(content_type__app_label=app_label, content_type__model=model)
+    group.permissions.set(Permission.objects.filter(allowed))
     return group
 
 

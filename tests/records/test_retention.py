@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.demo import administrators_group
 from incidents import reports, workflow
 from incidents.events import verify_chain
 from incidents.models import AccessRecord, Concern, Event, Evidence, Note, Person, Status
@@ -442,3 +443,35 @@ def test_list_of_disposal_candidates_takes_constant_queries(
     services.list_due_disposals()
     with django_assert_max_num_queries(few):
         client.get(reverse("records:disposal"))
+
+
+# --- Administrators set the periods, and see no case records --------------------------
+
+
+def test_an_administrator_sets_an_organisations_retention_period(client, administrator, org):
+    administrator.groups.add(administrators_group())
+    client.force_login(administrator)
+    url = reverse("admin:records_retentionrule_add")
+    response = client.post(
+        url,
+        {
+            "organisation": org.pk,
+            "outcome": "not_substantiated",
+            "retention_class": "Conduct matter: no breach found",
+            "authority": "RDA 2099/01 class 5",
+            "years": "3",
+        },
+    )
+    assert response.status_code == 302
+    assert RetentionRule.objects.get(organisation=org, outcome="not_substantiated").years == 3
+    bad = client.post(url, {"organisation": org.pk, "outcome": "withdrawn", "years": "0"})
+    assert bad.status_code == 200 and "greater than or equal to 1" in bad.content.decode()
+
+
+def test_the_admin_holds_no_schedules_holds_or_register(client, administrator):
+    administrator.groups.add(administrators_group())
+    client.force_login(administrator)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Retention rules" in index
+    for name in ("retentionschedule", "legalhold", "disposalrecord"):
+        assert f"/records/{name}/" not in index
