@@ -253,6 +253,28 @@ def run_axe(page: Page, base: str) -> list[dict]:
     )
 
 
+def _dismissed_and_due(concern, hr_manager):
+    """A concern dismissed at triage whose retention period is over: on the disposal list."""
+    from incidents import handling
+    from records import services as records
+    from records.models import RetentionSchedule
+
+    for action, inputs in (("start_triage", {}), ("dismiss", {"reason": "Not a conduct matter."})):
+        concern.refresh_from_db()
+        handling.concern_act(
+            concern=concern,
+            actor=hr_manager,
+            action=action,
+            expected_version=concern.version,
+            inputs=inputs,
+        )
+    RetentionSchedule.objects.filter(concern=concern).update(
+        disposal_due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    records.list_due_disposals()
+    return concern
+
+
 def test_accessibility(browser, live_server, people, shots):
     """axe-core on the main pages: no violation of impact serious or critical.
 
@@ -265,6 +287,7 @@ def test_accessibility(browser, live_server, people, shots):
     base = live_server.url
     draft = make_concern(people["reporter"], submit=False)
     submitted = make_concern(people["reporter"], subject_name="Sam Example")
+    due = _dismissed_and_due(make_concern(people["reporter"]), people["hr_manager"])
     axe_source = AXE_JS.read_text()
 
     def open_as(user):
@@ -294,6 +317,9 @@ def test_accessibility(browser, live_server, people, shots):
         ("hr_manager", "concern", f"/concerns/{submitted.pk}/"),
         ("executive", "dashboard", "/reports/"),
         ("reporter", "guidance", "/guidance/"),
+        ("hr_manager", "disposal-list", "/records/disposal/"),
+        ("hr_manager", "closed-concern", f"/concerns/{due.pk}/"),
+        ("hr_manager", "disposal-register", "/records/register/"),
     ]
     contexts: dict = {}
     problems = []
