@@ -1,0 +1,26 @@
+"""Settings for the processes the fault drills start (Celery workers, gunicorn).
+
+The test settings, plus an email backend that writes each message to a file the test
+can count, and the two knobs a drill shortens from the environment: the broker's
+visibility timeout (how long Redis waits before handing an unacknowledged task to
+another worker) and, for the control case, CONN_HEALTH_CHECKS.
+"""
+
+import os
+
+from config.settings.test import *  # noqa: F403
+from config.settings.test import DATABASES
+
+EMAIL_BACKEND = "tests.faults.drill_mail.DrillEmailBackend"
+CELERY_TASK_ALWAYS_EAGER = False
+
+if os.environ.get("DRILL_VISIBILITY_TIMEOUT"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ["DRILL_VISIBILITY_TIMEOUT"]),
+        # Sweep for abandoned tasks every second instead of every 100 s.
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+
+if os.environ.get("DRILL_CONN_HEALTH_CHECKS") == "false":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
