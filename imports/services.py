@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,12 @@ logger = logging.getLogger(__name__)
 # worker; the task may then be run again and carries on where it stopped.
 STALE_AFTER = dt.timedelta(minutes=10)
 PROGRESS_EVERY = 25  # rows between progress updates
+
+
+@dataclass(frozen=True)
+class RunResult:
+    created: int  # concerns this run created
+    more: bool  # stopped for time: another slice is needed
 
 
 class ImportNotAllowed(Exception):
@@ -195,13 +202,22 @@ def _import_row(*, batch: ImportBatch, check: RowCheck) -> str:
     return "created"
 
 
-def batch_run(batch_id: int) -> int:
+def _release(batch: ImportBatch) -> None:
+    """Hand a running batch back to the queue; the next slice carries on from the rows left."""
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.RUNNING).update(
+        state=ImportBatch.State.CONFIRMED, heartbeat_at=timezone.now()
+    )
+
+
+def batch_run(batch_id: int, *, budget_seconds: float | None = None) -> RunResult:
     """Import a confirmed batch. Safe to run twice: a batch is claimed once, rows once.
 
-    Returns the number of concerns created.
+    With a time budget, stops after about that long and answers `more`: the caller queues
+    the next slice, which skips the rows already imported (their fingerprints).
     """
     if not _claim(batch_id):
-        return 0
+        return RunResult(created=0, more=False)
+    started = time.monotonic()
     batch = ImportBatch.objects.select_related("organisation", "uploaded_by", "confirmed_by").get(
         pk=batch_id
     )
@@ -222,6 +238,12 @@ def batch_run(batch_id: int) -> int:
                 ImportBatch.objects.filter(pk=batch.pk).update(
                     progress=min(99, int(100 * index / len(checks))), heartbeat_at=timezone.now()
                 )
+            # Out of time once this slice has created something (so every slice moves on,
+            # and slices end): the rows left go to the next slice.
+            out_of_time = budget_seconds is not None and time.monotonic() - started > budget_seconds
+            if out_of_time and created and index < len(checks):
+                _release(batch)
+                return RunResult(created=created, more=True)
     except Exception as exc:
         logger.exception("Import %s failed", batch_id)
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -254,4 +276,4 @@ def batch_run(batch_id: int) -> int:
                 "skipped": len(skipped),
             },
         )
-    return created
+    return RunResult(created=created, more=False)

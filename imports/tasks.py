@@ -4,8 +4,15 @@ from celery import shared_task
 
 from . import services
 
+# Each run works for about this long, then queues the next slice, so a large file never
+# meets the task time limit (CELERY_TASK_SOFT_TIME_LIMIT, 240 s by default).
+SLICE_SECONDS = 120
+
 
 @shared_task
 def run_import(batch_id: int) -> int:
     """Import a confirmed batch; a second delivery of the same batch creates nothing."""
-    return services.batch_run(batch_id)
+    result = services.batch_run(batch_id, budget_seconds=SLICE_SECONDS)
+    if result.more:
+        run_import.delay(batch_id)
+    return result.created

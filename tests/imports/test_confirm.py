@@ -145,7 +145,7 @@ def test_running_the_task_twice_creates_nothing_twice(confirm, importing):
     batch = ImportBatch.objects.get()
 
     assert run_import(batch.pk) == 0
-    assert services.batch_run(batch.pk) == 0
+    assert services.batch_run(batch.pk).created == 0
     assert Concern.objects.count() == 2
     assert Event.objects.filter(kind="import_finished").count() == 1
 
@@ -180,7 +180,7 @@ def test_a_running_batch_is_not_claimed_twice(importing, hr_manager):
         state=ImportBatch.State.RUNNING, heartbeat_at=timezone.now()
     )
 
-    assert services.batch_run(batch.pk) == 0
+    assert services.batch_run(batch.pk) == services.RunResult(created=0, more=False)
     assert Concern.objects.count() == 0
 
 
@@ -266,3 +266,34 @@ def test_a_changed_stored_file_is_not_imported(confirm, importing):
 
     assert b"no longer matches the one you uploaded" in page.content
     assert Concern.objects.count() == 0
+
+
+def test_a_large_import_runs_in_slices_that_carry_on_where_they_stopped(
+    confirm, importing, monkeypatch
+):
+    monkeypatch.setattr("imports.tasks.SLICE_SECONDS", 0)  # one row per slice
+    rows = [row(employee_name=name) for name in ("Sam Taylor", "Morgan Lee", "Casey Wilson")]
+    upload(importing, csv_bytes([*rows, row(description="")]))
+
+    confirm(importing)
+
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportBatch.State.DONE
+    assert (batch.created_rows, batch.problem_rows, batch.duplicate_rows) == (3, 1, 0)
+    assert Concern.objects.count() == 3
+    assert Event.objects.filter(kind="import_finished").count() == 1
+
+
+def test_a_slice_out_of_time_hands_the_batch_back(importing, hr_manager):
+    upload(importing, csv_bytes([row(), row(employee_name="Sam Taylor")]))
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.CONFIRMED, confirmed_by=hr_manager
+    )
+
+    first = services.batch_run(batch.pk, budget_seconds=0)
+
+    batch.refresh_from_db()
+    assert first == services.RunResult(created=1, more=True)
+    assert batch.state == ImportBatch.State.CONFIRMED
+    assert services.batch_run(batch.pk, budget_seconds=0) == services.RunResult(1, more=False)
