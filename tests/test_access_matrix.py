@@ -1,156 +1,354 @@
-"""Who gets what from every URL: the access matrix.
+"""Who gets what from every URL: the access matrix, over two organisations.
 
-Each row is one URL (with the concern it is asked about, where it needs one); each
-column is one persona. The rules behind the numbers:
+Each row is one URL (with the object it is asked about, where it needs one); each column
+is one persona. Every role exists in both organisations (`tests/access_personas.py`):
+
+* organisation A: reporter, second_reporter (another reporter), investigator, hr_manager,
+  executive, administrator, sector_analyst;
+* organisation B: the same roles as `other_*`, and the outsider, who holds every role.
+
+Objects asked about (concerns, evidence files, people, export jobs) all belong to
+organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's people,
+`OTHER_ORG` for B's people, on the same rows in the same order. The rules behind them:
 
 * anonymous visitors are sent to sign in (302) wherever a page needs an account;
-* a concern (or a file of one) the user may not see answers 404, never 403, so its
-  existence is not revealed: the outsider (every role, other organisation), the
-  executive and the administrator get 404 on every concern and evidence URL;
+* an object the user may not see answers 404, never 403, so its existence is not
+  revealed: everyone in organisation B, and A's executive, administrator and sector
+  analyst, get 404 on every concern, evidence, person and export-job URL of A;
 * reporters see only their own concerns, and only the status once submitted; they
   keep editing, reviewing, submitting and attaching to their own drafts;
 * HR (investigator, HR manager) of the organisation see a submitted concern's full
   record and may download its evidence, but never a draft (404);
-* list and intake pages a role may not use answer 403 (PermissionDenied);
-* dashboards and exports (aggregates only) are for HR managers, executives and
-  sector analysts (the outsider holds every role, so sees its own organisation or
-  the sector); everyone else gets 403; a background export is visible only to the
-  person who asked for it (404 for everyone else);
+* list and intake pages a role may not use answer 403 (PermissionDenied), in either
+  organisation: those pages are about the role, not about A's data;
+* dashboards and exports (aggregates only) are for HR managers, executives and sector
+  analysts; everyone else gets 403; a background export is visible only to the person
+  who asked for it (404 for everyone else);
 * password reset pages answer everyone (an invalid link says so);
 * the two-step sign-in pages are for anyone signed in (the code page sends someone
   without an authenticator app to the set-up page);
 * the admin site lets staff in (200) and sends everyone else to its sign-in (302);
-* HR actions on a concern answer 403 to HR who may see it but not do that
-  (an investigator assigning, or stepping aside from a concern not theirs), and a
-  successful action redirects (302). The outsider's bulk assignment is refused by
-  the form (nothing of another organisation can be chosen) and redirects back.
+* HR actions on a concern answer 403 to HR who may see it but not do that (an
+  investigator assigning, or stepping aside from a concern not theirs), and a
+  successful action redirects (302). B's HR manager's (and the outsider's) bulk
+  assignment of A's concern is refused by the form (nothing of another organisation
+  can be chosen) and redirects back; the redirect alone proves nothing, which is why
+  every request also checks that organisation A's data is unchanged (below).
 
+Beyond the status code, every request checks that data does not cross organisations:
+
+* a page served to someone of one organisation never shows the other organisation's
+  case data: its references, the employee's name, its staff's names
+  (`World.markers`), nor, except to sector analysts, its name and business units;
+* nothing anyone of B (or an anonymous visitor) asks leaves A's case data changed: no
+  concern moves, no event, note, access record, conflict or evidence is added;
+* the tests after the matrix check lists and dashboards positively: each organisation's
+  HR and reporters see their own references on their lists, a search or filter naming
+  the other organisation finds nothing, each HR manager's and executive's figures
+  (dashboard and export) count their own organisation only, a sector analyst's the
+  whole sector.
+
+Adding a URL
+------------
 A URL added to the project without a row here fails
-`test_the_matrix_has_a_row_for_every_named_url`.
+`test_the_matrix_has_a_row_for_every_named_url`. To add one:
+
+1. Add a row to `SAME_ORG` and the same key, at the same place, to `OTHER_ORG`. The key
+   is the URL name, then (after a space) the object it is asked about, if any:
+   `draft`, `submitted`, `assigned`, `investigating` (A's concerns at those stages), or
+   a new name you add to `build_world()` in `tests/access_personas.py`. A URL about an
+   object gets 404 in every `OTHER_ORG` column.
+2. A plain GET (of the URL with the concern's pk, when the row names one) needs nothing
+   more. Anything else (a POST, other arguments, form data) gets a builder registered
+   with `@asks("app:name")` below; it returns `Ask(method, url, data)` (and, for JSON,
+   `content_type="application/json"`). Every persona is signed in with a session.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
+from typing import NamedTuple
+
 import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from incidents import services
+from tests.access_personas import (
+    PERSONAS_A,
+    PERSONAS_B,
+    SECTOR_PERSONAS,
+    World,
+    build_world,
+    snapshot,
+)
 from tests.factories import png_upload
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = (
-    "anonymous",
-    "reporter",
-    "second_reporter",
-    "investigator",
-    "hr_manager",
-    "executive",
-    "administrator",
-    "outsider",
-)
+SAME_ORG_COLUMNS = ("anonymous", *PERSONAS_A)
+OTHER_ORG_COLUMNS = tuple(PERSONAS_B)
 
-# Row key: the URL name, then (after a space) which object it is asked about, if any.
 # fmt: off
-#                                                anon  rep  rep2  inv  hrm  exec adm  out
-_TABLE: dict[str, tuple[int, ...]] = {
-    "home":                                      (302, 200, 200, 200, 200, 200, 200, 200),
-    "accounts:login":                            (200, 302, 302, 302, 302, 302, 302, 302),
-    "accounts:logout":                           (302, 302, 302, 302, 302, 302, 302, 302),
-    "accounts:mfa_setup":                        (302, 200, 200, 200, 200, 200, 200, 200),
-    "accounts:password_reset":                   (200, 200, 200, 200, 200, 200, 200, 200),
-    "accounts:password_reset_done":              (200, 200, 200, 200, 200, 200, 200, 200),
-    "accounts:password_reset_confirm":           (200, 200, 200, 200, 200, 200, 200, 200),
-    "accounts:password_reset_complete":          (200, 200, 200, 200, 200, 200, 200, 200),
-    "accounts:mfa_verify":                       (302, 302, 302, 302, 302, 302, 302, 302),
-    "guidance:index":                            (302, 200, 200, 200, 200, 200, 200, 200),
-    "guidance:section":                          (302, 200, 200, 200, 200, 200, 200, 200),
-    "admin:index":                               (302, 302, 302, 302, 302, 302, 200, 302),
-    "health":                                    (200, 200, 200, 200, 200, 200, 200, 200),
-    "incidents:list":                            (302, 403, 403, 200, 200, 403, 403, 200),
-    "incidents:mine":                            (302, 200, 200, 403, 403, 403, 403, 200),
-    "incidents:create":                          (302, 200, 200, 403, 403, 403, 403, 200),
-    "incidents:suggest_sections":                (302, 200, 200, 403, 403, 403, 403, 200),
-    "incidents:use_context":                     (302, 200, 200, 403, 403, 403, 403, 200),
-    "incidents:detail submitted":                (302, 200, 404, 200, 200, 404, 404, 404),
-    "incidents:detail draft":                    (302, 200, 404, 404, 404, 404, 404, 404),
-    "incidents:edit draft":                      (302, 200, 404, 404, 404, 404, 404, 404),
-    "incidents:review draft":                    (302, 200, 404, 404, 404, 404, 404, 404),
-    "incidents:submit draft":                    (302, 302, 404, 404, 404, 404, 404, 404),
-    "incidents:evidence_upload draft":           (302, 302, 404, 404, 404, 404, 404, 404),
-    "incidents:evidence_download submitted":     (302, 404, 404, 200, 200, 404, 404, 404),
-    "incidents:evidence_download draft":         (302, 200, 404, 404, 404, 404, 404, 404),
-    "incidents:bulk_assign":                     (302, 403, 403, 403, 302, 403, 403, 302),
-    "incidents:act submitted":                   (302, 403, 404, 302, 302, 404, 404, 404),
-    "incidents:triage submitted":                (302, 404, 404, 302, 302, 404, 404, 404),
-    "incidents:assign submitted":                (302, 404, 404, 403, 302, 404, 404, 404),
-    "incidents:step_aside assigned":             (302, 404, 404, 302, 403, 404, 404, 404),
-    "incidents:reporting_line submitted":        (302, 404, 404, 403, 302, 404, 404, 404),
-    "incidents:fairness investigating":          (302, 404, 404, 302, 302, 404, 404, 404),
-    "incidents:findings investigating":          (302, 404, 404, 302, 302, 404, 404, 404),
-    "incidents:add_note submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
-    "incidents:add_note investigating":          (302, 404, 404, 302, 302, 404, 404, 404),
-    "incidents:restrict submitted":              (302, 404, 404, 403, 302, 404, 404, 404),
-    "incidents:access_log submitted":            (302, 404, 404, 403, 200, 404, 404, 404),
-    "incidents:person_export submitted":         (302, 404, 404, 403, 200, 404, 404, 404),
-    "reports:dashboard":                         (302, 403, 403, 403, 200, 200, 403, 200),
-    "reports:export":                            (302, 403, 403, 403, 200, 200, 403, 200),
-    "reports:export_job_create":                 (302, 403, 403, 403, 302, 302, 403, 302),
-    "reports:export_job executive":              (302, 404, 404, 404, 404, 200, 404, 404),
-    "reports:export_job_download executive":     (302, 404, 404, 404, 404, 200, 404, 404),
+#                                             --------------- organisation A ---------------
+#                                             anon  rep  rep2  inv  hrm  exec adm  ana
+SAME_ORG: dict[str, tuple[int, ...]] = {
+    "home":                                   (302, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:login":                         (200, 302, 302, 302, 302, 302, 302, 302),
+    "accounts:logout":                        (302, 302, 302, 302, 302, 302, 302, 302),
+    "accounts:mfa_setup":                     (302, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset":                (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_done":           (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_confirm":        (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_complete":       (200, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:mfa_verify":                    (302, 302, 302, 302, 302, 302, 302, 302),
+    "guidance:index":                         (302, 200, 200, 200, 200, 200, 200, 200),
+    "guidance:section":                       (302, 200, 200, 200, 200, 200, 200, 200),
+    "admin:index":                            (302, 302, 302, 302, 302, 302, 200, 302),
+    "health":                                 (200, 200, 200, 200, 200, 200, 200, 200),
+    "incidents:list":                         (302, 403, 403, 200, 200, 403, 403, 403),
+    "incidents:mine":                         (302, 200, 200, 403, 403, 403, 403, 403),
+    "incidents:create":                       (302, 200, 200, 403, 403, 403, 403, 403),
+    "incidents:suggest_sections":             (302, 200, 200, 403, 403, 403, 403, 403),
+    "incidents:use_context":                  (302, 200, 200, 403, 403, 403, 403, 403),
+    "incidents:detail submitted":             (302, 200, 404, 200, 200, 404, 404, 404),
+    "incidents:detail draft":                 (302, 200, 404, 404, 404, 404, 404, 404),
+    "incidents:edit draft":                   (302, 200, 404, 404, 404, 404, 404, 404),
+    "incidents:review draft":                 (302, 200, 404, 404, 404, 404, 404, 404),
+    "incidents:submit draft":                 (302, 302, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_upload draft":        (302, 302, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_download submitted":  (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:evidence_download draft":      (302, 200, 404, 404, 404, 404, 404, 404),
+    "incidents:bulk_assign":                  (302, 403, 403, 403, 302, 403, 403, 403),
+    "incidents:act submitted":                (302, 403, 404, 302, 302, 404, 404, 404),
+    "incidents:triage submitted":             (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:assign submitted":             (302, 404, 404, 403, 302, 404, 404, 404),
+    "incidents:step_aside assigned":          (302, 404, 404, 302, 403, 404, 404, 404),
+    "incidents:reporting_line submitted":     (302, 404, 404, 403, 302, 404, 404, 404),
+    "incidents:fairness investigating":       (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:findings investigating":       (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:add_note submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
+    "incidents:add_note investigating":       (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:restrict submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
+    "incidents:access_log submitted":         (302, 404, 404, 403, 200, 404, 404, 404),
+    "incidents:person_export submitted":      (302, 404, 404, 403, 200, 404, 404, 404),
+    "reports:dashboard":                      (302, 403, 403, 403, 200, 200, 403, 200),
+    "reports:export":                         (302, 403, 403, 403, 200, 200, 403, 200),
+    "reports:export_job_create":              (302, 403, 403, 403, 302, 302, 403, 302),
+    "reports:export_job executive":           (302, 404, 404, 404, 404, 200, 404, 404),
+    "reports:export_job_download executive":  (302, 404, 404, 404, 404, 200, 404, 404),
+}
+
+#                                             ----------- organisation B -----------
+#                                             rep  inv  hrm  exec adm  ana  out
+OTHER_ORG: dict[str, tuple[int, ...]] = {
+    "home":                                   (200, 200, 200, 200, 200, 200, 200),
+    "accounts:login":                         (302, 302, 302, 302, 302, 302, 302),
+    "accounts:logout":                        (302, 302, 302, 302, 302, 302, 302),
+    "accounts:mfa_setup":                     (200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset":                (200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_done":           (200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_confirm":        (200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset_complete":       (200, 200, 200, 200, 200, 200, 200),
+    "accounts:mfa_verify":                    (302, 302, 302, 302, 302, 302, 302),
+    "guidance:index":                         (200, 200, 200, 200, 200, 200, 200),
+    "guidance:section":                       (200, 200, 200, 200, 200, 200, 200),
+    "admin:index":                            (302, 302, 302, 302, 200, 302, 302),
+    "health":                                 (200, 200, 200, 200, 200, 200, 200),
+    "incidents:list":                         (403, 200, 200, 403, 403, 403, 200),
+    "incidents:mine":                         (200, 403, 403, 403, 403, 403, 200),
+    "incidents:create":                       (200, 403, 403, 403, 403, 403, 200),
+    "incidents:suggest_sections":             (200, 403, 403, 403, 403, 403, 200),
+    "incidents:use_context":                  (200, 403, 403, 403, 403, 403, 200),
+    "incidents:detail submitted":             (404, 404, 404, 404, 404, 404, 404),
+    "incidents:detail draft":                 (404, 404, 404, 404, 404, 404, 404),
+    "incidents:edit draft":                   (404, 404, 404, 404, 404, 404, 404),
+    "incidents:review draft":                 (404, 404, 404, 404, 404, 404, 404),
+    "incidents:submit draft":                 (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_upload draft":        (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_download submitted":  (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_download draft":      (404, 404, 404, 404, 404, 404, 404),
+    "incidents:bulk_assign":                  (403, 403, 302, 403, 403, 403, 302),
+    "incidents:act submitted":                (404, 404, 404, 404, 404, 404, 404),
+    "incidents:triage submitted":             (404, 404, 404, 404, 404, 404, 404),
+    "incidents:assign submitted":             (404, 404, 404, 404, 404, 404, 404),
+    "incidents:step_aside assigned":          (404, 404, 404, 404, 404, 404, 404),
+    "incidents:reporting_line submitted":     (404, 404, 404, 404, 404, 404, 404),
+    "incidents:fairness investigating":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:findings investigating":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:add_note submitted":           (404, 404, 404, 404, 404, 404, 404),
+    "incidents:add_note investigating":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:restrict submitted":           (404, 404, 404, 404, 404, 404, 404),
+    "incidents:access_log submitted":         (404, 404, 404, 404, 404, 404, 404),
+    "incidents:person_export submitted":      (404, 404, 404, 404, 404, 404, 404),
+    "reports:dashboard":                      (403, 403, 200, 200, 403, 200, 200),
+    "reports:export":                         (403, 403, 200, 200, 403, 200, 200),
+    "reports:export_job_create":              (403, 403, 302, 302, 403, 302, 302),
+    "reports:export_job executive":           (404, 404, 404, 404, 404, 404, 404),
+    "reports:export_job_download executive":  (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
 EXPECTED: dict[str, dict[str, int]] = {
-    case: dict(zip(PERSONAS, row, strict=True)) for case, row in _TABLE.items()
+    case: {
+        **dict(zip(SAME_ORG_COLUMNS, SAME_ORG[case], strict=True)),
+        **(dict(zip(OTHER_ORG_COLUMNS, OTHER_ORG[case], strict=True)) if case in OTHER_ORG else {}),
+    }
+    for case in SAME_ORG
 }
+CASES = [
+    pytest.param(case, persona, id=f"{case}-{persona}")
+    for case in SAME_ORG
+    for persona in (*SAME_ORG_COLUMNS, *OTHER_ORG_COLUMNS)
+]
 
 # Admin pages other than the index belong to Django's admin and are not ours to list.
 _ADMIN_NAMESPACE = "admin:"
 _ADMIN_KEPT = {"admin:index"}
 
 
-@pytest.fixture
-def submitted_evidence(media, submitted_concern, reporter):
-    return services.evidence_add(
-        concern=submitted_concern, actor=reporter, upload=png_upload("submitted.png")
-    )
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Both organisations, built once and rolled back after this module.
+
+    Each test runs in a savepoint inside this transaction (as `TestCase.setUpTestData`
+    does), so whatever a request changes is undone before the next test.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        atomic._from_testcase = True  # durable blocks in tests nest as under TestCase
+        try:
+            with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("access-media"))):
+                yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
-@pytest.fixture
-def draft_evidence(media, draft_concern, reporter):
-    return services.evidence_add(
-        concern=draft_concern, actor=reporter, upload=png_upload("draft.png")
-    )
+# --- How to ask each URL ---------------------------------------------------------------
 
 
-@pytest.fixture
-def executive_export_job(media, guidance, executive):
-    from incidents import export_jobs
-    from incidents.reports import ReportScope
+class Ask(NamedTuple):
+    """One request. JSON bodies: content_type="application/json"; headers as for the client."""
 
-    job = export_jobs.export_job_start(
-        user=executive, scope=ReportScope(organisation_ids=(executive.organisation_id,))
-    )
-    export_jobs.export_job_build(job.pk)
-    return job
+    method: str
+    url: str
+    data: dict | None = None
+    content_type: str | None = None
+    headers: dict | None = None
 
 
-def _hr_post_data(name: str, concern, request) -> dict:
+Builder = Callable[[World, str, str], Ask]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def asks(*names: str) -> Callable[[Builder], Builder]:
+    """Register how to ask the named URLs: builder(world, name, target) -> Ask."""
+
+    def register(builder: Builder) -> Builder:
+        for name in names:
+            _BUILDERS[name] = builder
+        return builder
+
+    return register
+
+
+def _ask_plain_get(world: World, name: str, target: str) -> Ask:
+    args = [world.concerns[target].pk] if target else []
+    return Ask("get", reverse(name, args=args))
+
+
+def _version(concern) -> int:
+    return type(concern).objects.values_list("version", flat=True).get(pk=concern.pk)
+
+
+@asks("accounts:logout", "reports:export_job_create")
+def _ask_empty_post(world, name, target):
+    return Ask("post", reverse(name))
+
+
+@asks("accounts:password_reset_confirm")
+def _ask_invalid_reset_link(world, name, target):
+    return Ask("get", reverse(name, args=["MQ", "not-a-valid-token"]))
+
+
+@asks("guidance:section")
+def _ask_section(world, name, target):
+    return Ask("get", reverse(name, args=["vps-code-2007", "3.5"]))
+
+
+@asks("incidents:suggest_sections")
+def _ask_suggestions(world, name, target):
+    return Ask("post", reverse(name), {"description": "Handed out how-to-vote cards."})
+
+
+@asks("incidents:use_context")
+def _ask_use_context(world, name, target):
+    return Ask("post", reverse(name), {"q_official_account": "no"})
+
+
+@asks("incidents:submit")
+def _ask_submit(world, name, target):
+    concern = world.concerns[target]
+    return Ask("post", reverse(name, args=[concern.pk]), {"version": _version(concern)})
+
+
+@asks("incidents:evidence_upload")
+def _ask_upload(world, name, target):
+    data = {"file": png_upload(), "post_deleted": "unsure"}
+    return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
+
+
+@asks("incidents:evidence_download")
+def _ask_download(world, name, target):
+    evidence = world.evidence[target]
+    return Ask("get", reverse(name, args=[evidence.concern_id, evidence.pk]))
+
+
+@asks("incidents:person_export")
+def _ask_person_export(world, name, target):
+    return Ask("get", reverse(name, args=[world.concerns[target].subject_id]))
+
+
+@asks("incidents:bulk_assign")
+def _ask_bulk_assign(world, name, target):
+    data = {
+        "concerns": [world.concerns["submitted"].pk],
+        "assignee": world.people["investigator"].pk,
+    }
+    return Ask("post", reverse(name), data)
+
+
+@asks(
+    "incidents:act",
+    "incidents:triage",
+    "incidents:assign",
+    "incidents:step_aside",
+    "incidents:reporting_line",
+    "incidents:fairness",
+    "incidents:findings",
+    "incidents:add_note",
+    "incidents:restrict",
+)
+def _ask_hr_action(world, name, target):
     """Valid data for each HR action, so a permitted user gets the success redirect."""
     from guidance.models import CodeSection
 
-    version = {"version": concern.version}
-    section = CodeSection.objects.get(code="6.2")
-    return {
+    concern = world.concerns[target]
+    version = {"version": _version(concern)}
+    data = {
         "incidents:act": version,
         "incidents:triage": {
             **version,
             "graduated_response": "informal",
             "risk_rating": "low",
-            "sections": [section.pk],
+            "sections": [CodeSection.objects.get(code="6.2").pk],
         },
-        "incidents:assign": {**version, "assignee": request.getfixturevalue("investigator").pk},
+        "incidents:assign": {**version, "assignee": world.people["investigator"].pk},
         "incidents:step_aside": {"reason": "I know the employee."},
         "incidents:reporting_line": {"managers": []},
         "incidents:fairness": {**version, "allegation_notified_on": "2026-01-05"},
@@ -158,66 +356,23 @@ def _hr_post_data(name: str, concern, request) -> dict:
         "incidents:add_note": {"text": "Spoke to the reporter."},
         "incidents:restrict": {"reason": "Alleges corrupt conduct."},
     }[name]
+    args = [concern.pk, "start_triage"] if name == "incidents:act" else [concern.pk]
+    return Ask("post", reverse(name, args=args), data)
 
 
-def _request_for(case: str, request) -> tuple[str, str, dict]:
-    """(method, url, data) for a row. Objects are made fresh for each test."""
-    fixture = request.getfixturevalue
+@asks("reports:export")
+def _ask_export(world, name, target):
+    return Ask("get", reverse(name, args=["platforms", "csv"]))
+
+
+@asks("reports:export_job", "reports:export_job_download")
+def _ask_export_job(world, name, target):
+    return Ask("get", reverse(name, args=[world.export_jobs[target].pk]))
+
+
+def _ask(world: World, case: str) -> Ask:
     name, _, target = case.partition(" ")
-    if name == "guidance:section":
-        return "get", reverse(name, args=["vps-code-2007", "3.5"]), {}
-    if name == "accounts:logout":
-        return "post", reverse(name), {}
-    if name == "incidents:suggest_sections":
-        return "post", reverse(name), {"description": "Handed out how-to-vote cards."}
-    if name == "incidents:use_context":
-        return "post", reverse(name), {"q_official_account": "no"}
-    if name == "accounts:password_reset_confirm":
-        return "get", reverse(name, args=["MQ", "not-a-valid-token"]), {}
-    if name == "incidents:person_export":
-        concern = fixture(f"{target}_concern")
-        return "get", reverse(name, args=[concern.subject_id]), {}
-    if name == "reports:export":
-        return "get", reverse(name, args=["platforms", "csv"]), {}
-    if name == "reports:export_job_create":
-        return "post", reverse(name), {}
-    if name in {"reports:export_job", "reports:export_job_download"}:
-        job = fixture("executive_export_job")
-        return "get", reverse(name, args=[job.pk]), {}
-    if name == "incidents:bulk_assign":
-        concern = fixture("submitted_concern")
-        data = {"concerns": [concern.pk], "assignee": fixture("investigator").pk}
-        return "post", reverse(name), data
-    if name == "incidents:act":
-        concern = fixture(f"{target}_concern")
-        url = reverse(name, args=[concern.pk, "start_triage"])
-        return "post", url, _hr_post_data(name, concern, request)
-    if name in {
-        "incidents:triage",
-        "incidents:assign",
-        "incidents:step_aside",
-        "incidents:reporting_line",
-        "incidents:fairness",
-        "incidents:findings",
-        "incidents:add_note",
-        "incidents:restrict",
-    }:
-        concern = fixture(f"{target}_concern")
-        concern.refresh_from_db()
-        return "post", reverse(name, args=[concern.pk]), _hr_post_data(name, concern, request)
-    if name == "incidents:evidence_download":
-        evidence = fixture(f"{target}_evidence")
-        return "get", reverse(name, args=[evidence.concern_id, evidence.pk]), {}
-    if target:
-        concern = fixture(f"{target}_concern")
-        url = reverse(name, args=[concern.pk])
-        if name == "incidents:submit":
-            return "post", url, {"version": concern.version}
-        if name == "incidents:evidence_upload":
-            fixture("media")
-            return "post", url, {"file": png_upload(), "post_deleted": "unsure"}
-        return "get", url, {}
-    return "get", reverse(name), {}
+    return _BUILDERS.get(name, _ask_plain_get)(world, name, target)
 
 
 def _sign_in_url(case: str) -> str:
@@ -226,22 +381,163 @@ def _sign_in_url(case: str) -> str:
     )
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("case", list(EXPECTED))
-def test_each_persona_gets_the_expected_status_from_every_url(
-    client, request, guidance, media, case, persona
-):
+def _body(response) -> str:
+    if response.streaming:  # file downloads: the bytes are checked by their own tests
+        return ""
+    return response.content.decode(errors="replace")
+
+
+def _foreign_markers(world: World, persona: str) -> tuple[str, ...]:
+    """What a page served to this persona must not contain: the other organisation's."""
+    own = world.org_of(persona)
+    if own is None:
+        return (*world.markers["A"], *world.markers["B"])
+    other = "B" if own == "A" else "A"
+    if persona in SECTOR_PERSONAS:
+        return world.markers[other]
+    return (*world.markers[other], *world.markers_org[other])
+
+
+# --- The matrix ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("case", "persona"), CASES)
+def test_each_persona_gets_the_expected_status_from_every_url(client, world, case, persona):
+    cache.clear()  # nothing a cached figure or throttle carried over decides an answer
     if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    method, url, data = _request_for(case, request)
+        client.force_login(world.people[persona])
+    ask = _ask(world, case)
+    outside_a = world.org_of(persona) != "A"
+    before = snapshot(world.org) if outside_a else None
 
-    response = getattr(client, method)(url, data)
+    extra = {"content_type": ask.content_type} if ask.content_type else {}
+    response = getattr(client, ask.method)(ask.url, ask.data or {}, headers=ask.headers, **extra)
 
-    assert response.status_code == EXPECTED[case][persona], (
-        f"{persona} {method.upper()} {url} ({case})"
-    )
+    where = f"{persona} {ask.method.upper()} {ask.url} ({case})"
+    expected = EXPECTED[case].get(persona)
+    assert expected is not None, f"{case}: no answer for {persona}; add the row to OTHER_ORG"
+    assert response.status_code == expected, where
     if persona == "anonymous" and response.status_code == 302:
-        assert response["Location"].startswith(_sign_in_url(case))
+        assert response["Location"].startswith(_sign_in_url(case)), where
+    body = _body(response)
+    leaked = [marker for marker in _foreign_markers(world, persona) if marker in body]
+    assert not leaked, f"{where} shows the other organisation's {leaked}"
+    if outside_a:
+        assert snapshot(world.org) == before, f"{where} changed organisation A's case data"
+
+
+# --- Lists and dashboards, positively ----------------------------------------------------
+
+# (URL name, persona) -> which organisation's references the page must list.
+LISTS = {
+    ("incidents:list", "investigator"): "A",
+    ("incidents:list", "hr_manager"): "A",
+    ("incidents:mine", "reporter"): "A",
+    ("incidents:list", "other_investigator"): "B",
+    ("incidents:list", "other_hr_manager"): "B",
+    ("incidents:list", "outsider"): "B",
+    ("incidents:mine", "other_reporter"): "B",
+}
+
+# Persona -> the concerns the dashboard counts: A has 3 submitted (and a draft), B 2.
+DASHBOARD_TOTALS = {
+    "hr_manager": 3,
+    "executive": 3,
+    "sector_analyst": 5,
+    "other_hr_manager": 2,
+    "other_executive": 2,
+    "other_sector_analyst": 5,
+    "outsider": 5,
+}
+
+
+def _references(world: World, org: str) -> list[str]:
+    if org == "A":
+        return [c.reference for c in world.concerns.values() if c.reference]
+    return [c.reference for c in world.other_concerns]
+
+
+@pytest.mark.parametrize(("name", "persona"), list(LISTS))
+def test_each_organisation_sees_its_own_concerns_on_lists(client, world, name, persona):
+    client.force_login(world.people[persona])
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    own = LISTS[name, persona]
+    body = response.content.decode()
+    visible = [ref for ref in _references(world, own) if ref in body]
+    # The investigator sees A's unassigned concern and those assigned to them: all three.
+    assert visible == _references(world, own), f"{persona} on {name}"
+    other = "B" if own == "A" else "A"
+    assert not [ref for ref in _references(world, other) if ref in body]
+
+
+def test_searching_for_another_organisations_reference_finds_nothing(client, world):
+    client.force_login(world.people["other_hr_manager"])
+    reference = world.concerns["submitted"].reference
+
+    response = client.get(reverse("incidents:list"), {"q": reference})
+
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []  # the search box repeats what was asked
+
+
+def test_filtering_by_another_organisations_unit_is_refused(client, world):
+    client.force_login(world.people["other_hr_manager"])
+    unit = world.concerns["submitted"].business_unit
+
+    response = client.get(reverse("incidents:list"), {"unit": unit.pk})
+
+    assert response.status_code == 400  # not a unit of theirs; the filter is not applied
+    assert {c.organisation_id for c in response.context["page"]} == {world.other_org.pk}
+
+
+def _months_total(response) -> int:
+    panel = next(panel for panel in response.context["panels"] if panel.key == "months")
+    return panel.total[0].value
+
+
+@pytest.mark.parametrize("persona", list(DASHBOARD_TOTALS))
+def test_each_dashboard_counts_its_own_organisation_or_the_sector(client, world, persona):
+    client.force_login(world.people[persona])
+
+    response = client.get(reverse("reports:dashboard"))
+
+    assert response.status_code == 200
+    assert _months_total(response) == DASHBOARD_TOTALS[persona]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(lambda world: {"organisation": world.org.pk}, id="organisation"),
+        pytest.param(
+            lambda world: {"unit": world.concerns["submitted"].business_unit_id}, id="unit"
+        ),
+    ],
+)
+def test_an_executive_cannot_ask_for_another_organisations_figures(client, world, query):
+    client.force_login(world.people["other_executive"])
+
+    response = client.get(reverse("reports:dashboard"), query(world))
+
+    assert response.status_code in (200, 400)
+    assert _months_total(response) == DASHBOARD_TOTALS["other_executive"]
+
+
+@pytest.mark.parametrize("persona", ["other_executive", "other_hr_manager"])
+def test_an_export_counts_its_own_organisation_only(client, settings, world, persona):
+    settings.REPORT_SMALL_CELL_THRESHOLD = 1  # show every count, however small
+    client.force_login(world.people[persona])
+
+    response = client.get(reverse("reports:export", args=["platforms", "csv"]))
+
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["Total", str(DASHBOARD_TOTALS[persona])] in rows
+
+
+# --- Every URL has a row ------------------------------------------------------------------
 
 
 def _named_urls(patterns, prefix: str = ""):
@@ -253,12 +549,35 @@ def _named_urls(patterns, prefix: str = ""):
             yield f"{prefix}{pattern.name}"
 
 
-def test_the_matrix_has_a_row_for_every_named_url():
+def _rows_missing_and_stale(patterns) -> tuple[set[str], set[str]]:
     in_project = {
         name
-        for name in _named_urls(get_resolver().url_patterns)
+        for name in _named_urls(patterns)
         if not name.startswith(_ADMIN_NAMESPACE) or name in _ADMIN_KEPT
     }
-    in_matrix = {case.partition(" ")[0] for case in EXPECTED}
+    in_matrix = {case.partition(" ")[0] for case in SAME_ORG}
+    return in_project - in_matrix, in_matrix - in_project
 
-    assert in_matrix == in_project
+
+def test_the_matrix_has_a_row_for_every_named_url():
+    missing, stale = _rows_missing_and_stale(get_resolver().url_patterns)
+
+    assert not missing, f"URLs without a row in the access matrix: {sorted(missing)}"
+    assert not stale, f"rows for URLs that no longer exist: {sorted(stale)}"
+
+
+def test_both_organisations_have_the_same_rows_in_the_same_order():
+    assert list(OTHER_ORG) == list(SAME_ORG)
+
+
+def test_a_new_url_without_a_row_is_caught():
+    from django.urls import include, path
+
+    def view(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    new = [path("records/new/", include(([path("x/", view, name="new")], "records")))]
+
+    missing, _ = _rows_missing_and_stale([*get_resolver().url_patterns, *new])
+
+    assert "records:new" in missing
