@@ -170,6 +170,7 @@ def test_the_next_request_after_a_postgres_restart_succeeds(
         DATABASE_CONN_MAX_AGE="60",
         MEDIA_ROOT=str(tmp_path / "media"),
         DRILL_MAIL_DIR=str(tmp_path),
+        REDIS_URL="",  # no broker: nothing here may reach the shared Redis
     )
 
     servers = [

@@ -9,6 +9,7 @@ worker sends each exactly once, even when the same rows are queued again.
 from __future__ import annotations
 
 import email
+import logging
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(tra
 
 
 def test_submit_and_assign_succeed_with_redis_down_and_mail_goes_once_when_it_is_back(
+    caplog,
     client,
     draft_concern,
     reporter,
@@ -40,6 +42,7 @@ def test_submit_and_assign_succeed_with_redis_down_and_mail_goes_once_when_it_is
         worker = celery_workers("survivor", redis_url=private_redis.url(0))
         private_redis.stop()
 
+        caplog.set_level(logging.WARNING, logger="notifications.services")
         client.force_login(reporter)
         response = client.post(
             reverse("incidents:submit", args=[draft_concern.pk]),
@@ -67,6 +70,9 @@ def test_submit_and_assign_succeed_with_redis_down_and_mail_goes_once_when_it_is
         }
         assert all(row.sent_at is None for row in rows)
         assert sent_mail(mail_dir) == []
+        # Queuing was tried after each commit and failed on the missing broker.
+        refused = [r for r in caplog.records if "Could not queue notification" in r.getMessage()]
+        assert len(refused) >= 2
 
         # Redis is back; the worker reconnects by itself.
         private_redis.start()

@@ -66,7 +66,8 @@ def test_a_task_killed_mid_send_runs_again_on_a_new_worker_and_sends_once(
             return Notification.objects.filter(pk=row.pk, sent_at__isnull=False).exists()
 
         assert wait_for(sent, timeout=45), successor.log()[-3000:]
-        assert redis.hlen("unacked") == 0
+        # ... and acknowledged this time.
+        assert wait_for(lambda: redis.hlen("unacked") == 0, timeout=10)
 
         # The same task id ran on both workers: it was redelivered, not queued again.
         [task_id] = {
