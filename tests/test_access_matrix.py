@@ -33,7 +33,11 @@ organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's peop
   successful action redirects (302). B's HR manager's (and the outsider's) bulk
   assignment of A's concern is refused by the form (nothing of another organisation
   can be chosen) and redirects back; the redirect alone proves nothing, which is why
-  every request also checks that organisation A's data is unchanged (below).
+  every request also checks that organisation A's data is unchanged (below);
+* the records pages (disposal list, approval, register) are for HR managers; legal
+  holds are HR actions on a concern like the others. The approval asked here names a
+  concern that is not due, so a permitted HR manager's form is refused (400), and the
+  release asked here finds no hold to release (409): tests/records covers success.
 
 Beyond the status code, every request checks that data does not cross organisations:
 
@@ -140,6 +144,11 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "reports:export_job_create":              (302, 403, 403, 403, 302, 302, 403, 302),
     "reports:export_job executive":           (302, 404, 404, 404, 404, 200, 404, 404),
     "reports:export_job_download executive":  (302, 404, 404, 404, 404, 200, 404, 404),
+    "records:disposal":                       (302, 403, 403, 403, 200, 403, 403, 403),
+    "records:register":                       (302, 403, 403, 403, 200, 403, 403, 403),
+    "records:approve":                        (302, 403, 403, 403, 400, 403, 403, 403),
+    "records:hold_place submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
+    "records:hold_release submitted":         (302, 404, 404, 403, 409, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -189,6 +198,11 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "reports:export_job_create":              (403, 403, 302, 302, 403, 302, 302),
     "reports:export_job executive":           (404, 404, 404, 404, 404, 404, 404),
     "reports:export_job_download executive":  (404, 404, 404, 404, 404, 404, 404),
+    "records:disposal":                       (403, 403, 200, 403, 403, 403, 200),
+    "records:register":                       (403, 403, 200, 403, 403, 403, 200),
+    "records:approve":                        (403, 403, 400, 403, 403, 403, 400),
+    "records:hold_place submitted":           (404, 404, 404, 404, 404, 404, 404),
+    "records:hold_release submitted":         (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -368,6 +382,18 @@ def _ask_export(world, name, target):
 @asks("reports:export_job", "reports:export_job_download")
 def _ask_export_job(world, name, target):
     return Ask("get", reverse(name, args=[world.export_jobs[target].pk]))
+
+
+@asks("records:approve")
+def _ask_disposal_approval(world, name, target):
+    """A's submitted concern is not due: a permitted HR manager's form is refused (400)."""
+    return Ask("post", reverse(name), {"concerns": [world.concerns["submitted"].pk], "note": "x"})
+
+
+@asks("records:hold_place", "records:hold_release")
+def _ask_legal_hold(world, name, target):
+    """With no hold to release, a permitted HR manager is told so (409)."""
+    return Ask("post", reverse(name, args=[world.concerns[target].pk]), {"reason": "Inquiry."})
 
 
 def _ask(world: World, case: str) -> Ask:
