@@ -86,6 +86,7 @@ class ConcernListItemSerializer(serializers.ModelSerializer):
     business_unit = serializers.CharField(source="business_unit.name", **NULLABLE)
     platform = serializers.CharField(source="platform_category.name", **NULLABLE)
     assignee = serializers.CharField(source="assignee.display_name", **NULLABLE)
+    risk_rating = serializers.ChoiceField(choices=[("", "Not set"), *RiskRating.choices])
 
     class Meta:
         model = Concern
@@ -161,6 +162,7 @@ class ConfirmedSectionSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    captured_url = serializers.CharField(help_text="Where it was captured; empty if not given.")
     has_viewing_copy = serializers.SerializerMethodField()
 
     class Meta:
@@ -183,8 +185,16 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return bool(evidence.derived)
 
 
+def _or_blank(choices, blank: str = "Not set"):
+    return serializers.ChoiceField(choices=[("", blank), *choices])
+
+
 class CaseRecordSerializer(serializers.ModelSerializer):
     """HR's part of the record."""
+
+    risk_rating = _or_blank(RiskRating.choices)
+    graduated_response = _or_blank(GraduatedResponse.choices)
+    action_taken = _or_blank(ActionTaken.choices)
 
     reporter = PersonRefSerializer(allow_null=True)
     assignee = PersonRefSerializer(allow_null=True)

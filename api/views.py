@@ -418,9 +418,10 @@ class EvidenceDownload(APIView):
             )
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, content_type): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file, as a download."
-            ),
+            )
+            for content_type in ("image/png", "image/jpeg", "application/pdf")
         },
     )
     def get(self, request, pk: int, evidence_pk: int):
