@@ -37,8 +37,11 @@ from . import serializers as s
 
 
 def form_or_400(form):
-    """Run the web form's rules; refuse with its messages, field by field."""
-    if not form.is_valid():
+    """Run the web form's rules; refuse with its messages, field by field.
+
+    An unbound form (a list asked for without filters) is simply returned.
+    """
+    if form.is_bound and not form.is_valid():
         fields = {
             ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
             for name, messages in form.errors.items()

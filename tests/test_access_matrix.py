@@ -149,6 +149,38 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "records:approve":                        (302, 403, 403, 403, 400, 403, 403, 403),
     "records:hold_place submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
     "records:hold_release submitted":         (302, 404, 404, 403, 409, 404, 404, 404),
+    "api:docs":                               (200, 200, 200, 200, 200, 200, 200, 200),
+    "api:schema":                             (200, 200, 200, 200, 200, 200, 200, 200),
+    "api:reference":                          (200, 200, 200, 200, 200, 200, 200, 200),
+    "api:tokens":                             (302, 200, 200, 200, 200, 200, 200, 200),
+    "api:token_revoke reporter":              (302, 302, 404, 404, 302, 404, 404, 404),
+    "api:sections":                           (401, 200, 200, 200, 200, 200, 200, 200),
+    "api:platforms":                          (401, 200, 200, 200, 200, 200, 200, 200),
+    "api:concerns":                           (401, 403, 403, 200, 200, 403, 403, 403),
+    "api:concerns create":                    (401, 201, 201, 403, 403, 403, 403, 403),
+    "api:concerns_mine":                      (401, 200, 200, 403, 403, 403, 403, 403),
+    "api:concern submitted":                  (401, 200, 404, 200, 200, 404, 404, 404),
+    "api:concern draft":                      (401, 200, 404, 404, 404, 404, 404, 404),
+    "api:concern_actions submitted":          (401, 200, 404, 200, 200, 404, 404, 404),
+    "api:concern_act submitted":              (401, 403, 404, 200, 200, 404, 404, 404),
+    "api:concern_act draft":                  (401, 200, 404, 404, 404, 404, 404, 404),
+    "api:concern_triage submitted":           (401, 404, 404, 200, 200, 404, 404, 404),
+    "api:concern_assign submitted":           (401, 404, 404, 403, 200, 404, 404, 404),
+    "api:concern_fairness investigating":     (401, 404, 404, 200, 200, 404, 404, 404),
+    "api:concern_notes investigating":        (401, 404, 404, 200, 200, 404, 404, 404),
+    "api:concern_notes submitted post":       (401, 404, 404, 403, 201, 404, 404, 404),
+    "api:concern_notes investigating post":   (401, 404, 404, 201, 201, 404, 404, 404),
+    "api:concern_evidence draft":             (401, 200, 404, 404, 404, 404, 404, 404),
+    "api:concern_evidence submitted":         (401, 404, 404, 200, 200, 404, 404, 404),
+    "api:concern_evidence draft post":        (401, 201, 404, 404, 404, 404, 404, 404),
+    "api:evidence_download submitted":        (401, 404, 404, 200, 200, 404, 404, 404),
+    "api:evidence_download draft":            (401, 200, 404, 404, 404, 404, 404, 404),
+    "api:reports":                            (401, 403, 403, 403, 200, 200, 403, 200),
+    "api:report_panel":                       (401, 403, 403, 403, 200, 200, 403, 200),
+    "api:api_tokens":                         (401, 200, 200, 200, 200, 200, 200, 200),
+    "api:api_tokens create":                  (401, 201, 201, 201, 201, 201, 201, 201),
+    "api:api_token reporter":                 (401, 200, 404, 404, 200, 404, 404, 404),
+    "api:api_token reporter delete":          (401, 200, 404, 404, 200, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -203,6 +235,38 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "records:approve":                        (403, 403, 400, 403, 403, 403, 400),
     "records:hold_place submitted":           (404, 404, 404, 404, 404, 404, 404),
     "records:hold_release submitted":         (404, 404, 404, 404, 404, 404, 404),
+    "api:docs":                               (200, 200, 200, 200, 200, 200, 200),
+    "api:schema":                             (200, 200, 200, 200, 200, 200, 200),
+    "api:reference":                          (200, 200, 200, 200, 200, 200, 200),
+    "api:tokens":                             (200, 200, 200, 200, 200, 200, 200),
+    "api:token_revoke reporter":              (404, 404, 404, 404, 404, 404, 404),
+    "api:sections":                           (200, 200, 200, 200, 200, 200, 200),
+    "api:platforms":                          (200, 200, 200, 200, 200, 200, 200),
+    "api:concerns":                           (403, 200, 200, 403, 403, 403, 200),
+    "api:concerns create":                    (201, 403, 403, 403, 403, 403, 201),
+    "api:concerns_mine":                      (200, 403, 403, 403, 403, 403, 200),
+    "api:concern submitted":                  (404, 404, 404, 404, 404, 404, 404),
+    "api:concern draft":                      (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_actions submitted":          (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_act submitted":              (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_act draft":                  (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_triage submitted":           (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_assign submitted":           (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_fairness investigating":     (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_notes investigating":        (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_notes submitted post":       (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_notes investigating post":   (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_evidence draft":             (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_evidence submitted":         (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_evidence draft post":        (404, 404, 404, 404, 404, 404, 404),
+    "api:evidence_download submitted":        (404, 404, 404, 404, 404, 404, 404),
+    "api:evidence_download draft":            (404, 404, 404, 404, 404, 404, 404),
+    "api:reports":                            (403, 403, 200, 200, 403, 200, 200),
+    "api:report_panel":                       (403, 403, 200, 200, 403, 200, 200),
+    "api:api_tokens":                         (200, 200, 200, 200, 200, 200, 200),
+    "api:api_tokens create":                  (201, 201, 201, 201, 201, 201, 201),
+    "api:api_token reporter":                 (404, 404, 404, 404, 404, 404, 404),
+    "api:api_token reporter delete":          (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -394,6 +458,118 @@ def _ask_disposal_approval(world, name, target):
 def _ask_legal_hold(world, name, target):
     """With no hold to release, a permitted HR manager is told so (409)."""
     return Ask("post", reverse(name, args=[world.concerns[target].pk]), {"reason": "Inquiry."})
+
+
+# --- The REST API (api/) ------------------------------------------------------------------
+# Signed in with a session, as everywhere here (tests/api covers tokens). Anonymous callers
+# get 401, never a redirect. A row whose target ends in " post" or " delete" asks with that
+# method; "create" asks the list to make something; "reporter" names a token of A's reporter.
+
+
+def _api_token_of_reporter(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from api import tokens
+
+    token, _ = tokens.token_create(
+        actor=world.people["reporter"],
+        user=world.people["reporter"],
+        name="BI",
+        scope="read",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    return token
+
+
+def _json(method, url, data=None):
+    return Ask(method, url, data, content_type="application/json")
+
+
+@asks("api:token_revoke")
+def _ask_api_token_revoke(world, name, target):
+    return Ask("post", reverse(name, args=[_api_token_of_reporter(world).pk]))
+
+
+@asks("api:api_token")
+def _ask_api_token(world, name, target):
+    _, _, method = target.partition(" ")
+    return _json(method or "get", reverse(name, args=[_api_token_of_reporter(world).pk]))
+
+
+@asks("api:api_tokens")
+def _ask_api_tokens(world, name, target):
+    if target != "create":
+        return Ask("get", reverse(name))
+    import datetime as dt
+
+    from django.utils import timezone
+
+    expires = (timezone.now() + dt.timedelta(days=7)).isoformat()
+    return _json("post", reverse(name), {"name": "BI", "scope": "read", "expires_at": expires})
+
+
+@asks("api:concerns")
+def _ask_api_concerns(world, name, target):
+    if target != "create":
+        return Ask("get", reverse(name))
+    return _json("post", reverse(name), {"description": "A post about a client."})
+
+
+@asks("api:concern_act")
+def _ask_api_act(world, name, target):
+    concern = world.concerns[target]
+    action = "submit" if target == "draft" else "start_triage"
+    return _json("post", reverse(name, args=[concern.pk, action]), {"version": _version(concern)})
+
+
+@asks("api:concern_triage", "api:concern_assign", "api:concern_fairness")
+def _ask_api_hr_action(world, name, target):
+    from guidance.models import CodeSection
+
+    concern = world.concerns[target]
+    version = {"version": _version(concern)}
+    data = {
+        "api:concern_triage": {
+            **version,
+            "graduated_response": "informal",
+            "risk_rating": "low",
+            "sections": [CodeSection.objects.get(code="6.2").pk],
+        },
+        "api:concern_assign": {**version, "assignee": world.people["investigator"].pk},
+        "api:concern_fairness": {**version, "allegation_notified_on": "2026-01-05"},
+    }[name]
+    return _json("post", reverse(name, args=[concern.pk]), data)
+
+
+@asks("api:concern_notes")
+def _ask_api_notes(world, name, target):
+    target, _, method = target.partition(" ")
+    url = reverse(name, args=[world.concerns[target].pk])
+    if method == "post":
+        return _json("post", url, {"text": "Spoke to the reporter."})
+    return Ask("get", url)
+
+
+@asks("api:concern_evidence")
+def _ask_api_evidence(world, name, target):
+    target, _, method = target.partition(" ")
+    url = reverse(name, args=[world.concerns[target].pk])
+    if method == "post":
+        return Ask("post", url, {"file": png_upload(), "post_deleted": "unsure"})
+    return Ask("get", url)
+
+
+@asks("api:evidence_download")
+def _ask_api_download(world, name, target):
+    evidence = world.evidence[target]
+    return Ask("get", reverse(name, args=[evidence.concern_id, evidence.pk]))
+
+
+@asks("api:report_panel")
+def _ask_api_report_panel(world, name, target):
+    return Ask("get", reverse(name, args=["months"]))
 
 
 def _ask(world: World, case: str) -> Ask:
