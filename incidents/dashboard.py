@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 
-from . import reports
+from . import reports, rollups
 from .models import Finding
 from .suppression import Cell, suppress_series, suppress_table
 
@@ -126,6 +126,8 @@ def cached_panels(scope: reports.ReportScope, *, drill_through: bool = False) ->
 
 
 def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> list[Panel]:
+    """Every panel. Figures come from the rollups when they are current (see
+    `incidents.rollups`), otherwise straight from the concerns; the values are the same."""
     limit = threshold()
 
     def drill_for(param: str, lookup: dict[str, int]) -> Callable[[str], str] | None:
@@ -134,14 +136,15 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             return None
         return lambda label: urlencode({param: lookup[label]}) if label in lookup else ""
 
-    counts = reports.summary_counts(scope)
-    months = reports.by_month(scope)
+    figures = rollups.figures(scope)
+    counts = figures.summary_counts()
+    months = figures.by_month()
     month_rows = [(f"{month:%b %Y}", count) for month, count in months]
     panels = [
         _series_panel("months", "Concerns by month", month_rows),
     ]
 
-    sections = reports.by_section(scope)
+    sections = figures.by_section()
     section_labels = [f"{code} {title}" for code, title, _, _ in sections]
     table = suppress_table(
         {
@@ -175,7 +178,7 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             "where triage has confirmed them; otherwise the reporter's choice is counted.",
         )
     )
-    platforms = reports.by_platform(scope)
+    platforms = figures.by_platform()
     panels.append(
         _series_panel(
             "platforms",
@@ -195,21 +198,19 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
     )
     if scope.organisation_ids is None:
         panels.append(
-            _series_panel(
-                "organisations", "Concerns by organisation", reports.by_organisation(scope)
-            )
+            _series_panel("organisations", "Concerns by organisation", figures.by_organisation())
         )
     else:
         panels.append(
             _series_panel(
                 "units",
                 "Concerns by business unit",
-                reports.by_business_unit(scope),
+                figures.by_business_unit(),
                 drill=drill_for("unit", reports.unit_ids(scope)) if drill_through else None,
             )
         )
 
-    findings = reports.findings_by_section(scope)
+    findings = figures.findings_by_section()
     finding_rows = sorted({row for row, _ in findings})
     finding_cols = [label for _, label in Finding.choices]
     ftable = suppress_table(findings, row_keys=finding_rows, col_keys=finding_cols, threshold=limit)
@@ -233,8 +234,8 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
 
     durations = []
     for label, value in (
-        ("Submission to triage", reports.time_to_triage(scope)),
-        ("Submission to closure", reports.time_to_close(scope)),
+        ("Submission to triage", figures.time_to_triage()),
+        ("Submission to closure", figures.time_to_close()),
     ):
         if value.count >= limit:
             durations.append(

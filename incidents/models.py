@@ -564,3 +564,45 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.concern_id}"
+
+
+class ReportRollup(models.Model):
+    """Dashboard counts, pre-aggregated: one row per organisation, month of submission,
+    business unit, platform and (optionally) Code section. Written only by
+    `incidents.rollups` from the concerns themselves; counts only, never an individual."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month of submission.")
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    platform_category = models.ForeignKey(
+        PlatformCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    section = models.ForeignKey(
+        CodeSection,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: every concern. Set: the concerns whose reported or confirmed "
+        "sections include it (the dashboard's section filter).",
+    )
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "section", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class ReportRollupState(models.Model):
+    """How far an organisation's rollups have caught up with its event chain."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    event_seq = models.PositiveBigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.event_seq}"

@@ -99,10 +99,18 @@ def by_month(scope: ReportScope) -> list[tuple[dt.date, int]]:
         .annotate(n=Count("id"))
         .order_by("month")
     )
-    counts = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
-        for row in rows
-    }
+    counts = {month_key(row["month"]): row["n"] for row in rows}
+    return fill_months(counts, scope)
+
+
+def month_key(value) -> dt.date:
+    """TruncMonth gives a datetime on some backends and a date on others."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def fill_months(counts: dict[dt.date, int], scope: ReportScope) -> list[tuple[dt.date, int]]:
+    """Every month from the first (or the filter's start) to the last, gaps as zero."""
+    counts = {month: n for month, n in counts.items() if n}
     if not counts:
         return []
     first, last = min(counts), max(counts)
@@ -227,8 +235,8 @@ class _PercentileCont(Aggregate):
     output_field = Field()  # a float array, passed through as the driver returns it
     contains_aggregate = True
 
-    def __init__(self, expression, fractions: tuple[float, ...]):
-        super().__init__(expression)
+    def __init__(self, expression, fractions: tuple[float, ...], **extra):
+        super().__init__(expression, **extra)
         self.fractions = fractions
 
     def as_sql(self, compiler, connection, **extra_context):
@@ -272,30 +280,117 @@ def time_to_close(scope: ReportScope) -> Duration:
     return _percentiles(base(scope).filter(status=Status.CLOSED), "submitted_at", "closed_at")
 
 
-def summary_counts(scope: ReportScope, *, today: dt.date | None = None) -> dict[str, int]:
-    """Every per-concern count the dashboard needs, in one pass over the concerns."""
-    today = today or timezone.localdate()
-    end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+def additive_aggregates() -> dict[str, Count]:
+    """The per-concern counts that add up across months, units and platforms (rollups)."""
     open_ = Q(status__in=OPEN_STATUSES)
     aggregates = {
         "total": Count("id"),
         "open": Count("id", filter=open_),
-        "open_overdue": Count("id", filter=open_ & Q(due_on__lt=today)),
         "escalated": Count("id", filter=~Q(escalated_for="")),
         "finished": Count("id", filter=~open_),
         "with_subject": Count("id", filter=Q(subject__isnull=False)),
-        "subjects": Count("subject_id", distinct=True),
     }
     for value, _ in UseContext.choices:
         aggregates[f"use_{value}"] = Count("id", filter=Q(use_context=value))
     for value, _ in GraduatedResponse.choices:
         aggregates[f"response_{value}"] = Count("id", filter=Q(graduated_response=value))
+    return aggregates
+
+
+def live_aggregates(today: dt.date) -> dict[str, Count]:
+    """The counts that depend on today's date or do not add up (distinct employees)."""
+    end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+    open_ = Q(status__in=OPEN_STATUSES)
+    aggregates = {
+        "open_overdue": Count("id", filter=open_ & Q(due_on__lt=today)),
+        "subjects": Count("subject_id", distinct=True),
+    }
     for index, (_, low, high) in enumerate(AGE_BUCKETS):
         condition = open_ & Q(submitted_at__lte=end_of_today - dt.timedelta(days=low))
         if high is not None:
             condition &= Q(submitted_at__gt=end_of_today - dt.timedelta(days=high + 1))
         aggregates[f"age_{index}"] = Count("id", filter=condition)
-    return base(scope).aggregate(**aggregates)
+    return aggregates
+
+
+def summary_counts(scope: ReportScope, *, today: dt.date | None = None) -> dict[str, int]:
+    """Every per-concern count the dashboard needs, in one pass over the concerns."""
+    today = today or timezone.localdate()
+    return base(scope).aggregate(**additive_aggregates(), **live_aggregates(today))
+
+
+_TRIAGED = Q(submitted_at__isnull=False, triaged_at__isnull=False)
+_CLOSED = Q(status=Status.CLOSED, submitted_at__isnull=False, closed_at__isnull=False)
+
+
+def live_figures(scope: ReportScope, *, today: dt.date | None = None) -> dict:
+    """The figures rollups cannot hold, in one pass over the concerns on PostgreSQL:
+    open and overdue, ageing, distinct employees, and both durations.
+
+    Returns the live counts plus "triage" and "close" as `Duration`. Elsewhere (SQLite)
+    it runs the same queries as the direct path.
+    """
+    today = today or timezone.localdate()
+    if connection.vendor != "postgresql":
+        figures = base(scope).aggregate(**live_aggregates(today))
+        figures["triage"] = time_to_triage(scope)
+        figures["close"] = time_to_close(scope)
+        return figures
+    fractions = (0.5, 0.9)
+    triage_seconds = Extract(F("triaged_at") - F("submitted_at"), "epoch")
+    close_seconds = Extract(F("closed_at") - F("submitted_at"), "epoch")
+    figures = base(scope).aggregate(
+        **live_aggregates(today),
+        triage_n=Count("id", filter=_TRIAGED),
+        triage_p=_PercentileCont(triage_seconds, fractions=fractions, filter=_TRIAGED),
+        close_n=Count("id", filter=_CLOSED),
+        close_p=_PercentileCont(close_seconds, fractions=fractions, filter=_CLOSED),
+    )
+    for key in ("triage", "close"):
+        n, p = figures.pop(f"{key}_n"), figures.pop(f"{key}_p")
+        figures[key] = (
+            Duration(n, round(p[0] / 86400, 1), round(p[1] / 86400, 1))
+            if n
+            else Duration(0, None, None)
+        )
+    return figures
+
+
+class DirectFigures:
+    """Every dashboard figure straight from the concerns (the reference for rollups)."""
+
+    def __init__(self, scope: ReportScope):
+        self.scope = scope
+        self._counts: dict | None = None
+
+    def summary_counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = summary_counts(self.scope)
+        return self._counts
+
+    def by_month(self):
+        return by_month(self.scope)
+
+    def by_section(self):
+        return by_section(self.scope)
+
+    def by_platform(self):
+        return by_platform(self.scope)
+
+    def by_business_unit(self):
+        return by_business_unit(self.scope)
+
+    def by_organisation(self):
+        return by_organisation(self.scope)
+
+    def findings_by_section(self):
+        return findings_by_section(self.scope)
+
+    def time_to_triage(self) -> Duration:
+        return time_to_triage(self.scope)
+
+    def time_to_close(self) -> Duration:
+        return time_to_close(self.scope)
 
 
 def ageing(

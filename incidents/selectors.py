@@ -5,11 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import permissions
-from .models import OPEN_STATUSES, AccessRecord, Concern, ConcernLink, Event, Note, Status
+from .models import (
+    OPEN_STATUSES,
+    AccessRecord,
+    Concern,
+    ConcernLink,
+    ConfirmedSection,
+    Event,
+    Note,
+    ReportedSection,
+    Status,
+)
 
 DUPLICATE_WINDOW_DAYS = 14
 SORTS = {
@@ -55,9 +67,13 @@ def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("section"):
+        # EXISTS rather than joins and DISTINCT: the database can still walk the
+        # (organisation, submitted_at) index and stop after one page.
+        section = filters["section"]
         queryset = queryset.filter(
-            Q(findings__section=filters["section"]) | Q(reportedsection__section=filters["section"])
-        ).distinct()
+            Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk"), section=section))
+            | Exists(ReportedSection.objects.filter(concern_id=OuterRef("pk"), section=section))
+        )
     if filters.get("platform"):
         queryset = queryset.filter(platform_category=filters["platform"])
     if filters.get("unit"):
@@ -76,6 +92,34 @@ def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
             | Q(platform_name__icontains=term)
         )
     return queryset.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+
+
+QUEUE_COUNT_CAP = 5000
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than `cap` rows (200 pages of 25), so "page N of M" never counts
+    every concern of a large organisation: past the cap the queue says "more than".
+
+    The count runs as COUNT(*) over the ordered query limited to cap + 1 rows, which the
+    database answers by walking its index and stopping there.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = QUEUE_COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
 
 
 def timeline(concern: Concern) -> QuerySet[Event]:

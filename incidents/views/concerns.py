@@ -40,9 +40,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("This list is for HR.")
     filters = QueueFilterForm(request.GET or None, organisation=request.user.organisation)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = Paginator(selectors.work_queue(request.user, cleaned), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.CappedPaginator(
+        selectors.work_queue(request.user, cleaned), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     can_bulk_assign = permissions.can_bulk_assign(request.user)
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,0 +1,570 @@
+"""Pre-aggregated dashboard counts (rollups), so the dashboard reads a few hundred rows
+instead of scanning every concern.
+
+`ReportRollup` holds, per organisation, month of submission, business unit and platform,
+the counts that add up (total, open, finished, escalated, with a named employee, by use,
+by response) and, per Code section, the confirmed, reported-only and findings counts.
+The same cells are kept once more per Code section (the concerns whose reported or
+confirmed sections include it), which is what the dashboard's section filter selects.
+
+Rollups are rebuilt from the concerns themselves, never adjusted by the workflow: every
+change to a concern leaves an `Event` in its organisation's hash chain, so
+`refresh_changed()` (a Celery beat job, every minute) reads the events since its last
+run, finds the months of submission they touched and recounts just those months. A full
+rebuild (`manage.py rebuild_report_rollups`) does every month.
+
+The dashboard uses rollups for an organisation only while a refresh has recorded, in the
+cache, that they are current (within `REPORT_ROLLUP_MAX_AGE` seconds, default 900);
+otherwise it counts straight from the concerns, as before. Counts that depend on today's
+date (ageing, overdue) or do not add up (distinct employees, medians and percentiles)
+always come from the concerns, in one query (`reports.live_figures`). A date filter that
+starts or ends inside a month takes whole months from the rollups and counts the partial
+months from the concerns with the same code that builds the rollups, so every figure is
+identical to the direct queries (tests/incidents/test_rollups.py compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts.models import BusinessUnit, Organisation
+from guidance.models import CodeSection, PlatformCategory, UseContext
+
+from . import reports
+from .models import (
+    OPEN_STATUSES,
+    Concern,
+    ConfirmedSection,
+    Event,
+    EventChainHead,
+    Finding,
+    GraduatedResponse,
+    ReportedSection,
+    ReportRollup,
+    ReportRollupState,
+)
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[int, dt.date, int | None, int | None]  # organisation, month, unit, platform
+ADDITIVE = tuple(reports.additive_aggregates())
+CACHE_PREFIX = "report-rollups:"
+
+
+def max_age() -> int:
+    return int(getattr(settings, "REPORT_ROLLUP_MAX_AGE", 900))
+
+
+# --- Counting -----------------------------------------------------------------------------
+
+
+def _empty() -> dict:
+    return {**dict.fromkeys(ADDITIVE, 0), "confirmed": {}, "reported_only": {}, "findings": {}}
+
+
+def cells(concerns: QuerySet[Concern]) -> dict[Key, dict]:
+    """The additive figures of `concerns` per organisation, month, unit and platform.
+
+    Three queries whatever the number of concerns. `concerns` is a `reports.base()`
+    queryset (drafts and restricted concerns already left out).
+    """
+    out: dict[Key, dict] = defaultdict(_empty)
+    rows = (
+        concerns.annotate(month=TruncMonth("submitted_at"))
+        .values("organisation_id", "month", "business_unit_id", "platform_category_id")
+        .annotate(**reports.additive_aggregates())
+        .order_by()
+    )
+    for row in rows:
+        key = (
+            row["organisation_id"],
+            reports.month_key(row["month"]),
+            row["business_unit_id"],
+            row["platform_category_id"],
+        )
+        out[key].update({name: row[name] for name in ADDITIVE})
+    prefix = "concern__"
+    confirmed = (
+        ConfirmedSection.objects.filter(concern__in=concerns)
+        .annotate(month=TruncMonth("concern__submitted_at"))
+        .values(
+            "concern__organisation_id",
+            "month",
+            "concern__business_unit_id",
+            "concern__platform_category_id",
+            "section_id",
+            "finding",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in confirmed:
+        cell = out[_key(row, prefix)]
+        section = str(row["section_id"])
+        cell["confirmed"][section] = cell["confirmed"].get(section, 0) + row["n"]
+        if row["finding"]:
+            name = f"{section}|{row['finding']}"
+            cell["findings"][name] = cell["findings"].get(name, 0) + row["n"]
+    unconfirmed = concerns.exclude(
+        Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk")))
+    )
+    reported = (
+        ReportedSection.objects.filter(concern__in=unconfirmed)
+        .annotate(month=TruncMonth("concern__submitted_at"))
+        .values(
+            "concern__organisation_id",
+            "month",
+            "concern__business_unit_id",
+            "concern__platform_category_id",
+            "section_id",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in reported:
+        cell = out[_key(row, prefix)]
+        section = str(row["section_id"])
+        cell["reported_only"][section] = cell["reported_only"].get(section, 0) + row["n"]
+    return dict(out)
+
+
+def _key(row: dict, prefix: str) -> Key:
+    return (
+        row[f"{prefix}organisation_id"],
+        reports.month_key(row["month"]),
+        row[f"{prefix}business_unit_id"],
+        row[f"{prefix}platform_category_id"],
+    )
+
+
+def _with_section(concerns: QuerySet[Concern], section_id: int) -> QuerySet[Concern]:
+    """The concerns whose confirmed or reported sections include the section (as
+    `reports.base` filters them)."""
+    return concerns.filter(
+        Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk"), section_id=section_id))
+        | Exists(ReportedSection.objects.filter(concern_id=OuterRef("pk"), section_id=section_id))
+    )
+
+
+def _month_start(month: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(month.replace(day=1), dt.time.min))
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _in_months(concerns: QuerySet[Concern], months: Iterable[dt.date]) -> QuerySet[Concern]:
+    condition = Q(pk__in=[])
+    for month in sorted(set(months)):
+        condition |= Q(
+            submitted_at__gte=_month_start(month),
+            submitted_at__lt=_month_start(_next_month(month)),
+        )
+    return concerns.filter(condition)
+
+
+# --- Building -----------------------------------------------------------------------------
+
+
+def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
+    """Every rollup cell of `concerns`, for every section variant, from three plain reads.
+
+    What `cells()` counts in the database, counted here in one pass per table instead
+    of three queries per Code section: a full rebuild reads each row once. Keys are
+    (section or None, cell key). The tests compare both with the direct queries.
+    """
+    today_zone = timezone.get_current_timezone()
+    open_statuses = set(OPEN_STATUSES)
+    uses = [value for value, _ in UseContext.choices]
+    responses = [value for value, _ in GraduatedResponse.choices]
+    facts: dict[int, tuple[Key, dict[str, int]]] = {}
+    fields = (
+        "pk",
+        "organisation_id",
+        "submitted_at",
+        "business_unit_id",
+        "platform_category_id",
+        "status",
+        "escalated_for",
+        "subject_id",
+        "use_context",
+        "graduated_response",
+    )
+    for pk, org, submitted, unit, platform, status, escalated, subject, use, response in (
+        concerns.order_by().values_list(*fields).iterator(chunk_size=20000)
+    ):
+        if submitted is None:
+            continue  # TruncMonth gives no month; the direct queries group it apart
+        local = submitted.astimezone(today_zone).date().replace(day=1)
+        is_open = status in open_statuses
+        add = {
+            "total": 1,
+            "open": int(is_open),
+            "escalated": int(escalated != ""),
+            "finished": int(not is_open),
+            "with_subject": int(subject is not None),
+        }
+        for value in uses:
+            add[f"use_{value}"] = int(use == value)
+        for value in responses:
+            add[f"response_{value}"] = int(response == value)
+        facts[pk] = ((org, local, unit, platform), add)
+    confirmed: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for concern_id, section_id, finding in (
+        ConfirmedSection.objects.filter(concern__in=concerns)
+        .order_by()
+        .values_list("concern_id", "section_id", "finding")
+        .iterator(chunk_size=20000)
+    ):
+        confirmed[concern_id].append((section_id, finding))
+    reported: dict[int, list[int]] = defaultdict(list)
+    for concern_id, section_id in (
+        ReportedSection.objects.filter(concern__in=concerns)
+        .order_by()
+        .values_list("concern_id", "section_id")
+        .iterator(chunk_size=20000)
+    ):
+        reported[concern_id].append(section_id)
+
+    out: dict[tuple[int | None, Key], dict] = defaultdict(_empty)
+    for pk, (key, add) in facts.items():
+        mine = confirmed.get(pk, [])
+        theirs = reported.get(pk, [])
+        variants = {None} | {section for section, _ in mine} | set(theirs)
+        for variant in variants:
+            cell = out[(variant, key)]
+            for name, n in add.items():
+                cell[name] += n
+            if mine:
+                for section, finding in mine:
+                    name = str(section)
+                    cell["confirmed"][name] = cell["confirmed"].get(name, 0) + 1
+                    if finding:
+                        name = f"{section}|{finding}"
+                        cell["findings"][name] = cell["findings"].get(name, 0) + 1
+            else:
+                for section in theirs:
+                    name = str(section)
+                    cell["reported_only"][name] = cell["reported_only"].get(name, 0) + 1
+    return dict(out)
+
+
+def _rows(organisation_id: int, months: set[dt.date] | None) -> list[ReportRollup]:
+    concerns = reports.base(reports.ReportScope(organisation_ids=(organisation_id,)))
+    if months is not None:
+        concerns = _in_months(concerns, months)
+    return [
+        ReportRollup(
+            organisation_id=org,
+            month=month,
+            business_unit_id=unit,
+            platform_category_id=platform,
+            section_id=section_id,
+            counts=counts,
+        )
+        for (section_id, (org, month, unit, platform)), counts in count_in_python(concerns).items()
+    ]
+
+
+def refresh(organisation_id: int, months: set[dt.date] | None = None) -> int:
+    """Recount an organisation's rollups: the given months of submission, or all of them.
+
+    Locks the organisation's state row, so two refreshes of one organisation take turns.
+    Returns the number of rows written.
+    """
+    with transaction.atomic():
+        ReportRollupState.objects.get_or_create(organisation_id=organisation_id)
+        state = ReportRollupState.objects.select_for_update().get(organisation_id=organisation_id)
+        # Read the chain head first: everything up to it is counted below.
+        seq = (
+            EventChainHead.objects.filter(organisation_id=organisation_id)
+            .values_list("seq", flat=True)
+            .first()
+            or 0
+        )
+        rows = _rows(organisation_id, months)
+        stale = ReportRollup.objects.filter(organisation_id=organisation_id)
+        if months is not None:
+            stale = stale.filter(month__in=sorted(months))
+        stale.delete()
+        ReportRollup.objects.bulk_create(rows, batch_size=2000)
+        state.event_seq = seq
+        state.refreshed_at = timezone.now()
+        state.save(update_fields=["event_seq", "refreshed_at"])
+        transaction.on_commit(lambda: _mark_current(organisation_id, seq))
+    return len(rows)
+
+
+def refresh_changed(organisation_id: int) -> int:
+    """Recount only the months touched by events since the last refresh. Rows written."""
+    state = ReportRollupState.objects.filter(organisation_id=organisation_id).first()
+    if state is None:
+        return refresh(organisation_id)
+    seq = (
+        EventChainHead.objects.filter(organisation_id=organisation_id)
+        .values_list("seq", flat=True)
+        .first()
+        or 0
+    )
+    if seq <= state.event_seq:
+        ReportRollupState.objects.filter(pk=state.pk).update(refreshed_at=timezone.now())
+        _mark_current(organisation_id, state.event_seq)
+        return 0
+    touched = Event.objects.filter(
+        organisation_id=organisation_id,
+        seq__gt=state.event_seq,
+        seq__lte=seq,
+        concern__isnull=False,
+    ).values("concern_id")
+    months = {
+        reports.month_key(month)
+        for month in Concern.objects.filter(pk__in=touched, submitted_at__isnull=False)
+        .annotate(month=TruncMonth("submitted_at"))
+        .values_list("month", flat=True)
+        .distinct()
+    }
+    return refresh(organisation_id, months)
+
+
+def refresh_all(*, full: bool = False) -> dict[int, int]:
+    """Refresh every organisation (the beat job); rows written per organisation."""
+    written = {}
+    for organisation_id in Organisation.objects.order_by("pk").values_list("pk", flat=True):
+        written[organisation_id] = (
+            refresh(organisation_id) if full else refresh_changed(organisation_id)
+        )
+    cache.set(f"{CACHE_PREFIX}all", sorted(written), max_age())
+    return written
+
+
+@shared_task
+def refresh_report_rollups() -> int:
+    """Beat job (every minute): recount the months changed since the last run. Rows written."""
+    return sum(refresh_all().values())
+
+
+def _mark_current(organisation_id: int, seq: int) -> None:
+    cache.set(f"{CACHE_PREFIX}{organisation_id}", seq, max_age())
+
+
+def forget() -> None:
+    """Stop using rollups until the next refresh (tests, and after restoring a backup)."""
+    cache.delete(f"{CACHE_PREFIX}all")
+    keys = [f"{CACHE_PREFIX}{pk}" for pk in Organisation.objects.values_list("pk", flat=True)]
+    cache.delete_many(keys)
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+def is_current(scope: reports.ReportScope) -> bool:
+    """Whether a refresh recently recorded the scope's rollups as current. No query."""
+    if not getattr(settings, "REPORT_ROLLUPS", True):
+        return False
+    if scope.organisation_ids is None:
+        return cache.get(f"{CACHE_PREFIX}all") is not None
+    keys = [f"{CACHE_PREFIX}{pk}" for pk in scope.organisation_ids]
+    return len(cache.get_many(keys)) == len(keys)
+
+
+def figures(scope: reports.ReportScope) -> RollupFigures | reports.DirectFigures:
+    """The dashboard's figures: from rollups when current, else from the concerns."""
+    if is_current(scope):
+        return RollupFigures(scope)
+    return reports.DirectFigures(scope)
+
+
+def _whole_months(f: reports.ReportFilters) -> tuple[dt.date | None, dt.date | None, list]:
+    """(first whole month, last whole month, partial windows as (from, to) dates)."""
+    partial = []
+    first = last = None
+    if f.date_from:
+        first = f.date_from.replace(day=1)
+        if f.date_from.day != 1:
+            end = _next_month(first) - dt.timedelta(days=1)
+            partial.append((f.date_from, min(end, f.date_to) if f.date_to else end))
+            first = _next_month(first)
+    if f.date_to:
+        last = f.date_to.replace(day=1)
+        if _next_month(last) - dt.timedelta(days=1) != f.date_to:
+            start = last
+            if f.date_from and f.date_from > start:
+                start = None  # already counted with the start month
+            if start is not None:
+                partial.append((start, f.date_to))
+            last = (last - dt.timedelta(days=1)).replace(day=1)
+    return first, last, partial
+
+
+class RollupFigures:
+    """The dashboard's figures from rollups plus one live query; same values as
+    `reports.DirectFigures` (see the module docstring)."""
+
+    def __init__(self, scope: reports.ReportScope):
+        self.scope = scope
+        self._cells: list[dict] | None = None
+        self._keys: list[Key] | None = None
+        self._live: dict | None = None
+        self._merged: dict | None = None
+
+    # Gathering
+
+    def _load(self) -> None:
+        if self._cells is not None:
+            return
+        scope, f = self.scope, self.scope.filters
+        first, last, partial = _whole_months(f)
+        keys: list[Key] = []
+        counts: list[dict] = []
+        if first is None or last is None or first <= last:
+            rows = ReportRollup.objects.all()
+            if scope.organisation_ids is not None:
+                rows = rows.filter(organisation_id__in=scope.organisation_ids)
+            rows = (
+                rows.filter(section_id=f.section_id)
+                if f.section_id
+                else rows.filter(section__isnull=True)
+            )
+            if f.business_unit_id:
+                rows = rows.filter(business_unit_id=f.business_unit_id)
+            if f.platform_id:
+                rows = rows.filter(platform_category_id=f.platform_id)
+            if first:
+                rows = rows.filter(month__gte=first)
+            if last:
+                rows = rows.filter(month__lte=last)
+            for row in rows.values_list(
+                "organisation_id", "month", "business_unit_id", "platform_category_id", "counts"
+            ):
+                keys.append(row[:4])
+                counts.append(row[4])
+        for start, end in partial:
+            window = reports.ReportScope(
+                organisation_ids=scope.organisation_ids,
+                filters=reports.ReportFilters(
+                    date_from=start,
+                    date_to=end,
+                    business_unit_id=f.business_unit_id,
+                    section_id=f.section_id,
+                    platform_id=f.platform_id,
+                ),
+            )
+            for key, cell in cells(reports.base(window)).items():
+                keys.append(key)
+                counts.append(cell)
+        self._keys, self._cells = keys, counts
+
+    def _sum_by(self, index: int | None) -> dict:
+        self._load()
+        out: dict = defaultdict(int)
+        for key, cell in zip(self._keys, self._cells, strict=True):
+            out[None if index is None else key[index]] += cell["total"]
+        return out
+
+    def _merged_counts(self) -> dict:
+        if self._merged is None:
+            self._load()
+            merged = dict.fromkeys(ADDITIVE, 0)
+            for cell in self._cells:
+                for name in ADDITIVE:
+                    merged[name] += cell.get(name, 0)
+            self._merged = merged
+        return self._merged
+
+    def _live_figures(self) -> dict:
+        if self._live is None:
+            self._live = reports.live_figures(self.scope)
+        return self._live
+
+    # The figures
+
+    def summary_counts(self) -> dict[str, int]:
+        live = self._live_figures()
+        return {
+            **self._merged_counts(),
+            **{k: v for k, v in live.items() if k not in ("triage", "close")},
+        }
+
+    def by_month(self):
+        return reports.fill_months(self._sum_by(1), self.scope)
+
+    def by_section(self):
+        self._load()
+        confirmed: dict[int, int] = defaultdict(int)
+        reported: dict[int, int] = defaultdict(int)
+        for cell in self._cells:
+            for section, n in cell["confirmed"].items():
+                confirmed[int(section)] += n
+            for section, n in cell["reported_only"].items():
+                reported[int(section)] += n
+        ids = {pk for pk, n in confirmed.items() if n} | {pk for pk, n in reported.items() if n}
+        if not ids:
+            return []
+        sections = CodeSection.objects.filter(pk__in=ids).order_by("sort_key")
+        return [
+            (s.code, s.title, confirmed.get(s.pk, 0), reported.get(s.pk, 0))
+            for s in sections.only("pk", "code", "title", "sort_key")
+        ]
+
+    def _named(self, counts: dict, queryset, order: str) -> list[tuple[str, int]]:
+        """Rows by name, as the direct queries group them (two units of different
+        organisations with one name are one row), in the database's own order (its
+        collation); unknown last or first as the database puts NULLs (PostgreSQL last,
+        SQLite first)."""
+        counts = {key: n for key, n in counts.items() if n}
+        named: dict[str, int] = {}
+        rows = queryset.filter(pk__in=[k for k in counts if k is not None]).order_by(order, "pk")
+        for pk, name in rows.values_list("pk", "name"):
+            named[name] = named.get(name, 0) + counts[pk]
+        result = list(named.items())
+        if None in counts:
+            missing = ("Not given", counts[None])
+            result = [*result, missing] if connection.vendor == "postgresql" else [missing, *result]
+        return result
+
+    def by_platform(self):
+        return self._named(self._sum_by(3), PlatformCategory.objects.all(), "order")
+
+    def by_business_unit(self):
+        return self._named(self._sum_by(2), BusinessUnit.objects.all(), "name")
+
+    def by_organisation(self):
+        return self._named(self._sum_by(0), Organisation.objects.all(), "name")
+
+    def findings_by_section(self):
+        self._load()
+        totals: dict[tuple[int, str], int] = defaultdict(int)
+        for cell in self._cells:
+            for name, n in cell["findings"].items():
+                section, finding = name.split("|", 1)
+                totals[(int(section), finding)] += n
+        if not totals:
+            return {}
+        labels = dict(Finding.choices)
+        sections = {
+            s.pk: f"{s.code} {s.title}"
+            for s in CodeSection.objects.filter(pk__in={s for s, _ in totals}).only(
+                "pk", "code", "title"
+            )
+        }
+        return {
+            (sections[section], labels[finding]): n for (section, finding), n in totals.items() if n
+        }
+
+    def time_to_triage(self) -> reports.Duration:
+        return self._live_figures()["triage"]
+
+    def time_to_close(self) -> reports.Duration:
+        return self._live_figures()["close"]
