@@ -12,7 +12,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "schema/reference/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/reference.html"
+        ),
         name="reference",
     ),
     # Token pages in the web application.
