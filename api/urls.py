@@ -37,6 +37,9 @@ urlpatterns = [
     path(
         "v1/concerns/<int:pk>/fairness/", views.ConcernFairness.as_view(), name="concern_fairness"
     ),
+    path(
+        "v1/concerns/<int:pk>/findings/", views.ConcernFindings.as_view(), name="concern_findings"
+    ),
     path("v1/concerns/<int:pk>/notes/", views.ConcernNotes.as_view(), name="concern_notes"),
     path(
         "v1/concerns/<int:pk>/evidence/", views.ConcernEvidence.as_view(), name="concern_evidence"

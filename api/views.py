@@ -20,6 +20,7 @@ from incidents.case_forms import (
     ActionForm,
     AssignForm,
     FairnessForm,
+    FindingsForm,
     NoteForm,
     QueueFilterForm,
     TriageForm,
@@ -323,6 +324,52 @@ class ConcernFairness(APIView):
                 allegation_notified_on=form.cleaned_data["allegation_notified_on"],
                 response_due_on=form.cleaned_data["response_due_on"],
                 response_received_on=form.cleaned_data["response_received_on"],
+            ),
+            expected_version=form.cleaned_data["version"],
+        )
+        return concern_response(request, concern)
+
+
+class ConcernFindings(APIView):
+    @extend_schema(
+        operation_id="concerns_findings",
+        request=s.FindingsInputSerializer,
+        responses=s.ConcernSerializer,
+    )
+    def post(self, request, pk: int):
+        """Record a finding per confirmed section, the action taken and the outcome."""
+        concern = case_concern(request.user, pk)
+        if not permissions.can_work_on(request.user, concern):
+            raise PermissionDenied("You cannot record findings on this concern.")
+        body = valid(s.FindingsInputSerializer, request.data)
+        rows = list(concern.findings.select_related("section"))
+        data = {
+            "version": body.validated_data["version"],
+            "action_taken": body.validated_data["action_taken"],
+            "outcome_summary": body.validated_data["outcome_summary"],
+            **{
+                f"finding_{item['section']}": item["finding"]
+                for item in body.validated_data.get("findings", [])
+            },
+        }
+        known = {row.section_id for row in rows}
+        unknown = [
+            i["section"]
+            for i in body.validated_data.get("findings", [])
+            if i["section"] not in known
+        ]
+        if unknown:
+            raise drf_serializers.ValidationError(
+                {"findings": ["Give findings only for the concern's confirmed sections."]}
+            )
+        form = form_or_400(FindingsForm(data, findings=rows))
+        concern = handling.concern_record_findings(
+            concern=concern,
+            actor=request.user,
+            data=handling.FindingsData(
+                findings=form.findings(),
+                action_taken=form.cleaned_data["action_taken"],
+                outcome_summary=form.cleaned_data["outcome_summary"].strip(),
             ),
             expected_version=form.cleaned_data["version"],
         )

@@ -167,6 +167,7 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "api:concern_triage submitted":           (401, 404, 404, 200, 200, 404, 404, 404),
     "api:concern_assign submitted":           (401, 404, 404, 403, 200, 404, 404, 404),
     "api:concern_fairness investigating":     (401, 404, 404, 200, 200, 404, 404, 404),
+    "api:concern_findings investigating":     (401, 404, 404, 200, 200, 404, 404, 404),
     "api:concern_notes investigating":        (401, 404, 404, 200, 200, 404, 404, 404),
     "api:concern_notes submitted post":       (401, 404, 404, 403, 201, 404, 404, 404),
     "api:concern_notes investigating post":   (401, 404, 404, 201, 201, 404, 404, 404),
@@ -253,6 +254,7 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "api:concern_triage submitted":           (404, 404, 404, 404, 404, 404, 404),
     "api:concern_assign submitted":           (404, 404, 404, 404, 404, 404, 404),
     "api:concern_fairness investigating":     (404, 404, 404, 404, 404, 404, 404),
+    "api:concern_findings investigating":     (404, 404, 404, 404, 404, 404, 404),
     "api:concern_notes investigating":        (404, 404, 404, 404, 404, 404, 404),
     "api:concern_notes submitted post":       (404, 404, 404, 404, 404, 404, 404),
     "api:concern_notes investigating post":   (404, 404, 404, 404, 404, 404, 404),
@@ -524,7 +526,7 @@ def _ask_api_act(world, name, target):
     return _json("post", reverse(name, args=[concern.pk, action]), {"version": _version(concern)})
 
 
-@asks("api:concern_triage", "api:concern_assign", "api:concern_fairness")
+@asks("api:concern_triage", "api:concern_assign", "api:concern_fairness", "api:concern_findings")
 def _ask_api_hr_action(world, name, target):
     from guidance.models import CodeSection
 
@@ -539,6 +541,7 @@ def _ask_api_hr_action(world, name, target):
         },
         "api:concern_assign": {**version, "assignee": world.people["investigator"].pk},
         "api:concern_fairness": {**version, "allegation_notified_on": "2026-01-05"},
+        "api:concern_findings": {**version, "action_taken": "", "outcome_summary": "Ongoing."},
     }[name]
     return _json("post", reverse(name, args=[concern.pk]), data)
 

@@ -123,3 +123,55 @@ def test_a_stale_version_is_refused_and_changes_nothing(api, submitted_concern, 
     assert "Someone else changed" in response.json()["error"]["message"]
     submitted_concern.refresh_from_db()
     assert submitted_concern.status == Status.SUBMITTED
+
+
+def test_findings_and_fairness_through_the_api(api, investigating_concern, investigator):
+    client = api(investigator)
+    pk = investigating_concern.pk
+    section = investigating_concern.findings.get().section_id
+    version = investigating_concern.version
+
+    too_soon = client.post(
+        f"/api/v1/concerns/{pk}/findings/",
+        {"version": version, "findings": [{"section": section, "finding": "substantiated"}]},
+        format="json",
+    )
+    assert too_soon.status_code == 409
+    assert "told of the allegation" in too_soon.json()["error"]["message"]
+
+    told = client.post(
+        f"/api/v1/concerns/{pk}/fairness/",
+        {
+            "version": version,
+            "allegation_notified_on": "2026-01-05",
+            "response_received_on": "2026-01-09",
+        },
+        format="json",
+    )
+    assert told.status_code == 200, told.json()
+    found = client.post(
+        f"/api/v1/concerns/{pk}/findings/",
+        {
+            "version": told.json()["version"],
+            "findings": [{"section": section, "finding": "substantiated"}],
+            "action_taken": "counselling",
+            "outcome_summary": "Counselled about client privacy.",
+        },
+        format="json",
+    )
+    assert found.status_code == 200, found.json()
+    assert found.json()["case"]["confirmed_sections"][0]["finding"] == "substantiated"
+    assert "propose_decision" in found.json()["actions"]
+
+
+def test_findings_for_a_section_not_confirmed_are_refused(api, investigating_concern, investigator):
+    response = api(investigator).post(
+        f"/api/v1/concerns/{investigating_concern.pk}/findings/",
+        {
+            "version": investigating_concern.version,
+            "findings": [{"section": 999999, "finding": "no_case"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "findings" in response.json()["error"]["fields"]
