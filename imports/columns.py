@@ -40,14 +40,14 @@ COLUMNS: tuple[Column, ...] = (
         False,
         "The name of one of your organisation's business units, as set up in this app. "
         "Leave empty to use the reporter's own unit.",
-        "Community Programs",
+        "Policy and Strategy",
     ),
     Column(
         "employee_name",
         "Employee name",
         True,
         "The full name of the employee the concern is about, or Not known.",
-        "Jordan Example",
+        "Sam Sample",
     ),
     Column(
         "employee_position",

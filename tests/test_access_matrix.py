@@ -38,6 +38,11 @@ organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's peop
   holds are HR actions on a concern like the others. The approval asked here names a
   concern that is not due, so a permitted HR manager's form is refused (400), and the
   release asked here finds no hold to release (409): tests/records covers success.
+* the spreadsheet import pages (past imports, upload, template) are for HR managers
+  (403 for every other role, in either organisation); an import batch answers 404 to
+  anyone but its own organisation's HR managers. The batch asked here is the template
+  file, whose example row has problems, so confirming it redirects back with the
+  reason and creates nothing: tests/imports covers a successful import.
 
 Beyond the status code, every request checks that data does not cross organisations:
 
@@ -182,6 +187,11 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "api:api_tokens create":                  (401, 201, 201, 201, 201, 201, 201, 201),
     "api:api_token reporter":                 (401, 200, 404, 404, 200, 404, 404, 404),
     "api:api_token reporter delete":          (401, 200, 404, 404, 200, 404, 404, 404),
+    "imports:list":                           (302, 403, 403, 403, 200, 403, 403, 403),
+    "imports:upload":                         (302, 403, 403, 403, 200, 403, 403, 403),
+    "imports:template":                       (302, 403, 403, 403, 200, 403, 403, 403),
+    "imports:batch checked":                  (302, 404, 404, 404, 200, 404, 404, 404),
+    "imports:confirm checked":                (302, 404, 404, 404, 302, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -269,6 +279,11 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "api:api_tokens create":                  (201, 201, 201, 201, 201, 201, 201),
     "api:api_token reporter":                 (404, 404, 404, 404, 404, 404, 404),
     "api:api_token reporter delete":          (404, 404, 404, 404, 404, 404, 404),
+    "imports:list":                           (403, 403, 200, 403, 403, 403, 200),
+    "imports:upload":                         (403, 403, 200, 403, 403, 403, 200),
+    "imports:template":                       (403, 403, 200, 403, 403, 403, 200),
+    "imports:batch checked":                  (404, 404, 404, 404, 404, 404, 404),
+    "imports:confirm checked":                (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -573,6 +588,35 @@ def _ask_api_download(world, name, target):
 @asks("api:report_panel")
 def _ask_api_report_panel(world, name, target):
     return Ask("get", reverse(name, args=["months"]))
+
+
+# --- Spreadsheet imports (imports/) ---------------------------------------------------------
+# "checked" names a batch A's HR manager uploaded (the template file) and has not confirmed.
+
+
+def _checked_import_batch(world):
+    from imports import services
+    from imports.template_files import template_csv
+
+    batch, _ = services.batch_check(
+        user=world.people["hr_manager"], content=template_csv(), name="past-concerns.csv"
+    )
+    return batch
+
+
+@asks("imports:template")
+def _ask_import_template(world, name, target):
+    return Ask("get", reverse(name, args=["csv"]))
+
+
+@asks("imports:batch")
+def _ask_import_batch(world, name, target):
+    return Ask("get", reverse(name, args=[_checked_import_batch(world).pk]))
+
+
+@asks("imports:confirm")
+def _ask_import_confirm(world, name, target):
+    return Ask("post", reverse(name, args=[_checked_import_batch(world).pk]))
 
 
 def _ask(world: World, case: str) -> Ask:
