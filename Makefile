@@ -46,13 +46,14 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat -l INFO
 
-## Benchmarks that print figures (not tests). Point DATABASE_URL at PostgreSQL; seeds
-## BENCH_CONCERNS concerns first if the database holds fewer.
-BENCH_CONCERNS ?= 100000
+## Benchmark over HTTP (not a test): PostgreSQL on 127.0.0.1 (BENCH_DATABASE_URL, default
+## postgres://postgres@127.0.0.1:5432/conduct_bench<size>, created, migrated and seeded up to
+## BENCH_CONCERNS), gunicorn with the production settings, Redis on loopback if it answers.
+## Prints the tables and writes bench/results/<size>-<date>.md. E.g. make bench BENCH_CONCERNS=1000000
+BENCH_CONCERNS ?= 10000
+BENCH_ARGS ?=
 bench: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_guidance
-	$(PY) scripts/bench_dashboard.py --seed-if-empty $(BENCH_CONCERNS)
+	$(PY) scripts/bench.py --concerns $(BENCH_CONCERNS) $(BENCH_ARGS)
 
 ## Re-resolve the pins from requirements*.in in a throwaway venv.
 lock:

@@ -589,6 +589,15 @@ class ReportRollup(models.Model):
         "sections include it (the dashboard's section filter).",
     )
     counts = models.JSONField(default=dict)
+    # Figures that do not add up or depend on today's date, kept as sorted packed arrays
+    # (Python's array module, native byte order) so they can be merged exactly.
+    subject_ids = models.BinaryField(default=b"", help_text="Employee ids, for distinct counts.")
+    triage_seconds = models.BinaryField(default=b"", help_text="Submission to triage.")
+    close_seconds = models.BinaryField(default=b"", help_text="Submission to closure (closed).")
+    open_submitted = models.BinaryField(
+        default=b"", help_text="Open concerns: submission time, microseconds since 1970."
+    )
+    open_due = models.BinaryField(default=b"", help_text="Open concerns: due date ordinals.")
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "section", "month"])]

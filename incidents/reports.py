@@ -319,43 +319,6 @@ def summary_counts(scope: ReportScope, *, today: dt.date | None = None) -> dict[
     return base(scope).aggregate(**additive_aggregates(), **live_aggregates(today))
 
 
-_TRIAGED = Q(submitted_at__isnull=False, triaged_at__isnull=False)
-_CLOSED = Q(status=Status.CLOSED, submitted_at__isnull=False, closed_at__isnull=False)
-
-
-def live_figures(scope: ReportScope, *, today: dt.date | None = None) -> dict:
-    """The figures rollups cannot hold, in one pass over the concerns on PostgreSQL:
-    open and overdue, ageing, distinct employees, and both durations.
-
-    Returns the live counts plus "triage" and "close" as `Duration`. Elsewhere (SQLite)
-    it runs the same queries as the direct path.
-    """
-    today = today or timezone.localdate()
-    if connection.vendor != "postgresql":
-        figures = base(scope).aggregate(**live_aggregates(today))
-        figures["triage"] = time_to_triage(scope)
-        figures["close"] = time_to_close(scope)
-        return figures
-    fractions = (0.5, 0.9)
-    triage_seconds = Extract(F("triaged_at") - F("submitted_at"), "epoch")
-    close_seconds = Extract(F("closed_at") - F("submitted_at"), "epoch")
-    figures = base(scope).aggregate(
-        **live_aggregates(today),
-        triage_n=Count("id", filter=_TRIAGED),
-        triage_p=_PercentileCont(triage_seconds, fractions=fractions, filter=_TRIAGED),
-        close_n=Count("id", filter=_CLOSED),
-        close_p=_PercentileCont(close_seconds, fractions=fractions, filter=_CLOSED),
-    )
-    for key in ("triage", "close"):
-        n, p = figures.pop(f"{key}_n"), figures.pop(f"{key}_p")
-        figures[key] = (
-            Duration(n, round(p[0] / 86400, 1), round(p[1] / 86400, 1))
-            if n
-            else Duration(0, None, None)
-        )
-    return figures
-
-
 class DirectFigures:
     """Every dashboard figure straight from the concerns (the reference for rollups)."""
 

@@ -1,32 +1,38 @@
-"""Pre-aggregated dashboard counts (rollups), so the dashboard reads a few hundred rows
+"""Pre-aggregated dashboard figures (rollups), so the dashboard reads a few hundred rows
 instead of scanning every concern.
 
-`ReportRollup` holds, per organisation, month of submission, business unit and platform,
+`ReportRollup` holds, per organisation, month of submission, business unit and platform:
 the counts that add up (total, open, finished, escalated, with a named employee, by use,
-by response) and, per Code section, the confirmed, reported-only and findings counts.
-The same cells are kept once more per Code section (the concerns whose reported or
-confirmed sections include it), which is what the dashboard's section filter selects.
+by response), the confirmed, reported-only and findings counts per Code section, and, as
+sorted packed arrays, what does not add up or depends on today's date: employee ids
+(distinct employees), submission-to-triage and submission-to-closure seconds (medians and
+90th percentiles, worked out exactly as PostgreSQL's percentile_cont does), and the
+submission times and due dates of open concerns (ageing, overdue). The same cells are
+kept once more per Code section (the concerns whose reported or confirmed sections
+include it), which is what the dashboard's section filter selects.
 
-Rollups are rebuilt from the concerns themselves, never adjusted by the workflow: every
-change to a concern leaves an `Event` in its organisation's hash chain, so
-`refresh_changed()` (a Celery beat job, every minute) reads the events since its last
+Rollups are recounted from the concerns, never adjusted by the workflow: every change to
+a concern leaves an `Event` in its organisation's hash chain, so `refresh_changed()` (a
+Celery beat job, `refresh_report_rollups`, every minute) reads the events since its last
 run, finds the months of submission they touched and recounts just those months. A full
-rebuild (`manage.py rebuild_report_rollups`) does every month.
+rebuild (`manage.py rebuild_report_rollups`) recounts every month.
 
 The dashboard uses rollups for an organisation only while a refresh has recorded, in the
-cache, that they are current (within `REPORT_ROLLUP_MAX_AGE` seconds, default 900);
-otherwise it counts straight from the concerns, as before. Counts that depend on today's
-date (ageing, overdue) or do not add up (distinct employees, medians and percentiles)
-always come from the concerns, in one query (`reports.live_figures`). A date filter that
-starts or ends inside a month takes whole months from the rollups and counts the partial
+cache, that they are current (for `REPORT_ROLLUP_MAX_AGE` seconds, default 900);
+otherwise it counts straight from the concerns, as before. A date filter that starts or
+ends inside a month takes whole months from the rollups and counts the days of the cut
 months from the concerns with the same code that builds the rollups, so every figure is
-identical to the direct queries (tests/incidents/test_rollups.py compares them).
+identical to the direct queries (tests/incidents/test_rollups.py compares them on
+SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -34,7 +40,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -53,6 +59,7 @@ from .models import (
     ReportedSection,
     ReportRollup,
     ReportRollupState,
+    Status,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,90 +78,6 @@ def max_age() -> int:
 
 def _empty() -> dict:
     return {**dict.fromkeys(ADDITIVE, 0), "confirmed": {}, "reported_only": {}, "findings": {}}
-
-
-def cells(concerns: QuerySet[Concern]) -> dict[Key, dict]:
-    """The additive figures of `concerns` per organisation, month, unit and platform.
-
-    Three queries whatever the number of concerns. `concerns` is a `reports.base()`
-    queryset (drafts and restricted concerns already left out).
-    """
-    out: dict[Key, dict] = defaultdict(_empty)
-    rows = (
-        concerns.annotate(month=TruncMonth("submitted_at"))
-        .values("organisation_id", "month", "business_unit_id", "platform_category_id")
-        .annotate(**reports.additive_aggregates())
-        .order_by()
-    )
-    for row in rows:
-        key = (
-            row["organisation_id"],
-            reports.month_key(row["month"]),
-            row["business_unit_id"],
-            row["platform_category_id"],
-        )
-        out[key].update({name: row[name] for name in ADDITIVE})
-    prefix = "concern__"
-    confirmed = (
-        ConfirmedSection.objects.filter(concern__in=concerns)
-        .annotate(month=TruncMonth("concern__submitted_at"))
-        .values(
-            "concern__organisation_id",
-            "month",
-            "concern__business_unit_id",
-            "concern__platform_category_id",
-            "section_id",
-            "finding",
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in confirmed:
-        cell = out[_key(row, prefix)]
-        section = str(row["section_id"])
-        cell["confirmed"][section] = cell["confirmed"].get(section, 0) + row["n"]
-        if row["finding"]:
-            name = f"{section}|{row['finding']}"
-            cell["findings"][name] = cell["findings"].get(name, 0) + row["n"]
-    unconfirmed = concerns.exclude(
-        Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk")))
-    )
-    reported = (
-        ReportedSection.objects.filter(concern__in=unconfirmed)
-        .annotate(month=TruncMonth("concern__submitted_at"))
-        .values(
-            "concern__organisation_id",
-            "month",
-            "concern__business_unit_id",
-            "concern__platform_category_id",
-            "section_id",
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in reported:
-        cell = out[_key(row, prefix)]
-        section = str(row["section_id"])
-        cell["reported_only"][section] = cell["reported_only"].get(section, 0) + row["n"]
-    return dict(out)
-
-
-def _key(row: dict, prefix: str) -> Key:
-    return (
-        row[f"{prefix}organisation_id"],
-        reports.month_key(row["month"]),
-        row[f"{prefix}business_unit_id"],
-        row[f"{prefix}platform_category_id"],
-    )
-
-
-def _with_section(concerns: QuerySet[Concern], section_id: int) -> QuerySet[Concern]:
-    """The concerns whose confirmed or reported sections include the section (as
-    `reports.base` filters them)."""
-    return concerns.filter(
-        Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk"), section_id=section_id))
-        | Exists(ReportedSection.objects.filter(concern_id=OuterRef("pk"), section_id=section_id))
-    )
 
 
 def _month_start(month: dt.date) -> dt.datetime:
@@ -178,18 +101,42 @@ def _in_months(concerns: QuerySet[Concern], months: Iterable[dt.date]) -> QueryS
 # --- Building -----------------------------------------------------------------------------
 
 
-def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
+SAMPLES = ("subject_ids", "triage_seconds", "close_seconds", "open_submitted", "open_due")
+SAMPLE_TYPES = {
+    "subject_ids": "q",
+    "triage_seconds": "d",
+    "close_seconds": "d",
+    "open_submitted": "q",
+    "open_due": "q",
+}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _empty() -> dict:
+    return {
+        **dict.fromkeys(ADDITIVE, 0),
+        "confirmed": {},
+        "reported_only": {},
+        "findings": {},
+        **{name: [] for name in SAMPLES},
+    }
+
+
+def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
     """Every rollup cell of `concerns`, for every section variant, from three plain reads.
 
-    What `cells()` counts in the database, counted here in one pass per table instead
-    of three queries per Code section: a full rebuild reads each row once. Keys are
-    (section or None, cell key). The tests compare both with the direct queries.
+    Keys are (section or None, (organisation, month, unit, platform)). A cell holds the
+    additive counts, the section breakdowns and the samples (sorted lists) from which
+    distinct employees, durations, ageing and overdue are worked out exactly when read.
+    `concerns` is a `reports.base()` queryset. The tests compare the figures with the
+    direct queries.
     """
-    today_zone = timezone.get_current_timezone()
+    zone = timezone.get_current_timezone()
     open_statuses = set(OPEN_STATUSES)
     uses = [value for value, _ in UseContext.choices]
     responses = [value for value, _ in GraduatedResponse.choices]
-    facts: dict[int, tuple[Key, dict[str, int]]] = {}
+    facts: dict[int, tuple[Key, dict[str, int], dict[str, object]]] = {}
     fields = (
         "pk",
         "organisation_id",
@@ -201,13 +148,28 @@ def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key],
         "subject_id",
         "use_context",
         "graduated_response",
+        "triaged_at",
+        "closed_at",
+        "due_on",
     )
-    for pk, org, submitted, unit, platform, status, escalated, subject, use, response in (
-        concerns.order_by().values_list(*fields).iterator(chunk_size=20000)
-    ):
+    for (
+        pk,
+        org,
+        submitted,
+        unit,
+        platform,
+        status,
+        escalated,
+        subject,
+        use,
+        response,
+        triaged,
+        closed,
+        due,
+    ) in concerns.order_by().values_list(*fields).iterator(chunk_size=20000):
         if submitted is None:
-            continue  # TruncMonth gives no month; the direct queries group it apart
-        local = submitted.astimezone(today_zone).date().replace(day=1)
+            continue  # never the case for a submitted concern; TruncMonth would give none
+        month = submitted.astimezone(zone).date().replace(day=1)
         is_open = status in open_statuses
         add = {
             "total": 1,
@@ -220,7 +182,16 @@ def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key],
             add[f"use_{value}"] = int(use == value)
         for value in responses:
             add[f"response_{value}"] = int(response == value)
-        facts[pk] = ((org, local, unit, platform), add)
+        samples = {
+            "subject_ids": subject,
+            "triage_seconds": (triaged - submitted).total_seconds() if triaged else None,
+            "close_seconds": (closed - submitted).total_seconds()
+            if closed and status == Status.CLOSED
+            else None,
+            "open_submitted": (submitted - EPOCH) // MICROSECOND if is_open else None,
+            "open_due": due.toordinal() if is_open and due is not None else None,
+        }
+        facts[pk] = ((org, month, unit, platform), add, samples)
     confirmed: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for concern_id, section_id, finding in (
         ConfirmedSection.objects.filter(concern__in=concerns)
@@ -239,7 +210,7 @@ def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key],
         reported[concern_id].append(section_id)
 
     out: dict[tuple[int | None, Key], dict] = defaultdict(_empty)
-    for pk, (key, add) in facts.items():
+    for pk, (key, add, samples) in facts.items():
         mine = confirmed.get(pk, [])
         theirs = reported.get(pk, [])
         variants = {None} | {section for section, _ in mine} | set(theirs)
@@ -247,6 +218,9 @@ def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key],
             cell = out[(variant, key)]
             for name, n in add.items():
                 cell[name] += n
+            for name, value in samples.items():
+                if value is not None:
+                    cell[name].append(value)
             if mine:
                 for section, finding in mine:
                     name = str(section)
@@ -258,24 +232,40 @@ def count_in_python(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key],
                 for section in theirs:
                     name = str(section)
                     cell["reported_only"][name] = cell["reported_only"].get(name, 0) + 1
+    for cell in out.values():
+        for name in SAMPLES:
+            cell[name].sort()
     return dict(out)
+
+
+def pack(values: list, name: str) -> bytes:
+    return array(SAMPLE_TYPES[name], values).tobytes()
+
+
+def unpack(data, name: str) -> array:
+    values = array(SAMPLE_TYPES[name])
+    values.frombytes(bytes(data))
+    return values
 
 
 def _rows(organisation_id: int, months: set[dt.date] | None) -> list[ReportRollup]:
     concerns = reports.base(reports.ReportScope(organisation_ids=(organisation_id,)))
     if months is not None:
         concerns = _in_months(concerns, months)
-    return [
-        ReportRollup(
-            organisation_id=org,
-            month=month,
-            business_unit_id=unit,
-            platform_category_id=platform,
-            section_id=section_id,
-            counts=counts,
+    rows = []
+    for (section_id, (org, month, unit, platform)), cell in count(concerns).items():
+        rows.append(
+            ReportRollup(
+                organisation_id=org,
+                month=month,
+                business_unit_id=unit,
+                platform_category_id=platform,
+                section_id=section_id,
+                counts={k: v for k, v in cell.items() if k not in SAMPLES},
+                **{name: pack(cell[name], name) for name in SAMPLES},
+            )
         )
-        for (section_id, (org, month, unit, platform)), counts in count_in_python(concerns).items()
-    ]
+    return rows
 
 
 def refresh(organisation_id: int, months: set[dt.date] | None = None) -> int:
@@ -408,15 +398,34 @@ def _whole_months(f: reports.ReportFilters) -> tuple[dt.date | None, dt.date | N
     return first, last, partial
 
 
-class RollupFigures:
-    """The dashboard's figures from rollups plus one live query; same values as
-    `reports.DirectFigures` (see the module docstring)."""
+def percentile_cont(ordered, fraction: float) -> float:
+    """PostgreSQL's percentile_cont over sorted values, step for step (same float result)."""
+    position = fraction * (len(ordered) - 1)
+    first_row, second_row = math.floor(position), math.ceil(position)
+    first = ordered[first_row]
+    if second_row == first_row:
+        return first
+    second = ordered[second_row]
+    return first + (second - first) * (position - first_row)
 
-    def __init__(self, scope: reports.ReportScope):
+
+def _duration(ordered) -> reports.Duration:
+    if not ordered:
+        return reports.Duration(0, None, None)
+    median, p90 = percentile_cont(ordered, 0.5), percentile_cont(ordered, 0.9)
+    return reports.Duration(len(ordered), round(median / 86400, 1), round(p90 / 86400, 1))
+
+
+class RollupFigures:
+    """The dashboard's figures from rollups (and, for months a date filter cuts, from the
+    concerns of those days); the same values as `reports.DirectFigures`."""
+
+    def __init__(self, scope: reports.ReportScope, *, today: dt.date | None = None):
         self.scope = scope
-        self._cells: list[dict] | None = None
+        self.today = today
         self._keys: list[Key] | None = None
-        self._live: dict | None = None
+        self._cells: list[dict] | None = None
+        self._samples: dict[str, list] | None = None
         self._merged: dict | None = None
 
     # Gathering
@@ -427,16 +436,16 @@ class RollupFigures:
         scope, f = self.scope, self.scope.filters
         first, last, partial = _whole_months(f)
         keys: list[Key] = []
-        counts: list[dict] = []
+        cells: list[dict] = []
+        samples: dict[str, list] = {name: [] for name in SAMPLES}
         if first is None or last is None or first <= last:
             rows = ReportRollup.objects.all()
             if scope.organisation_ids is not None:
                 rows = rows.filter(organisation_id__in=scope.organisation_ids)
-            rows = (
-                rows.filter(section_id=f.section_id)
-                if f.section_id
-                else rows.filter(section__isnull=True)
-            )
+            if f.section_id:
+                rows = rows.filter(section_id=f.section_id)
+            else:
+                rows = rows.filter(section__isnull=True)
             if f.business_unit_id:
                 rows = rows.filter(business_unit_id=f.business_unit_id)
             if f.platform_id:
@@ -445,11 +454,12 @@ class RollupFigures:
                 rows = rows.filter(month__gte=first)
             if last:
                 rows = rows.filter(month__lte=last)
-            for row in rows.values_list(
-                "organisation_id", "month", "business_unit_id", "platform_category_id", "counts"
-            ):
+            columns = ("organisation_id", "month", "business_unit_id", "platform_category_id")
+            for row in rows.values_list(*columns, "counts", *SAMPLES):
                 keys.append(row[:4])
-                counts.append(row[4])
+                cells.append(row[4])
+                for name, data in zip(SAMPLES, row[5:], strict=True):
+                    samples[name].append(unpack(data, name))
         for start, end in partial:
             window = reports.ReportScope(
                 organisation_ids=scope.organisation_ids,
@@ -461,10 +471,24 @@ class RollupFigures:
                     platform_id=f.platform_id,
                 ),
             )
-            for key, cell in cells(reports.base(window)).items():
+            for (variant, key), cell in count(reports.base(window)).items():
+                if variant is not None:
+                    continue  # the window is already filtered by section
                 keys.append(key)
-                counts.append(cell)
-        self._keys, self._cells = keys, counts
+                cells.append(cell)
+                for name in SAMPLES:
+                    samples[name].append(cell[name])
+        self._keys, self._cells, self._samples = keys, cells, samples
+
+    def _sample(self, name: str) -> list:
+        """One sample over every cell, sorted (each cell's list is sorted already, which
+        the sort takes advantage of)."""
+        self._load()
+        merged: list = []
+        for values in self._samples[name]:
+            merged.extend(values)
+        merged.sort()
+        return merged
 
     def _sum_by(self, index: int | None) -> dict:
         self._load()
@@ -473,29 +497,34 @@ class RollupFigures:
             out[None if index is None else key[index]] += cell["total"]
         return out
 
-    def _merged_counts(self) -> dict:
+    # The figures
+
+    def summary_counts(self) -> dict[str, int]:
         if self._merged is None:
             self._load()
             merged = dict.fromkeys(ADDITIVE, 0)
             for cell in self._cells:
                 for name in ADDITIVE:
                     merged[name] += cell.get(name, 0)
+            today = self.today or timezone.localdate()
+            due = self._sample("open_due")
+            merged["open_overdue"] = bisect_left(due, today.toordinal())
+            submitted = self._sample("open_submitted")
+            end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+
+            def at_or_before(days: int) -> int:
+                moment = (end_of_today - dt.timedelta(days=days) - EPOCH) // MICROSECOND
+                return bisect_right(submitted, moment)
+
+            for index, (_, low, high) in enumerate(reports.AGE_BUCKETS):
+                older = at_or_before(high + 1) if high is not None else 0
+                merged[f"age_{index}"] = at_or_before(low) - older
+            subjects: set[int] = set()
+            for values in self._samples["subject_ids"]:
+                subjects.update(values)
+            merged["subjects"] = len(subjects)
             self._merged = merged
         return self._merged
-
-    def _live_figures(self) -> dict:
-        if self._live is None:
-            self._live = reports.live_figures(self.scope)
-        return self._live
-
-    # The figures
-
-    def summary_counts(self) -> dict[str, int]:
-        live = self._live_figures()
-        return {
-            **self._merged_counts(),
-            **{k: v for k, v in live.items() if k not in ("triage", "close")},
-        }
 
     def by_month(self):
         return reports.fill_months(self._sum_by(1), self.scope)
@@ -564,7 +593,7 @@ class RollupFigures:
         }
 
     def time_to_triage(self) -> reports.Duration:
-        return self._live_figures()["triage"]
+        return _duration(self._sample("triage_seconds"))
 
     def time_to_close(self) -> reports.Duration:
-        return self._live_figures()["close"]
+        return _duration(self._sample("close_seconds"))

@@ -508,9 +508,9 @@ def count_queries(p: Personas, timings: list[Timing], repeats: int = 3) -> None:
         )
         session.save()
         clients[username] = client
-    by_path = {(t.user, t.path): t for t in timings}
-    for name, _, user, path in pages(p):
-        timing = by_path.get((user, path))
+    by_path = {(t.user, t.path, t.kind): t for t in timings}
+    for _, kind, user, path in pages(p):
+        timing = by_path.get((user, path, kind))
         if timing is None:
             continue
         for i in range(repeats + 1):
@@ -521,7 +521,6 @@ def count_queries(p: Personas, timings: list[Timing], repeats: int = 3) -> None:
                     b"".join(response.streaming_content)
             if i:  # the first request fills per-process caches
                 timing.queries.append(len(captured.captured_queries))
-        del name
     client = clients[p.reporter]
     match = CSRF_INPUT.search(client.get("/concerns/new/").content)
     token = match.group(1).decode() if match else ""

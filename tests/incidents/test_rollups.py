@@ -9,7 +9,6 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,16 +175,14 @@ def test_dashboard_from_rollups_runs_a_fixed_number_of_queries(
         make_concern(reporter, subject_name=f"Bulk {index}", links=[])
     committed(rollups.refresh_all)
     client.force_login(executive)
-    expected = ROLLUP_DASHBOARD_QUERIES[connection.vendor == "postgresql"]
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(ROLLUP_DASHBOARD_QUERIES):
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
 # 7 for the page itself (session, user, roles, organisation, filter lists), the rollup rows,
-# the live figures (one query on PostgreSQL; three on SQLite, whose durations take their
-# own queries), and the names of sections, platforms and business units. The direct path
-# runs 16 (tests/incidents/test_reports.py). (SQLite, PostgreSQL):
-ROLLUP_DASHBOARD_QUERIES = (14, 12)
+# and the names of sections, platforms and business units. The direct path runs 16
+# (tests/incidents/test_reports.py).
+ROLLUP_DASHBOARD_QUERIES = 11
 
 
 def test_rebuild_command_reports_what_it_wrote(seeded):
