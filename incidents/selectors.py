@@ -94,14 +94,15 @@ def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
     return queryset.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
 
 
-QUEUE_COUNT_CAP = 5000
+QUEUE_COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    """Counts no further than `cap` rows (200 pages of 25), so "page N of M" never counts
-    every concern of a large organisation: past the cap the queue says "more than".
+    """Counts no further than `cap` rows (40 pages of 25), so "page N of M" never counts
+    every concern of a large organisation: past the cap the queue says "more than" and
+    pages stop there (the filters reach the rest).
 
-    The count runs as COUNT(*) over the ordered query limited to cap + 1 rows, which the
+    The count runs as COUNT(*) over the ordered ids limited to cap + 1 rows, which the
     database answers by walking its index and stopping there.
     """
 
@@ -111,7 +112,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            rows = rows.values("pk")  # no joins for the count
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
