@@ -231,3 +231,24 @@ def test_someone_without_an_organisation_cannot_hold_tokens(client):
     loner = UserFactory(username="loner", organisation=None, roles=[Role.REPORTER])
     client.force_login(loner)
     assert client.get(reverse("api:tokens")).status_code == 403
+
+
+def test_administrators_see_and_revoke_tokens_but_never_edit_them(
+    client, administrator, reporter, make_token
+):
+    from django.conf import settings
+    from django.contrib.auth.models import Permission
+
+    administrator.user_permissions.add(Permission.objects.get(codename="view_apitoken"))
+    make_token(reporter, name="Power BI")
+    token = ApiToken.objects.get()
+    client.force_login(administrator)
+
+    base = f"/{settings.ADMIN_URL}api/apitoken/"
+    listing = client.get(base)
+    assert listing.status_code == 200 and "Power BI" in listing.content.decode()
+    assert client.get(f"{base}add/").status_code == 403
+    response = client.post(base, {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_by == administrator

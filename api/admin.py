@@ -1,0 +1,51 @@
+"""Administrators see which tokens exist and can revoke them; nobody edits one here."""
+
+from django.contrib import admin
+
+from . import tokens
+from .models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "display_prefix",
+        "user",
+        "scope",
+        "expires_at",
+        "last_used_at",
+        "state",
+    ]
+    list_filter = ["scope", "user__organisation"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = [
+        "name",
+        "display_prefix",
+        "user",
+        "scope",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tokens are made by their holders (or HR managers) on the tokens page
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoked tokens stay listed, with who revoked them
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset.select_related("user"):
+            tokens.token_revoke(token=token, actor=request.user)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).")
