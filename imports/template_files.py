@@ -41,10 +41,10 @@ def template_xlsx() -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=2, column=index).column_letter
         sheet.column_dimensions[letter].width = max(14, len(column.heading) + 2)
-        # Text cells throughout: dates typed as text are read as written, and section
-        # numbers such as 3.10 are not turned into the number 3.1.
-        for row in range(3, 5003):
-            sheet.cell(row=row, column=index).number_format = "@"
+        # Text columns: dates typed as text are read as written, and section numbers
+        # such as 3.10 are not turned into the number 3.1.
+        sheet.column_dimensions[letter].number_format = "@"
+        sheet.cell(row=3, column=index).number_format = "@"
     for cell in sheet[3]:
         cell.data_type = "s"  # the example row is text, never a formula
     notes = workbook.create_sheet("Notes")
