@@ -64,7 +64,7 @@ class TokenDetail(TokenPermissions, APIView):
         token = tokens.get_token_for_user(request.user, pk)
         return Response(s.ApiTokenSerializer(token).data)
 
-    @extend_schema(operation_id="tokens_revoke", responses=s.ApiTokenSerializer)
+    @extend_schema(operation_id="tokens_revoke", responses={200: s.ApiTokenSerializer})
     def delete(self, request, pk: int):
         """Revoke the token at once. It stays listed, marked revoked."""
         token = tokens.token_revoke(

@@ -219,7 +219,10 @@ class ConcernAct(APIView):
             )
         ],
         request=s.ActionInputSerializer,
-        responses=s.ConcernSerializer,
+        responses={
+            200: s.ConcernSerializer,
+            204: OpenApiResponse(description="Done; the concern is no longer yours to see."),
+        },
         description=(
             "Apply a workflow action (submit, withdraw, start_triage, start_investigation, "
             "dismiss, refer, propose_decision, return_to_investigation, close, reopen). "
