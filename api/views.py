@@ -33,6 +33,7 @@ from incidents.reports import ReportScope
 from incidents.suppression import Cell
 
 from . import serializers as s
+from .pagination import WorkQueuePagination
 
 # --- Shared helpers ----------------------------------------------------------------------
 
@@ -127,6 +128,7 @@ QUEUE_PARAMETERS = [
 
 class ConcernList(GenericAPIView):
     serializer_class = s.ConcernListItemSerializer
+    pagination_class = WorkQueuePagination
 
     @extend_schema(
         operation_id="concerns_list",

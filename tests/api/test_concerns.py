@@ -22,7 +22,7 @@ def test_the_list_uses_the_work_queue_filters(api, guidance, reporter, hr_manage
 
     everything = client.get("/api/v1/concerns/").json()
     assert {row["id"] for row in everything["results"]} == {facebook.pk, forum.pk}
-    assert everything["count"] == 2
+    assert everything["count"] == 2 and everything["count_capped"] is False
 
     by_platform = client.get("/api/v1/concerns/", {"platform": forum.platform_category_id})
     assert [row["id"] for row in by_platform.json()["results"]] == [forum.pk]
@@ -142,3 +142,13 @@ def test_the_list_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get("/api/v1/concerns/")
     assert response.json()["count"] == 11
+
+
+def test_the_count_stops_at_the_work_queues_cap(monkeypatch, api, guidance, reporter, hr_manager):
+    from incidents import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 2)
+    for _ in range(3):
+        make_concern(reporter)
+    body = api(hr_manager, "read").get("/api/v1/concerns/").json()
+    assert body["count"] == 2 and body["count_capped"] is True
