@@ -54,6 +54,15 @@ def places_for(user) -> list[Place]:
                 "Closed concerns due for disposal, legal holds and the disposal register.",
             )
         )
+    if permissions.can_import(user):
+        places.append(
+            Place(
+                "Imports",
+                reverse("imports:list"),
+                "Bring in past concerns from a spreadsheet: every row is checked before "
+                "anything is created.",
+            )
+        )
     if permissions.can_view_reports(user):
         places.append(
             Place(

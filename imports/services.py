@@ -180,7 +180,11 @@ def _import_row(*, batch: ImportBatch, check: RowCheck) -> str:
             at = _backdated(check.reported_on)
             concern = intake.concern_create_draft(reporter=check.reporter, data=check.data, at=at)
             concern = intake.concern_submit(
-                concern=concern, actor=check.reporter, expected_version=concern.version, at=at
+                concern=concern,
+                actor=check.reporter,
+                expected_version=concern.version,
+                at=at,
+                imported=True,
             )
             row.concern = concern
             row.save(update_fields=["concern"])

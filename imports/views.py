@@ -1,6 +1,6 @@
 """Importing past concerns from a spreadsheet: upload, dry run, confirm, progress, summary.
 
-Each view fetches through `imports.permissions`, then calls one service.
+Each view checks `incidents.permissions` (where every rule lives), then calls one service.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guidance.selectors import active_platform_categories, current_sections
+from incidents import permissions
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .columns import COLUMNS, NOT_IMPORTED
 from .forms import ImportUploadForm
 from .models import ImportBatch
@@ -81,7 +82,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = permissions.get_batch_for_user(request.user, pk)
+    batch = permissions.get_import_batch_for_user(request.user, pk)
     if request.headers.get("HX-Request") and batch.state != ImportBatch.State.CHECKED:
         response = render(request, "imports/partials/progress.html", {"batch": batch})
         if not batch.is_in_progress:
@@ -90,7 +91,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checked = batch.state == ImportBatch.State.CHECKED
     context = {
         "batch": batch,
-        "can_confirm": checked and permissions.can_confirm(request.user, batch),
+        "can_confirm": checked and permissions.can_confirm_import(request.user, batch),
     }
     if checked:
         try:
@@ -106,8 +107,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = permissions.get_batch_for_user(request.user, pk)
-    if not permissions.can_confirm(request.user, batch):
+    batch = permissions.get_import_batch_for_user(request.user, pk)
+    if not permissions.can_confirm_import(request.user, batch):
         raise PermissionDenied("Only the person who uploaded a file can confirm it.")
     try:
         services.batch_confirm(batch=batch, actor=request.user)

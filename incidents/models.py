@@ -450,6 +450,9 @@ EVENT_LABELS = {
     "legal_hold_released": "Legal hold released",
     "disposal_approved": "Disposal approved",
     "disposed": "Record disposed of",
+    "imported": "Imported from a spreadsheet",
+    "import_confirmed": "Spreadsheet import confirmed",
+    "import_finished": "Spreadsheet import finished",
 }
 
 

@@ -422,3 +422,38 @@ def can_place_legal_hold(user, concern: Concern) -> bool:
 
 def can_approve_disposal(user, concern: Concern) -> bool:
     return concern.disposed_at is None and can_view_retention(user, concern)
+
+
+# --- Spreadsheet imports ----------------------------------------------------------------
+
+
+def can_import(user) -> bool:
+    """Bring in past concerns from a spreadsheet: HR managers, into their own organisation."""
+    return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
+
+
+def can_confirm_import(user, batch) -> bool:
+    """The person who uploaded the file confirms it: they saw what it would do."""
+    return can_import(user) and batch.uploaded_by_id == user.pk
+
+
+def imports_visible_to(user) -> QuerySet:
+    from imports.models import ImportBatch
+
+    if not can_import(user):
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(organisation_id=user.organisation_id)
+
+
+def get_import_batch_for_user(user, pk):
+    """The import batch, if this user may see it; else 404, the same as a missing one."""
+    from imports.models import ImportBatch
+
+    try:
+        return (
+            imports_visible_to(user)
+            .select_related("organisation", "uploaded_by", "confirmed_by")
+            .get(pk=pk)
+        )
+    except (ImportBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import.") from None

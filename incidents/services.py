@@ -266,11 +266,19 @@ def next_reference(*, organisation: Organisation, year: int) -> str:
 
 @transaction.atomic
 def concern_submit(
-    *, concern: Concern, actor, expected_version: int, at: dt.datetime | None = None
+    *,
+    concern: Concern,
+    actor,
+    expected_version: int,
+    at: dt.datetime | None = None,
+    imported: bool = False,
 ) -> Concern:
     """Submit a draft: check it is complete, give it a reference, move it to Submitted.
 
-    `at` backdates the submission (demo data and imports of past concerns).
+    `at` backdates the submission (demo data and imports of past concerns). An
+    `imported` concern was reported long ago but reaches HR today: its triage is due
+    counting from today, and no email goes out for it (the import is one event for
+    the HR manager who ran it, not one email per row).
     """
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
     now = at or timezone.now()
@@ -296,6 +304,11 @@ def concern_submit(
         locked = concern_restrict(
             concern=locked, actor=None, reason="The reporter said it may be a disclosure."
         )
+    if imported:
+        due_on = workflow.due_on_entering(locked, Status.SUBMITTED, timezone.localdate())
+        Concern.objects.filter(pk=locked.pk).update(due_on=due_on)
+        locked.due_on = due_on
+        return locked
     notify(
         recipients=permissions.case_managers_for(locked),
         kind=Kind.SUBMITTED,

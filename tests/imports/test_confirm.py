@@ -297,3 +297,20 @@ def test_a_slice_out_of_time_hands_the_batch_back(importing, hr_manager):
     assert first == services.RunResult(created=1, more=True)
     assert batch.state == ImportBatch.State.CONFIRMED
     assert services.batch_run(batch.pk, budget_seconds=0) == services.RunResult(1, more=False)
+
+
+def test_an_imported_concern_is_due_from_today_and_sends_no_email_per_row(
+    confirm, importing, hr_manager, mailoutbox
+):
+    upload(importing, csv_bytes([row(), row(employee_name="Sam Taylor")]))
+    mailoutbox.clear()
+
+    confirm(importing)
+
+    concerns = list(Concern.objects.all())
+    assert len(concerns) == 2
+    today = timezone.localdate()
+    assert all(c.submitted_at.date() < today - dt.timedelta(days=30) for c in concerns)
+    assert all(c.due_on is not None and c.due_on > today for c in concerns)
+    assert not any(c.is_overdue for c in concerns)
+    assert mailoutbox == []

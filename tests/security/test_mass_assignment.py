@@ -33,6 +33,7 @@ FORM_MODULES = (
     "incidents.report_forms",
     "accounts.forms",
     "records.forms",
+    "imports.forms",
 )
 
 # Names a form must never offer: the server sets them.
