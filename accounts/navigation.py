@@ -72,6 +72,16 @@ def places_for(user) -> list[Place]:
                 "Counts only, never individuals.",
             )
         )
+    if permissions.can_hold_token(user) and (
+        permissions.can_see_hr_list(user) or permissions.can_view_reports(user)
+    ):
+        places.append(
+            Place(
+                "API tokens",
+                reverse("api:tokens"),
+                "Connect an HR system or a reporting tool: personal tokens that act as you.",
+            )
+        )
     places += [
         Place(
             "Guidance",

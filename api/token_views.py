@@ -9,6 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incidents import permissions
+
 from . import serializers as s
 from . import tokens
 from .auth import SessionOnly, TokenScopePermission
@@ -24,7 +26,7 @@ class TokenList(TokenPermissions, GenericAPIView):
     @extend_schema(operation_id="tokens_list", responses=s.ApiTokenSerializer(many=True))
     def get(self, request):
         """Your tokens (HR managers: every token of the organisation's people)."""
-        page = self.paginate_queryset(tokens.tokens_visible_to(request.user))
+        page = self.paginate_queryset(permissions.tokens_visible_to(request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -39,7 +41,7 @@ class TokenList(TokenPermissions, GenericAPIView):
         data = body.validated_data
         user = request.user
         if data.get("user"):
-            user = tokens.token_holders_for(request.user).filter(pk=data["user"]).first()
+            user = permissions.token_holders_for(request.user).filter(pk=data["user"]).first()
             if user is None:
                 raise tokens.TokenRefused(
                     "You may make tokens only for yourself (HR managers: your organisation's "
@@ -61,13 +63,13 @@ class TokenList(TokenPermissions, GenericAPIView):
 class TokenDetail(TokenPermissions, APIView):
     @extend_schema(operation_id="tokens_retrieve", responses=s.ApiTokenSerializer)
     def get(self, request, pk: int):
-        token = tokens.get_token_for_user(request.user, pk)
+        token = permissions.get_token_for_user(request.user, pk)
         return Response(s.ApiTokenSerializer(token).data)
 
     @extend_schema(operation_id="tokens_revoke", responses={200: s.ApiTokenSerializer})
     def delete(self, request, pk: int):
         """Revoke the token at once. It stays listed, marked revoked."""
         token = tokens.token_revoke(
-            token=tokens.get_token_for_user(request.user, pk), actor=request.user
+            token=permissions.get_token_for_user(request.user, pk), actor=request.user
         )
         return Response(s.ApiTokenSerializer(token).data)

@@ -1,4 +1,4 @@
-"""Rules and writes for personal API tokens.
+"""Writes for personal API tokens (the rules are in incidents/permissions.py).
 
 Anyone with an account in an organisation may make tokens for themselves; HR managers
 may also make, see and revoke tokens for the people of their own organisation. Making
@@ -11,13 +11,10 @@ import datetime as dt
 import hmac
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
+from incidents import permissions
 from incidents.events import record_event
 
 from .models import TOKEN_PREFIX, ApiToken, ApiTokenUse, hash_secret, new_token_parts
@@ -34,60 +31,12 @@ def max_lifetime() -> dt.timedelta:
     return dt.timedelta(days=settings.API_TOKEN_MAX_DAYS)
 
 
-def is_token_manager(actor) -> bool:
-    return (
-        actor.is_authenticated
-        and actor.organisation_id is not None
-        and actor.has_role(Role.HR_MANAGER)
-    )
-
-
-def can_hold_token(user) -> bool:
-    return user.is_authenticated and user.is_active and user.organisation_id is not None
-
-
-def can_create_token_for(actor, user) -> bool:
-    if not (can_hold_token(actor) and can_hold_token(user)):
-        return False
-    if actor.pk == user.pk:
-        return True
-    return is_token_manager(actor) and actor.organisation_id == user.organisation_id
-
-
-def token_holders_for(actor) -> QuerySet:
-    """Whom this person may make tokens for: themselves, or their organisation (HR managers)."""
-    User = get_user_model()
-    if not can_hold_token(actor):
-        return User.objects.none()
-    if is_token_manager(actor):
-        return User.objects.filter(organisation_id=actor.organisation_id, is_active=True).order_by(
-            "username"
-        )
-    return User.objects.filter(pk=actor.pk)
-
-
-def tokens_visible_to(actor) -> QuerySet[ApiToken]:
-    if not can_hold_token(actor):
-        return ApiToken.objects.none()
-    mine = Q(user_id=actor.pk)
-    if is_token_manager(actor):
-        mine |= Q(user__organisation_id=actor.organisation_id)
-    return ApiToken.objects.filter(mine).select_related("user", "created_by", "revoked_by")
-
-
-def get_token_for_user(actor, pk) -> ApiToken:
-    try:
-        return tokens_visible_to(actor).get(pk=pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such token.") from None
-
-
 @transaction.atomic
 def token_create(
     *, actor, user, name: str, scope: str, expires_at: dt.datetime
 ) -> tuple[ApiToken, str]:
     """Make a token and return it with its full text, which is never stored or shown again."""
-    if not can_create_token_for(actor, user):
+    if not permissions.can_create_token_for(actor, user):
         raise TokenRefused(
             "You may make tokens only for yourself (HR managers: your organisation's people)."
         )

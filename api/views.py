@@ -58,14 +58,6 @@ def valid(serializer_class, data, **kwargs):
     return serializer
 
 
-def case_concern(user, pk) -> Concern:
-    """A concern whose full record this person may see (HR); 404 for anyone else."""
-    concern = permissions.get_concern_for_user(user, pk)
-    if not permissions.can_view_case_record(user, concern):
-        raise Http404("No such concern.")
-    return concern
-
-
 def concern_response(request, concern: Concern, *, code: int = 200) -> Response:
     user = request.user
     case_record = permissions.can_view_case_record(user, concern)
@@ -267,7 +259,7 @@ class ConcernTriage(APIView):
     )
     def post(self, request, pk: int):
         """Record triage: the response chosen, the risk rating and HR's confirmed sections."""
-        concern = case_concern(request.user, pk)
+        concern = permissions.get_case_record_for_user(request.user, pk)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record triage on this concern.")
         body = valid(s.TriageInputSerializer, request.data)
@@ -293,7 +285,7 @@ class ConcernAssign(APIView):
     )
     def post(self, request, pk: int):
         """Give the concern to an investigator (HR managers)."""
-        concern = case_concern(request.user, pk)
+        concern = permissions.get_case_record_for_user(request.user, pk)
         if not permissions.can_assign(request.user, concern):
             raise PermissionDenied("Only the HR manager assigns this concern.")
         body = valid(s.AssignInputSerializer, request.data)
@@ -317,7 +309,7 @@ class ConcernFairness(APIView):
     )
     def post(self, request, pk: int):
         """Record when the employee was told of the allegations and their response."""
-        concern = case_concern(request.user, pk)
+        concern = permissions.get_case_record_for_user(request.user, pk)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record these steps on this concern.")
         body = valid(s.FairnessInputSerializer, request.data)
@@ -343,7 +335,7 @@ class ConcernFindings(APIView):
     )
     def post(self, request, pk: int):
         """Record a finding per confirmed section, the action taken and the outcome."""
-        concern = case_concern(request.user, pk)
+        concern = permissions.get_case_record_for_user(request.user, pk)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record findings on this concern.")
         body = valid(s.FindingsInputSerializer, request.data)
@@ -388,7 +380,7 @@ class ConcernNotes(APIView):
     @extend_schema(operation_id="concerns_notes_list", responses=s.NoteSerializer(many=True))
     def get(self, request, pk: int):
         """HR's internal notes on the concern (never shown to the reporter)."""
-        concern = case_concern(request.user, pk)
+        concern = permissions.get_case_record_for_user(request.user, pk)
         return Response(s.NoteSerializer(selectors.notes(concern), many=True).data)
 
     @extend_schema(
@@ -398,7 +390,7 @@ class ConcernNotes(APIView):
     )
     def post(self, request, pk: int):
         """Add an internal note (the assignee and the case managers)."""
-        concern = case_concern(request.user, pk)
+        concern = permissions.get_case_record_for_user(request.user, pk)
         if not permissions.can_add_note(request.user, concern):
             raise PermissionDenied("Only the assignee and the HR manager add notes.")
         body = valid(s.NoteInputSerializer, request.data)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.formfields import DateInput, IdModelChoiceField
+from incidents import permissions
 
 from . import tokens
 from .models import ApiToken
@@ -37,8 +38,8 @@ class TokenForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        holders = tokens.token_holders_for(actor)
-        if tokens.is_token_manager(actor):
+        holders = permissions.token_holders_for(actor)
+        if permissions.is_token_manager(actor):
             self.fields["user"].queryset = holders
             self.fields["user"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"
             self.fields[
@@ -70,7 +71,7 @@ class TokenForm(forms.Form):
 
 
 def _require_holder(request: HttpRequest) -> None:
-    if not tokens.can_hold_token(request.user):
+    if not permissions.can_hold_token(request.user):
         raise PermissionDenied("API tokens are for people who belong to an organisation.")
 
 
@@ -96,12 +97,14 @@ def token_list(request: HttpRequest) -> HttpResponse:
             )
             response["Cache-Control"] = "private, no-store"
             return response
-    page = Paginator(tokens.tokens_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(permissions.tokens_visible_to(request.user), 50).get_page(
+        request.GET.get("page")
+    )
     status = 400 if form.is_bound else 200
     return render(
         request,
         "api/token_list.html",
-        {"form": form, "page": page, "manager": tokens.is_token_manager(request.user)},
+        {"form": form, "page": page, "manager": permissions.is_token_manager(request.user)},
         status=status,
     )
 
@@ -111,7 +114,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _require_holder(request)
     token = tokens.token_revoke(
-        token=tokens.get_token_for_user(request.user, pk), actor=request.user
+        token=permissions.get_token_for_user(request.user, pk), actor=request.user
     )
     messages.success(request, f"Revoked “{token.name}” ({token.display_prefix}…).")
     return redirect("api:tokens")

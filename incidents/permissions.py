@@ -336,6 +336,14 @@ def assignable_staff(concern: Concern) -> list:
     return [person for person in staff if assignment_conflict(person, concern) is None]
 
 
+def get_case_record_for_user(user, pk) -> Concern:
+    """A concern whose full record this person may see (HR); 404 for anyone else."""
+    concern = get_concern_for_user(user, pk)
+    if not can_view_case_record(user, concern):
+        raise Http404("No such concern.")
+    return concern
+
+
 def can_bulk_assign(user) -> bool:
     """Assign several concerns at once from the queue: HR managers only."""
     return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
@@ -457,3 +465,62 @@ def get_import_batch_for_user(user, pk):
         )
     except (ImportBatch.DoesNotExist, ValueError, TypeError):
         raise Http404("No such import.") from None
+
+
+# --- Personal API tokens ------------------------------------------------------------
+# Anyone with an account in an organisation may make tokens for themselves; HR managers
+# may also make, see and revoke tokens for the people of their own organisation.
+
+
+def is_token_manager(actor) -> bool:
+    return (
+        actor.is_authenticated
+        and actor.organisation_id is not None
+        and actor.has_role(Role.HR_MANAGER)
+    )
+
+
+def can_hold_token(user) -> bool:
+    return user.is_authenticated and user.is_active and user.organisation_id is not None
+
+
+def can_create_token_for(actor, user) -> bool:
+    if not (can_hold_token(actor) and can_hold_token(user)):
+        return False
+    if actor.pk == user.pk:
+        return True
+    return is_token_manager(actor) and actor.organisation_id == user.organisation_id
+
+
+def token_holders_for(actor) -> QuerySet:
+    """Whom this person may make tokens for: themselves, or their organisation (HR managers)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if not can_hold_token(actor):
+        return User.objects.none()
+    if is_token_manager(actor):
+        return User.objects.filter(organisation_id=actor.organisation_id, is_active=True).order_by(
+            "username"
+        )
+    return User.objects.filter(pk=actor.pk)
+
+
+def tokens_visible_to(actor) -> QuerySet:
+    from api.models import ApiToken
+
+    if not can_hold_token(actor):
+        return ApiToken.objects.none()
+    mine = Q(user_id=actor.pk)
+    if is_token_manager(actor):
+        mine |= Q(user__organisation_id=actor.organisation_id)
+    return ApiToken.objects.filter(mine).select_related("user", "created_by", "revoked_by")
+
+
+def get_token_for_user(actor, pk):
+    from api.models import ApiToken
+
+    try:
+        return tokens_visible_to(actor).get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such token.") from None
