@@ -224,7 +224,7 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
     now = timezone.now()
     with transaction.atomic():
         schedules = list(
-            RetentionSchedule.objects.select_for_update()
+            RetentionSchedule.objects.select_for_update(of=("self",))
             .select_related("concern", "concern__organisation", "concern__subject")
             .filter(concern_id__in=ids)
             .order_by("concern_id")
