@@ -43,6 +43,7 @@ import secrets
 import shutil
 import signal
 import statistics
+import tempfile
 import subprocess
 import sys
 import threading
@@ -637,13 +638,43 @@ def mixed_load(port: int, p: Personas, *, total: int, concurrency: int) -> LoadR
     )
 
 
+# --- The rollup beat job -----------------------------------------------------------------
+
+
+class RollupRefresher(threading.Thread):
+    """What the Celery beat job does in production: every minute, recount the rollup
+    months touched since the last run (and mark the rollups current in the cache)."""
+
+    def __init__(self, every: float = 60.0):
+        super().__init__(daemon=True)
+        self.every = every
+        self.stopped = threading.Event()
+        self.runs = 0
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            from incidents import rollups
+        except ImportError:  # an older checkout without rollups
+            return
+        while not self.stopped.wait(self.every):
+            rollups.refresh_all()
+            self.runs += 1
+        connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=120)
+
+
 # --- gunicorn ------------------------------------------------------------------------
 
 
 class Gunicorn:
     def __init__(self, env: dict[str, str], port: int, workers: int, extra_env: dict[str, str]):
         self.port = port
-        self.pidfile = Path(f"/tmp/bench-gunicorn-{port}.pid")  # noqa: S108  # nosec B108
+        self.pidfile = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.pid"
         executable = Path(sys.executable).with_name("gunicorn")
         command = [
             str(executable if executable.exists() else shutil.which("gunicorn") or "gunicorn"),
@@ -775,6 +806,15 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def call_refresh() -> None:
+    """Bring the rollups up to date before counting queries in-process."""
+    try:
+        from incidents import rollups
+    except ImportError:
+        return
+    rollups.refresh_all()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concerns", type=int, default=10_000, help="Concerns to hold.")
@@ -788,6 +828,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--no-write", action="store_true", help="Print only.")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["queue", "concern", "dashboard", "export", "intake", "load"],
+        help="Time only these kinds of request (repeat for more); default everything.",
+    )
     args = parser.parse_args(argv)
     for name in ("requests", "load_requests"):
         if not 1 <= getattr(args, name) <= MAX_REQUESTS:
@@ -833,25 +879,38 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": load_before,
     }
 
+    refresher = RollupRefresher()
+    refresher.start()
     # Cold: every dashboard request builds its figures.
     server_ = Gunicorn(env, args.port, args.workers, {"REPORT_CACHE_SECONDS": "0"})
     try:
-        cold = time_pages(args.port, p, requests=args.requests, warmup=args.warmup)
-        cold += time_intake(args.port, p, requests=args.requests, warmup=args.warmup)
+        only = set(args.only or ())
+        kinds = only or None
+        if kinds and "intake" in kinds:
+            kinds = kinds | {"intake-form"}
+        cold = time_pages(args.port, p, requests=args.requests, warmup=args.warmup, only=kinds)
+        if not only or "intake" in only:
+            cold += time_intake(args.port, p, requests=args.requests, warmup=args.warmup)
         peaks = server_.peak_memory_mb()
     finally:
         server_.stop()
     # Warm: the normal cache, then the mixed load on the same server.
     server_ = Gunicorn(env, args.port, args.workers, {})
     try:
-        warm = time_pages(
-            args.port, p, requests=args.requests, warmup=args.warmup, only={"dashboard"}
-        )
-        load = mixed_load(args.port, p, total=args.load_requests, concurrency=args.concurrency)
+        warm = []
+        if not only or "dashboard" in only:
+            warm = time_pages(
+                args.port, p, requests=args.requests, warmup=args.warmup, only={"dashboard"}
+            )
+        load = None
+        if not only or "load" in only:
+            load = mixed_load(args.port, p, total=args.load_requests, concurrency=args.concurrency)
         peaks = {"cold run": peaks, "warm run and mixed load": server_.peak_memory_mb()}
     finally:
         server_.stop()
 
+    refresher.stop()
+    call_refresh()
     os.environ["REPORT_CACHE_SECONDS"] = "0"
     from django.conf import settings
 
@@ -867,7 +926,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             "cold": [t.row() for t in cold],
             "warm": [t.row() for t in warm],
-            "load": asdict(load),
+            "load": asdict(load) if load else None,
             "peak_memory_mb": peaks,
             "load_after": loadavg(),
         }
@@ -877,6 +936,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         stem = f"{size_label(args.concerns)}-{report['when'][:10]}"
+        if only:
+            stem += "-only-" + "-".join(sorted(only))
         (RESULTS / f"{stem}.md").write_text(text + "\n")
         (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
         print(f"Written to bench/results/{stem}.md and .json")

@@ -213,3 +213,17 @@ def test_it_refuses_without_the_guidance(db):
 def test_it_refuses_nonsense_options(guidance):
     with pytest.raises(CommandError, match="--count"):
         seed(count=0)
+
+
+def test_notes_are_written_while_a_concern_is_handled(guidance):
+    from incidents.models import Note
+
+    seed()
+    assert Note.objects.exists()
+    assert not Note.objects.filter(concern__status=Status.SUBMITTED).exists()
+    assert not Note.objects.filter(
+        concern__status=Status.WITHDRAWN, concern__triaged_at=None
+    ).exists()
+    for note in Note.objects.select_related("concern")[:200]:
+        assert note.concern.triaged_at is not None
+        assert note.created_at >= note.concern.triaged_at
