@@ -43,9 +43,9 @@ import secrets
 import shutil
 import signal
 import statistics
-import tempfile
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
