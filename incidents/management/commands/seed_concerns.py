@@ -3,7 +3,8 @@
     python manage.py seed_concerns --count 100000 [--organisations 3] [--years 3]
                                    [--seed 42] [--batch 5000] [--password PW]
 
-Rows are written with ``bulk_create`` in batches. They do NOT go through the services:
+Rows are written in batches: with COPY on PostgreSQL (ids taken from the sequences first),
+with ``bulk_create`` elsewhere. They do NOT go through the services:
 nothing is validated, nobody is notified, and each concern gets one ``status_changed``
 event (its latest transition) instead of its full history. Use it to measure the
 dashboards, lists and exports at scale, never to load real data.
@@ -319,9 +320,10 @@ def plan_timeline(
 
 class Command(BaseCommand):
     help = (
-        "Seed realistic concerns fast with bulk_create, for benchmarks only: no services, no "
-        "validation, one status_changed event per concern (hash chain kept valid). Writes into "
-        "organisations bench-org-N and needs load_guidance first."
+        "Seed realistic concerns fast with bulk writes (COPY on PostgreSQL), for benchmarks "
+        "only: no services, no validation, one status_changed event per concern (hash chain "
+        "kept valid), HR notes. Writes into organisations bench-org-N and needs load_guidance "
+        "first."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
