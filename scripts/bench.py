@@ -212,7 +212,15 @@ def ensure_database(url: str) -> None:
     if not re.fullmatch(r"[A-Za-z0-9_]+", name):
         raise SystemExit(f"Database name {name!r}: use letters, digits and underscores.")
     admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise SystemExit(
+            f"Could not reach PostgreSQL at {parts.hostname}:{parts.port or 5432} ({exc}). "
+            "Start it, or set BENCH_DATABASE_URL=postgres://user@host:port/name (a role that "
+            "may create the database, or an existing empty database)."
+        ) from None
+    with conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             print(f"Creating database {name}.")
