@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from kombu import pools as kombu_pools
 
 from tests import services
 
@@ -180,10 +181,11 @@ def private_redis(tmp_path) -> Iterator[PrivateRedis]:
 
 def _reset_connections(app) -> None:
     """Forget pooled broker connections and the result backend, so new settings apply."""
-    pool = app._pool
-    if pool is not None:
-        with contextlib.suppress(Exception):
-            pool.force_close_all()
+    # kombu keeps one pool per broker address in a process-wide registry, and the app
+    # takes its pool from there: closing a pool in place would leave a closed pool for
+    # the next user of the same address (the rest of the suite). Reset the registry.
+    with contextlib.suppress(Exception):
+        kombu_pools.reset()
     app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
