@@ -87,16 +87,27 @@ def has_conflict(user, concern: Concern) -> bool:
 def _conflicted_q(user) -> Q:
     """Concerns this user has a conflict on, as a filter (for lists).
 
-    Written as NOT IN over small subqueries on plain columns, so the database can
-    still walk the (organisation, submitted_at) index and stop after one page.
+    Written as NOT IN over small subqueries on plain, indexed columns, so the database
+    can still walk the (organisation, submitted_at) index and stop after one page. Each
+    way of being conflicted is its own subquery: an OR across the reporting-line join
+    would make the database read every employee record (measured at 1M concerns).
     """
-    about_or_managed = Q(user_id=user.pk) | Q(reporting_line=user.pk)
+    as_employee = Person.objects.filter(user_id=user.pk).values("pk")
+    in_line = Person.reporting_line.through.objects.filter(user_id=user.pk).values("person_id")
+    stepped_aside = ConflictDeclaration.objects.filter(user_id=user.pk).values("concern_id")
+    conflicted = (
+        Q(reporter_id=user.pk)
+        | Q(subject_id__in=as_employee)
+        | Q(subject_id__in=in_line)
+        | Q(pk__in=stepped_aside)
+    )
     full_name = normalise_name(user.get_full_name())
     if full_name:
-        about_or_managed |= Q(normalised_name=full_name)
-    people = Person.objects.filter(about_or_managed).values("pk")
-    stepped_aside = ConflictDeclaration.objects.filter(user_id=user.pk).values("concern_id")
-    return Q(reporter_id=user.pk) | Q(subject_id__in=people) | Q(pk__in=stepped_aside)
+        same_name = Person.objects.filter(
+            organisation_id=user.organisation_id, normalised_name=full_name
+        ).values("pk")
+        conflicted |= Q(subject_id__in=same_name)
+    return conflicted
 
 
 # --- Restricted (possible public interest disclosure) ---------------------------------
