@@ -7,6 +7,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import dashboard
@@ -52,10 +53,20 @@ def export_job_start(*, user, scope: ReportScope) -> ExportJob:
     return job
 
 
+# A claim older than this belongs to a worker that died (it is longer than the task's
+# hard time limit), so a redelivered task takes the job over.
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+
+
 def export_job_build(job_id: int) -> None:
-    """Build the workbook. Safe to run twice: a finished job is left alone."""
-    claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-        state=ExportJob.State.RUNNING, progress=5
+    """Build the workbook. Safe to run twice: a finished job, or one another worker is
+    building, is left alone; one abandoned by a worker that died is built again."""
+    now = timezone.now()
+    abandoned = Q(state=ExportJob.State.RUNNING, started_at__lt=now - CLAIM_TIMEOUT)
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(Q(state=ExportJob.State.QUEUED) | abandoned)
+        .update(state=ExportJob.State.RUNNING, progress=5, started_at=now)
     )
     if not claimed:
         return

@@ -296,6 +296,8 @@ class ReportedSection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["concern", "section"], name="unique_reported_section")
         ]
+        # The work queue's section filter asks "which concerns carry this section?".
+        indexes = [models.Index(fields=["section", "concern"], name="reported_section_lookup")]
 
     def __str__(self) -> str:
         return f"{self.concern_id}: {self.section_id}"
@@ -313,6 +315,7 @@ class ConfirmedSection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["concern", "section"], name="unique_confirmed_section")
         ]
+        indexes = [models.Index(fields=["section", "concern"], name="confirmed_section_lookup")]
 
     def __str__(self) -> str:
         return f"{self.concern_id}: {self.section_id} {self.finding}"
@@ -538,6 +541,9 @@ class ExportJob(models.Model):
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker claimed it; a stale claim is taken over."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

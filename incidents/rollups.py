@@ -12,10 +12,11 @@ kept once more per Code section (the concerns whose reported or confirmed sectio
 include it), which is what the dashboard's section filter selects.
 
 Rollups are recounted from the concerns, never adjusted by the workflow: every change to
-a concern leaves an `Event` in its organisation's hash chain, so `refresh_changed()` (a
-Celery beat job, `refresh_report_rollups`, every minute) reads the events since its last
-run, finds the months of submission they touched and recounts just those months. A full
-rebuild (`manage.py rebuild_report_rollups`) recounts every month.
+a concern leaves an `Event` in its organisation's hash chain, so `refresh_changed()` (the
+beat job `incidents.tasks.refresh_report_rollups`, every minute) reads the events since
+its last run, finds the months of submission they touched and recounts just those months.
+A full rebuild (`manage.py rebuild_report_rollups`, and the nightly beat job
+`incidents.tasks.rebuild_report_rollups`) recounts every month.
 
 The dashboard uses rollups for an organisation only while a refresh has recorded, in the
 cache, that they are current (for `REPORT_ROLLUP_MAX_AGE` seconds, default 900);
@@ -36,7 +37,6 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 
-from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -337,12 +337,6 @@ def refresh_all(*, full: bool = False) -> dict[int, int]:
         )
     cache.set(f"{CACHE_PREFIX}all", sorted(written), max_age())
     return written
-
-
-@shared_task
-def refresh_report_rollups() -> int:
-    """Beat job (every minute): recount the months changed since the last run. Rows written."""
-    return sum(refresh_all().values())
 
 
 def _mark_current(organisation_id: int, seq: int) -> None:

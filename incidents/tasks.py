@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import evidence, export_jobs, handling, monthly
+from . import evidence, export_jobs, handling, monthly, rollups
 
 
 @shared_task
@@ -27,3 +27,15 @@ def send_monthly_summaries() -> int:
 def build_export(job_id: int) -> None:
     """Build a requested workbook; a second delivery of the same job does nothing."""
     export_jobs.export_job_build(job_id)
+
+
+@shared_task
+def refresh_report_rollups() -> int:
+    """Recount the dashboard rollups of the months changed since the last run."""
+    return sum(rollups.refresh_all().values())
+
+
+@shared_task
+def rebuild_report_rollups() -> int:
+    """Recount every month: a safety net for changes that leave no event."""
+    return sum(rollups.refresh_all(full=True).values())

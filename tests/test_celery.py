@@ -30,3 +30,15 @@ def test_periodic_session_cleanup_runs_on_the_worker(celery_worker):
 def test_ci_runs_against_postgres_and_redis():
     services.require_postgres()
     services.require_redis()
+
+
+def test_every_beat_job_names_a_registered_task(settings):
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    missing = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in app.tasks
+    ]
+    assert missing == []

@@ -234,6 +234,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "records.tasks.list_due_disposals",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Dashboard rollups: recount the months that changed, every minute, and everything nightly.
+    "refresh-report-rollups": {
+        "task": "incidents.tasks.refresh_report_rollups",
+        "schedule": 60,
+        "options": {"expire_seconds": 55},
+    },
+    "rebuild-report-rollups": {
+        "task": "incidents.tasks.rebuild_report_rollups",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Evidence kept for an unfinished form is deleted after a day.
     "purge-staged-uploads": {
         "task": "incidents.tasks.purge_staged_uploads",
