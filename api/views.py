@@ -5,7 +5,7 @@ own form, calls one service, and answers with an explicit serializer.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -26,6 +26,7 @@ from incidents.case_forms import (
     TriageForm,
 )
 from incidents.events import record_event
+from incidents.evidence import download_response
 from incidents.forms import ConcernForm, EvidenceForm
 from incidents.models import AccessRecord, Concern, Status
 from incidents.report_forms import ReportFilterForm
@@ -479,27 +480,12 @@ class EvidenceDownload(APIView):
                 "This file no longer matches the one that was attached, so it is not served. "
                 "The mismatch has been recorded; tell the HR manager."
             )
-        original = request.query_params.get("original") in ("1", "true") or not evidence.derived
-        services.evidence_record_download(evidence=evidence, actor=request.user)
-        services.access_record(
-            concern=evidence.concern,
+        return download_response(
+            evidence=evidence,
             user=request.user,
-            action=AccessRecord.Action.DOWNLOADED,
-            detail=f"{evidence.original_name}{'' if original else ' (viewing copy)'} (API)",
+            original=request.query_params.get("original") in ("1", "true"),
+            via=" (API)",
         )
-        name = evidence.original_name
-        if not original:
-            name = name.rsplit(".", 1)[0] + " (viewing copy).png"
-        response = FileResponse(
-            (evidence.file if original else evidence.derived).open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=evidence.content_type if original else "image/png",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 # --- Reports ----------------------------------------------------------------------------------

@@ -178,3 +178,38 @@ def purge_staged_uploads(*, older_than: timedelta = timedelta(days=1)) -> int:
             default_storage.delete(path)
             removed += 1
     return removed
+
+
+def download_response(*, evidence, user, original: bool, via: str = ""):
+    """Serve a verified evidence file as an attachment, recording the download.
+
+    `original` asks for the file exactly as uploaded; otherwise an image's clean viewing
+    copy is served. The response can never render in the browser (attachment,
+    nosniff, a sandbox policy) and is never cached. Verify the hash before calling.
+    """
+    from django.http import FileResponse
+
+    from . import services
+    from .models import AccessRecord
+
+    original = original or not evidence.derived
+    services.evidence_record_download(evidence=evidence, actor=user)
+    services.access_record(
+        concern=evidence.concern,
+        user=user,
+        action=AccessRecord.Action.DOWNLOADED,
+        detail=f"{evidence.original_name}{'' if original else ' (viewing copy)'}{via}",
+    )
+    name = evidence.original_name
+    if not original:
+        name = name.rsplit(".", 1)[0] + " (viewing copy).png"
+    response = FileResponse(
+        (evidence.file if original else evidence.derived).open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=evidence.content_type if original else "image/png",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

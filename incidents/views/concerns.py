@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import handling, permissions, selectors, services, workflow
 from .. import person_export as person_exports
 from ..case_forms import ActionForm, BulkAssignForm, QueueFilterForm
+from ..evidence import download_response
 from ..models import AccessRecord
 from .case import render_case
 
@@ -129,27 +130,9 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRe
             {"concern_pk": pk},
             status=409,
         )
-    original = request.GET.get("original") == "1" or not evidence.derived
-    services.evidence_record_download(evidence=evidence, actor=request.user)
-    services.access_record(
-        concern=evidence.concern,
-        user=request.user,
-        action=AccessRecord.Action.DOWNLOADED,
-        detail=f"{evidence.original_name}{'' if original else ' (viewing copy)'}",
+    return download_response(
+        evidence=evidence, user=request.user, original=request.GET.get("original") == "1"
     )
-    name = evidence.original_name
-    if not original:
-        name = name.rsplit(".", 1)[0] + " (viewing copy).png"
-    response = FileResponse(
-        (evidence.file if original else evidence.derived).open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=evidence.content_type if original else "image/png",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
