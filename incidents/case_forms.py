@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import BusinessUnit
@@ -68,22 +72,75 @@ class StepAsideForm(forms.Form):
 
 
 class ReportingLineForm(forms.Form):
-    managers = IdModelMultipleChoiceField(
-        label="People in the employee's reporting line",
+    """The employee's reporting line: keep or remove who is recorded, add people by address.
+
+    Only the people already recorded are listed; others are named by work email address
+    or username, so the page stays the same size however many staff the organisation has.
+    """
+
+    MAX_ADDED = 20
+
+    keep = IdModelMultipleChoiceField(
+        label="Recorded now (untick to remove)",
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="They will not be able to see or handle this concern.",
+    )
+    add = forms.CharField(
+        label="Add people",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Their work email addresses or usernames, separated by commas or new lines. "
+            "People in the reporting line cannot see or handle this concern."
+        ),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, current=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["managers"].queryset = (
+        self.organisation = organisation
+        current_ids = [user.pk for user in current]
+        if current_ids:
+            field = self.fields["keep"]
+            field.queryset = (
+                get_user_model()
+                .objects.filter(pk__in=current_ids)
+                .order_by("first_name", "last_name")
+            )
+            field.label_from_instance = lambda user: user.display_name
+            field.initial = current_ids
+        else:
+            del self.fields["keep"]
+
+    def clean_add(self) -> list:
+        wanted = [part for part in re.split(r"[\s,;]+", self.cleaned_data["add"]) if part]
+        if len(wanted) > self.MAX_ADDED:
+            raise ValidationError(f"Add at most {self.MAX_ADDED} people at a time.")
+        if not wanted:
+            return []
+        lowered = {part.lower() for part in wanted}
+        found = list(
             get_user_model()
-            .objects.filter(organisation=organisation, is_active=True)
-            .order_by("first_name", "last_name")
+            .objects.annotate(email_lower=Lower("email"), username_lower=Lower("username"))
+            .filter(organisation=self.organisation, is_active=True)
+            .filter(Q(email_lower__in=lowered) | Q(username_lower__in=lowered))
         )
-        self.fields["managers"].label_from_instance = lambda user: user.display_name
+        known = {user.email.lower() for user in found} | {user.username.lower() for user in found}
+        unknown = [part for part in wanted if part.lower() not in known]
+        if unknown:
+            raise ValidationError(
+                "No active user of this organisation has the address or username: %(names)s.",
+                params={"names": ", ".join(unknown)},
+                code="unknown",
+            )
+        return found
+
+    def managers(self) -> list:
+        """Everyone in the reporting line after the change, each once."""
+        people = {user.pk: user for user in self.cleaned_data.get("keep", [])}
+        people.update((user.pk, user) for user in self.cleaned_data.get("add", []))
+        return list(people.values())
 
 
 class FairnessForm(VersionedForm):

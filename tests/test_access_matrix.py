@@ -445,7 +445,7 @@ def _ask_hr_action(world, name, target):
         },
         "incidents:assign": {**version, "assignee": world.people["investigator"].pk},
         "incidents:step_aside": {"reason": "I know the employee."},
-        "incidents:reporting_line": {"managers": []},
+        "incidents:reporting_line": {"add": ""},
         "incidents:fairness": {**version, "allegation_notified_on": "2026-01-05"},
         "incidents:findings": {**version, "action_taken": "", "outcome_summary": "In progress."},
         "incidents:add_note": {"text": "Spoke to the reporter."},

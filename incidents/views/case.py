@@ -87,8 +87,7 @@ def render_case(
         forms["step_aside"] = bound.get("step_aside") or StepAsideForm()
     if permissions.can_edit_reporting_line(user, concern):
         forms["reporting_line"] = bound.get("reporting_line") or ReportingLineForm(
-            organisation=concern.organisation,
-            initial={"managers": [u.pk for u in concern.subject.reporting_line.all()]},
+            organisation=concern.organisation, current=concern.subject.reporting_line.all()
         )
     if can_work and concern.status in INVESTIGATION_STAGES:
         forms["fairness"] = bound.get("fairness") or FairnessForm(
@@ -281,14 +280,18 @@ def reporting_line(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _hr_concern(request, pk)
     if not permissions.can_edit_reporting_line(request.user, concern):
         raise PermissionDenied
-    form = ReportingLineForm(request.POST, organisation=concern.organisation)
+    form = ReportingLineForm(
+        request.POST,
+        organisation=concern.organisation,
+        current=concern.subject.reporting_line.all(),
+    )
     return _post_form(
         request,
         concern,
         "reporting_line",
         form,
         lambda f: handling.person_set_reporting_line(
-            concern=concern, actor=request.user, managers=list(f.cleaned_data["managers"])
+            concern=concern, actor=request.user, managers=f.managers()
         ),
         "Reporting line recorded.",
     )

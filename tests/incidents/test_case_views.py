@@ -237,7 +237,7 @@ def test_concern_page_query_count_does_not_grow(
 
 
 QUEUE_QUERIES = 10
-CONCERN_PAGE_QUERIES = 26  # includes writing the access record and the records panel
+CONCERN_PAGE_QUERIES = 25  # includes writing the access record and the records panel
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
