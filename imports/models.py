@@ -31,6 +31,7 @@ class ImportBatch(models.Model):
         RUNNING = "running", "Importing"
         DONE = "done", "Finished"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Not confirmed in time"
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -47,7 +48,13 @@ class ImportBatch(models.Model):
         blank=True,
         related_name="+",
     )
-    file = models.FileField(upload_to=import_path, max_length=200)
+    file = models.FileField(
+        upload_to=import_path,
+        max_length=200,
+        blank=True,
+        help_text="The uploaded file, deleted once the import has finished, failed or "
+        "expired unconfirmed: the concerns it created hold what was imported.",
+    )
     original_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=4, choices=Format.choices)
     size = models.PositiveBigIntegerField()

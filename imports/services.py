@@ -15,6 +15,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -91,6 +92,11 @@ def batch_check(*, user, content: bytes, name: str) -> tuple[ImportBatch, list[R
 
 def _read_batch(batch: ImportBatch) -> Table:
     """The batch's stored file, parsed again after checking it has not changed."""
+    if not batch.file:
+        raise ImportNotAllowed(
+            "The uploaded file has been deleted (files are kept only until the import ends "
+            "or expires). Upload it again."
+        )
     if file_sha256(batch.file) != batch.sha256:
         raise ImportNotAllowed(
             "The stored file no longer matches the one you uploaded, so it will not be "
@@ -250,11 +256,13 @@ def batch_run(batch_id: int, *, budget_seconds: float | None = None) -> RunResul
                 return RunResult(created=created, more=True)
     except Exception as exc:
         logger.exception("Import %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            state=ImportBatch.State.FAILED,
-            error=str(exc)[:500] if isinstance(exc, ImportNotAllowed) else "",
-            finished_at=timezone.now(),
-        )
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                state=ImportBatch.State.FAILED,
+                error=str(exc)[:500] if isinstance(exc, ImportNotAllowed) else "",
+                finished_at=timezone.now(),
+            )
+            _delete_file(batch)
         raise
     # Count from the rows themselves, so a run resumed after a lost worker counts the
     # concerns its first attempt created too.
@@ -278,6 +286,55 @@ def batch_run(batch_id: int, *, budget_seconds: float | None = None) -> RunResul
                 "created": created_rows,
                 "already_imported": len(checks) - len(skipped) - created_rows,
                 "skipped": len(skipped),
+                "file_deleted": True,
             },
         )
+        _delete_file(batch)
     return RunResult(created=created, more=False)
+
+
+# --- The uploaded file's life ---------------------------------------------------------------
+
+
+def _delete_file(batch: ImportBatch) -> None:
+    """Forget the stored spreadsheet; the storage file goes once the transaction commits.
+
+    The file names employees and describes allegations: once its rows are concerns (which
+    have their own retention and disposal), or it will never be imported, it is not kept.
+    """
+    name = batch.file.name
+    if not name:
+        return
+    ImportBatch.objects.filter(pk=batch.pk).update(file="")
+    storage = batch.file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Expire checked uploads left unconfirmed for `IMPORT_UNCONFIRMED_DAYS`; delete their
+    files. Idempotent: an expired batch is not found again. Returns how many expired."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.IMPORT_UNCONFIRMED_DAYS)
+    expired = 0
+    stale = ImportBatch.objects.filter(state=ImportBatch.State.CHECKED, created_at__lt=cutoff)
+    for batch in stale.order_by("pk").iterator():
+        with transaction.atomic():
+            claimed = ImportBatch.objects.filter(
+                pk=batch.pk, state=ImportBatch.State.CHECKED
+            ).update(state=ImportBatch.State.EXPIRED, finished_at=now)
+            if not claimed:
+                continue  # confirmed meanwhile
+            _delete_file(batch)
+            record_event(
+                organisation_id=batch.organisation_id,
+                actor=None,
+                kind="import_expired",
+                after={
+                    "batch": batch.pk,
+                    "file_sha256": batch.sha256,
+                    "days": settings.IMPORT_UNCONFIRMED_DAYS,
+                    "file_deleted": True,
+                },
+            )
+            expired += 1
+    return expired

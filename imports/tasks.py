@@ -16,3 +16,9 @@ def run_import(batch_id: int) -> int:
     if result.more:
         run_import.delay(batch_id)
     return result.created
+
+
+@shared_task
+def expire_unconfirmed_imports() -> int:
+    """Daily: uploads never confirmed expire and their files are deleted."""
+    return services.expire_unconfirmed()

@@ -5,6 +5,7 @@ Each view checks `incidents.permissions` (where every rule lives), then calls on
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,6 +102,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context["can_confirm"] = False
     elif batch.state == ImportBatch.State.DONE:
         context["created"] = selectors.created_rows(batch)
+    elif batch.state == ImportBatch.State.EXPIRED:
+        context["unconfirmed_days"] = settings.IMPORT_UNCONFIRMED_DAYS
     return render(request, "imports/batch.html", context)
 
 

@@ -456,6 +456,7 @@ EVENT_LABELS = {
     "imported": "Imported from a spreadsheet",
     "import_confirmed": "Spreadsheet import confirmed",
     "import_finished": "Spreadsheet import finished",
+    "import_expired": "Spreadsheet import expired unconfirmed; its file was deleted",
 }
 
 

@@ -70,7 +70,7 @@ CACHE_PREFIX = "report-rollups:"
 
 
 def max_age() -> int:
-    return int(getattr(settings, "REPORT_ROLLUP_MAX_AGE", 900))
+    return settings.REPORT_ROLLUP_MAX_AGE
 
 
 # --- Counting -----------------------------------------------------------------------------

@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.rebuild_report_rollups",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Spreadsheets uploaded for import but never confirmed expire; their files are deleted.
+    "expire-unconfirmed-imports": {
+        "task": "imports.tasks.expire_unconfirmed_imports",
+        "schedule": crontab(hour=6, minute=45),
+    },
     # Evidence kept for an unfinished form is deleted after a day.
     "purge-staged-uploads": {
         "task": "incidents.tasks.purge_staged_uploads",
@@ -342,6 +347,14 @@ SPECTACULAR_SETTINGS = {
 REPORT_SMALL_CELL_THRESHOLD = env.int("REPORT_SMALL_CELL_THRESHOLD", 5, minimum=1)
 # Dashboard figures are cached this many seconds (0 switches the cache off).
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", 300, minimum=0)
+# The dashboard reads the pre-counted rollups only if a refresh has run within this many
+# seconds (the beat job refreshes them every minute); otherwise it counts directly.
+REPORT_ROLLUP_MAX_AGE = env.int("REPORT_ROLLUP_MAX_AGE", 900, minimum=60)
+
+# --- Imports ----------------------------------------------------------------
+# A spreadsheet uploaded for import and not confirmed within this many days expires and
+# its file is deleted (a finished or failed import's file is deleted at once).
+IMPORT_UNCONFIRMED_DAYS = env.int("IMPORT_UNCONFIRMED_DAYS", 7, minimum=1)
 
 # --- Evidence ---------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -87,7 +87,13 @@ def test_each_concern_and_the_batch_leave_events(confirm, importing, hr_manager)
     confirmed = Event.objects.get(kind="import_confirmed")
     assert confirmed.concern is None and confirmed.after["batch"] == batch.pk
     finished = Event.objects.get(kind="import_finished")
-    assert finished.after == {"batch": batch.pk, "created": 1, "already_imported": 0, "skipped": 0}
+    assert finished.after == {
+        "batch": batch.pk,
+        "created": 1,
+        "already_imported": 0,
+        "skipped": 0,
+        "file_deleted": True,
+    }
     assert list(verify_chain(concern.organisation_id)) == []
 
 
