@@ -33,10 +33,10 @@ import datetime as dt
 import logging
 import math
 from array import array
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -242,10 +242,12 @@ def pack(values: list, name: str) -> bytes:
     return array(SAMPLE_TYPES[name], values).tobytes()
 
 
-def unpack(data, name: str) -> array:
-    values = array(SAMPLE_TYPES[name])
-    values.frombytes(bytes(data))
-    return values
+NUMPY_TYPES = {"q": np.int64, "d": np.float64}
+
+
+def unpack(data, name: str) -> np.ndarray:
+    """A packed sample as a read-only NumPy array over the same bytes (no copy)."""
+    return np.frombuffer(data, dtype=NUMPY_TYPES[SAMPLE_TYPES[name]])
 
 
 def _rows(organisation_id: int, months: set[dt.date] | None) -> list[ReportRollup]:
@@ -392,22 +394,43 @@ def _whole_months(f: reports.ReportFilters) -> tuple[dt.date | None, dt.date | N
     return first, last, partial
 
 
+def _ranks(count: int, fraction: float) -> tuple[int, int, float]:
+    position = fraction * (count - 1)
+    return math.floor(position), math.ceil(position), position
+
+
 def percentile_cont(ordered, fraction: float) -> float:
     """PostgreSQL's percentile_cont over sorted values, step for step (same float result)."""
-    position = fraction * (len(ordered) - 1)
-    first_row, second_row = math.floor(position), math.ceil(position)
-    first = ordered[first_row]
+    first_row, second_row, position = _ranks(len(ordered), fraction)
+    first = float(ordered[first_row])
     if second_row == first_row:
         return first
-    second = ordered[second_row]
+    second = float(ordered[second_row])
     return first + (second - first) * (position - first_row)
 
 
-def _duration(ordered) -> reports.Duration:
-    if not ordered:
+def _duration(values: np.ndarray) -> reports.Duration:
+    """Median and 90th percentile in days. Only the ranks the two percentiles read are put
+    in place (a partial sort), which gives the same values as sorting everything."""
+    if not len(values):
         return reports.Duration(0, None, None)
-    median, p90 = percentile_cont(ordered, 0.5), percentile_cont(ordered, 0.9)
-    return reports.Duration(len(ordered), round(median / 86400, 1), round(p90 / 86400, 1))
+    wanted = sorted({rank for f in (0.5, 0.9) for rank in _ranks(len(values), f)[:2]})
+    placed = np.partition(values, wanted)
+    median, p90 = percentile_cont(placed, 0.5), percentile_cont(placed, 0.9)
+    return reports.Duration(len(values), round(median / 86400, 1), round(p90 / 86400, 1))
+
+
+def _distinct(ids: np.ndarray) -> int:
+    """How many different ids. A flag per possible id when the ids are dense enough (as
+    database ids are), which is far quicker than sorting them."""
+    if not len(ids):
+        return 0
+    largest = int(ids.max())
+    if int(ids.min()) >= 0 and largest <= 8 * len(ids) + 1_000_000:
+        seen = np.zeros(largest + 1, dtype=bool)
+        seen[ids] = True
+        return int(np.count_nonzero(seen))
+    return int(np.unique(ids).size)
 
 
 class RollupFigures:
@@ -482,15 +505,12 @@ class RollupFigures:
                     samples[name].append(cell[name])
         self._keys, self._cells, self._samples = keys, cells, samples
 
-    def _sample(self, name: str) -> list:
-        """One sample over every cell, sorted (each cell's list is sorted already, which
-        the sort takes advantage of)."""
+    def _sample(self, name: str) -> np.ndarray:
+        """One sample over every cell, in no particular order."""
         self._load()
-        merged: list = []
-        for values in self._samples[name]:
-            merged.extend(values)
-        merged.sort()
-        return merged
+        dtype = NUMPY_TYPES[SAMPLE_TYPES[name]]
+        parts = [np.asarray(values, dtype=dtype) for values in self._samples[name]]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
     def _sum_by(self, index: int | None) -> dict:
         self._load()
@@ -510,21 +530,18 @@ class RollupFigures:
                     merged[name] += cell.get(name, 0)
             today = self.today or timezone.localdate()
             due = self._sample("open_due")
-            merged["open_overdue"] = bisect_left(due, today.toordinal())
+            merged["open_overdue"] = int(np.count_nonzero(due < today.toordinal()))
             submitted = self._sample("open_submitted")
             end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
 
             def at_or_before(days: int) -> int:
                 moment = (end_of_today - dt.timedelta(days=days) - EPOCH) // MICROSECOND
-                return bisect_right(submitted, moment)
+                return int(np.count_nonzero(submitted <= moment))
 
             for index, (_, low, high) in enumerate(reports.AGE_BUCKETS):
                 older = at_or_before(high + 1) if high is not None else 0
                 merged[f"age_{index}"] = at_or_before(low) - older
-            subjects: set[int] = set()
-            for values in self._samples["subject_ids"]:
-                subjects.update(values)
-            merged["subjects"] = len(subjects)
+            merged["subjects"] = _distinct(self._sample("subject_ids"))
             self._merged = merged
         return self._merged
 

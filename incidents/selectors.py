@@ -102,8 +102,10 @@ class CappedPaginator(Paginator):
     every concern of a large organisation: past the cap the queue says "more than" and
     pages stop there (the filters reach the rest).
 
-    The count runs as COUNT(*) over the ordered ids limited to cap + 1 rows, which the
-    database answers by walking its index and stopping there.
+    One query reads the ordered ids, at most cap + 1 of them, which the database answers
+    by walking its index and stopping there; they give the count, and the page is then
+    read by its own ids. A filter that makes the database build a large set first (a
+    Code section carried by a quarter of all concerns) is so paid for once, not twice.
     """
 
     def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
@@ -111,19 +113,29 @@ class CappedPaginator(Paginator):
         self.cap = QUEUE_COUNT_CAP if cap is None else cap
 
     @cached_property
-    def _counted(self) -> int:
+    def _ids(self) -> list:
         rows = self.object_list
         if isinstance(rows, QuerySet):
-            rows = rows.values("pk")  # no joins for the count
-        return rows[: self.cap + 1].count()
+            return list(rows.values_list("pk", flat=True)[: self.cap + 1])
+        return list(range(min(len(rows), self.cap + 1)))
 
     @cached_property
     def count(self) -> int:
-        return min(self._counted, self.cap)
+        return min(len(self._ids), self.cap)
 
     @property
     def capped(self) -> bool:
-        return self._counted > self.cap
+        return len(self._ids) > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            # Still the scoped, filtered, ordered queryset: only the ids narrow it.
+            return self._get_page(list(rows.filter(pk__in=self._ids[bottom:top])), number, self)
+        return self._get_page(rows[bottom:top], number, self)
 
 
 def timeline(concern: Concern) -> QuerySet[Event]:

@@ -89,6 +89,13 @@ DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The pages run short queries that stop early (LIMIT over an index), for which
+    # PostgreSQL's JIT compiler costs more than it saves: measured at 1,000,000 concerns,
+    # 40 to 50 ms of compiling for a 70 ms query. Turned off for this application's
+    # connections only.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.url("REDIS_URL", "", schemes={"redis", "rediss"})

@@ -44,3 +44,34 @@ def test_the_section_filter_finds_each_concern_once(
     client.force_login(hr_manager)
     page = client.get(reverse("incidents:list") + f"?section={section.pk}").context["page"]
     assert [c.pk for c in page.object_list].count(investigating_concern.pk) == 1
+
+
+def test_pages_follow_the_sort_and_show_every_concern_once(client, thirty, hr_manager):
+    client.force_login(hr_manager)
+    seen = []
+    for number in (1, 2):
+        page = client.get(reverse("incidents:list") + f"?page={number}").context["page"]
+        seen += [concern.pk for concern in page.object_list]
+    newest_first = sorted(thirty, key=lambda c: (c.submitted_at, c.pk), reverse=True)
+    assert seen == [concern.pk for concern in newest_first]
+
+
+def test_the_section_filter_matches_reported_or_confirmed_sections_only(
+    client, guidance, reporter, hr_manager
+):
+    from guidance.models import CodeSection
+    from incidents.models import ConfirmedSection
+
+    target = CodeSection.objects.current().get(code="3.5")
+    other = CodeSection.objects.current().get(code="6.2")
+    reported = make_concern(reporter, subject_name="Reported Only", sections=[target], links=[])
+    confirmed = make_concern(reporter, subject_name="Confirmed Only", sections=[other], links=[])
+    ConfirmedSection.objects.create(concern=confirmed, section=target)
+    neither = make_concern(reporter, subject_name="Neither", sections=[other], links=[])
+    client.force_login(hr_manager)
+
+    page = client.get(reverse("incidents:list") + f"?section={target.pk}").context["page"]
+
+    found = {concern.pk for concern in page.object_list}
+    assert found == {reported.pk, confirmed.pk}
+    assert neither.pk not in found
