@@ -321,6 +321,44 @@ class ConfirmedSection(models.Model):
         return f"{self.concern_id}: {self.section_id} {self.finding}"
 
 
+class SectionTag(models.Model):
+    """Every Code section a concern carries, reported or confirmed, once per pair.
+
+    Derived data, like an index: database triggers on ReportedSection and
+    ConfirmedSection keep it (migration 0008, for PostgreSQL and SQLite), so every write
+    path (forms, API, imports, the seeder's COPY, deletions) updates it and the
+    application never writes it. It exists for one question, "which concerns carry
+    section X?" (the work queue's and the dashboard's section filter): asked of one table
+    it is a single semi-join that PostgreSQL can plan from whichever side is smaller;
+    asked of two tables joined by OR it made PostgreSQL hash every row carrying X first
+    (about 85 ms at 1,000,000 concerns, see bench/results/README.md).
+    """
+
+    concern = models.ForeignKey(
+        Concern,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    section = models.ForeignKey(
+        CodeSection,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "section"], name="unique_section_tag")
+        ]
+        indexes = [models.Index(fields=["section", "concern"], name="section_tag_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id}: {self.section_id}"
+
+
 class Note(models.Model):
     """An internal HR note. Never shown to the reporter."""
 

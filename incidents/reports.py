@@ -38,6 +38,7 @@ from .models import (
     Finding,
     GraduatedResponse,
     ReportedSection,
+    SectionTag,
     Status,
 )
 
@@ -80,13 +81,9 @@ def base(scope: ReportScope) -> QuerySet[Concern]:
     if f.platform_id:
         queryset = queryset.filter(platform_category_id=f.platform_id)
     if f.section_id:
+        # Reported or confirmed: one EXISTS on the derived table (see SectionTag).
         queryset = queryset.filter(
-            Exists(
-                ConfirmedSection.objects.filter(concern_id=OuterRef("pk"), section_id=f.section_id)
-            )
-            | Exists(
-                ReportedSection.objects.filter(concern_id=OuterRef("pk"), section_id=f.section_id)
-            )
+            Exists(SectionTag.objects.filter(concern_id=OuterRef("pk"), section_id=f.section_id))
         )
     return queryset
 

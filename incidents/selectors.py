@@ -16,10 +16,9 @@ from .models import (
     AccessRecord,
     Concern,
     ConcernLink,
-    ConfirmedSection,
     Event,
     Note,
-    ReportedSection,
+    SectionTag,
     Status,
 )
 
@@ -67,12 +66,12 @@ def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("section"):
-        # EXISTS rather than joins and DISTINCT: the database can still walk the
-        # (organisation, submitted_at) index and stop after one page.
-        section = filters["section"]
+        # One EXISTS on the derived (concern, section) table, not joins and DISTINCT (a
+        # sort of every match) nor two EXISTS joined by OR (a hash of every match): the
+        # database walks the newest concerns probing its index, or starts from the
+        # section's rows when they are few. See SectionTag.
         queryset = queryset.filter(
-            Exists(ConfirmedSection.objects.filter(concern_id=OuterRef("pk"), section=section))
-            | Exists(ReportedSection.objects.filter(concern_id=OuterRef("pk"), section=section))
+            Exists(SectionTag.objects.filter(concern_id=OuterRef("pk"), section=filters["section"]))
         )
     if filters.get("platform"):
         queryset = queryset.filter(platform_category=filters["platform"])
