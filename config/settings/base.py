@@ -103,9 +103,12 @@ REDIS_URL = env.url("REDIS_URL", "", schemes={"redis", "rediss"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage makes cache misses, not errors (config/cache.py).
+            "BACKEND": "config.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "smct",
+            # Give up quickly on a Redis that does not answer, rather than hang a page.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

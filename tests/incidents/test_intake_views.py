@@ -511,9 +511,10 @@ def test_no_duplicate_warning_for_a_different_employee(client, submitted_concern
 
 # Session, user, roles, organisation (navigation bar), page count, the page of concerns.
 MY_CONCERNS_QUERIES = 6
-# Session, user, roles, organisation, page count, the filter form's sections, platform
-# categories and business units, the page of concerns.
-HR_LIST_QUERIES = 9
+# Session, user, roles, organisation, the conflict filter's two lookups (employee records,
+# stepped-aside concerns), the page's ids, the filter form's sections, platform categories
+# and business units, the page of concerns.
+HR_LIST_QUERIES = 11
 
 
 def rows_listed(body: str, concerns) -> int:
