@@ -6,30 +6,27 @@ from django.db import migrations, models
 # incidents_sectiontag holds each (concern, section) pair found in incidents_reportedsection
 # or incidents_confirmedsection, once. Triggers on both tables keep it so; the application
 # only reads it (see SectionTag).
-SOURCES = ("incidents_reportedsection", "incidents_confirmedsection")
-
 BACKFILL = (
     "INSERT INTO incidents_sectiontag (concern_id, section_id) "
     "SELECT concern_id, section_id FROM incidents_reportedsection "
     "UNION SELECT concern_id, section_id FROM incidents_confirmedsection"
 )
 
-# Remove the pair unless a row in either source table still carries it.
-STILL_CARRIED = (
-    "NOT EXISTS (SELECT 1 FROM incidents_reportedsection r "
-    "WHERE r.concern_id = OLD.concern_id AND r.section_id = OLD.section_id) "
-    "AND NOT EXISTS (SELECT 1 FROM incidents_confirmedsection c "
-    "WHERE c.concern_id = OLD.concern_id AND c.section_id = OLD.section_id)"
-)
-
+# Remove the pair unless a row in either source table still carries it. The SQL is
+# written out in full (no formatting) and names only these fixed tables.
 POSTGRESQL = [
-    f"""
+    """
     CREATE FUNCTION incidents_sectiontag_sync() RETURNS trigger AS $$
     BEGIN
         IF TG_OP IN ('DELETE', 'UPDATE') THEN
             DELETE FROM incidents_sectiontag
             WHERE concern_id = OLD.concern_id AND section_id = OLD.section_id
-              AND {STILL_CARRIED};
+              AND NOT EXISTS (SELECT 1 FROM incidents_reportedsection r
+                              WHERE r.concern_id = OLD.concern_id
+                                AND r.section_id = OLD.section_id)
+              AND NOT EXISTS (SELECT 1 FROM incidents_confirmedsection c
+                              WHERE c.concern_id = OLD.concern_id
+                                AND c.section_id = OLD.section_id);
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
             INSERT INTO incidents_sectiontag (concern_id, section_id)
@@ -40,18 +37,20 @@ POSTGRESQL = [
     END
     $$ LANGUAGE plpgsql
     """,
-    *(
-        f"CREATE TRIGGER {table}_tag AFTER INSERT OR UPDATE OF concern_id, section_id "
-        f"OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION incidents_sectiontag_sync()"
-        for table in SOURCES
-    ),
+    "CREATE TRIGGER incidents_reportedsection_tag "
+    "AFTER INSERT OR UPDATE OF concern_id, section_id OR DELETE ON incidents_reportedsection "
+    "FOR EACH ROW EXECUTE FUNCTION incidents_sectiontag_sync()",
+    "CREATE TRIGGER incidents_confirmedsection_tag "
+    "AFTER INSERT OR UPDATE OF concern_id, section_id OR DELETE ON incidents_confirmedsection "
+    "FOR EACH ROW EXECUTE FUNCTION incidents_sectiontag_sync()",
     BACKFILL,
     # Statistics now, not when autovacuum gets round to it: without them the planner
     # cannot tell a common section from a rare one.
     "ANALYZE incidents_sectiontag",
 ]
 POSTGRESQL_REVERSE = [
-    *(f"DROP TRIGGER {table}_tag ON {table}" for table in SOURCES),
+    "DROP TRIGGER incidents_reportedsection_tag ON incidents_reportedsection",
+    "DROP TRIGGER incidents_confirmedsection_tag ON incidents_confirmedsection",
     "DROP FUNCTION incidents_sectiontag_sync()",
 ]
 
@@ -60,23 +59,35 @@ _INSERT = (
     "VALUES (NEW.concern_id, NEW.section_id);"
 )
 _DELETE = (
-    "DELETE FROM incidents_sectiontag WHERE concern_id = OLD.concern_id "
-    f"AND section_id = OLD.section_id AND {STILL_CARRIED};"
+    "DELETE FROM incidents_sectiontag "
+    "WHERE concern_id = OLD.concern_id AND section_id = OLD.section_id "
+    "AND NOT EXISTS (SELECT 1 FROM incidents_reportedsection r "
+    "WHERE r.concern_id = OLD.concern_id AND r.section_id = OLD.section_id) "
+    "AND NOT EXISTS (SELECT 1 FROM incidents_confirmedsection c "
+    "WHERE c.concern_id = OLD.concern_id AND c.section_id = OLD.section_id);"
 )
 SQLITE = [
-    statement
-    for table in SOURCES
-    for statement in (
-        f"CREATE TRIGGER {table}_tag_insert AFTER INSERT ON {table} BEGIN {_INSERT} END",
-        f"CREATE TRIGGER {table}_tag_delete AFTER DELETE ON {table} BEGIN {_DELETE} END",
-        f"CREATE TRIGGER {table}_tag_update AFTER UPDATE OF concern_id, section_id ON {table} "
-        f"BEGIN {_DELETE} {_INSERT} END",
-    )
-] + [BACKFILL]
+    "CREATE TRIGGER incidents_reportedsection_tag_insert AFTER INSERT "
+    "ON incidents_reportedsection BEGIN " + _INSERT + " END",
+    "CREATE TRIGGER incidents_reportedsection_tag_delete AFTER DELETE "
+    "ON incidents_reportedsection BEGIN " + _DELETE + " END",
+    "CREATE TRIGGER incidents_reportedsection_tag_update AFTER UPDATE OF concern_id, section_id "
+    "ON incidents_reportedsection BEGIN " + _DELETE + " " + _INSERT + " END",
+    "CREATE TRIGGER incidents_confirmedsection_tag_insert AFTER INSERT "
+    "ON incidents_confirmedsection BEGIN " + _INSERT + " END",
+    "CREATE TRIGGER incidents_confirmedsection_tag_delete AFTER DELETE "
+    "ON incidents_confirmedsection BEGIN " + _DELETE + " END",
+    "CREATE TRIGGER incidents_confirmedsection_tag_update AFTER UPDATE OF concern_id, section_id "
+    "ON incidents_confirmedsection BEGIN " + _DELETE + " " + _INSERT + " END",
+    BACKFILL,
+]
 SQLITE_REVERSE = [
-    f"DROP TRIGGER {table}_tag_{event}"
-    for table in SOURCES
-    for event in ("insert", "delete", "update")
+    "DROP TRIGGER incidents_reportedsection_tag_insert",
+    "DROP TRIGGER incidents_reportedsection_tag_delete",
+    "DROP TRIGGER incidents_reportedsection_tag_update",
+    "DROP TRIGGER incidents_confirmedsection_tag_insert",
+    "DROP TRIGGER incidents_confirmedsection_tag_delete",
+    "DROP TRIGGER incidents_confirmedsection_tag_update",
 ]
 
 
