@@ -82,7 +82,7 @@ def concern_act(
         locked = _lock(concern, None)
         locked = workflow.transition(
             concern=locked,
-            target=rule.target,
+            action=rule.name,
             actor=actor,
             expected_version=expected_version,
             inputs=inputs,

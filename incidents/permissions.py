@@ -277,12 +277,51 @@ def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
     if rule.actor == "manager":
         return is_case_manager(user, concern)
     if rule.actor == "decision_maker":
-        if not is_case_manager(user, concern):
-            return False
-        return not (
-            concern.organisation.decision_maker_must_differ and concern.assignee_id == user.pk
-        )
+        return is_case_manager(user, concern) and decision_refusal(user, concern) is None
     return handles(user, concern)
+
+
+# Events that make a person part of a concern's investigation (read from the record, so
+# reassigning the concern before the decision does not wash it away).
+_INVESTIGATING = Q(kind__in=("findings_recorded", "fairness_recorded")) | Q(
+    kind="status_changed", after__action="propose_decision"
+)
+
+
+def investigation_participants(concern: Concern) -> frozenset[int]:
+    """Everyone who was ever its investigator (assigned to it), recorded fairness steps or
+    findings, or sent it for decision, at any point in its history: one query, once."""
+    from .models import Event
+
+    cached = concern.__dict__.get("_investigation_participants")
+    if cached is None:
+        ids: set[int] = {concern.assignee_id} if concern.assignee_id else set()
+        rows = Event.objects.filter(
+            Q(concern_id=concern.pk) & (_INVESTIGATING | Q(kind="assigned"))
+        ).values_list("kind", "actor_id", "after")
+        for kind, actor_id, after in rows:
+            person = (after or {}).get("assignee") if kind == "assigned" else actor_id
+            if isinstance(person, int):
+                ids.add(person)
+        cached = concern.__dict__["_investigation_participants"] = frozenset(ids)
+    return cached
+
+
+def decision_refusal(user, concern: Concern) -> str | None:
+    """Why this person may not approve the decision on this concern, or None.
+
+    Where the organisation keeps the decision apart from the investigation (the
+    default), nobody who took part in the investigation approves its outcome.
+    """
+    if not concern.organisation.decision_maker_must_differ:
+        return None
+    if user.pk in investigation_participants(concern):
+        return (
+            "You took part in this investigation (as its investigator, or by recording its "
+            "fairness steps, findings or the proposed decision), so another HR manager must "
+            "approve it."
+        )
+    return None
 
 
 # --- Querysets -----------------------------------------------------------------------

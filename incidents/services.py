@@ -284,7 +284,7 @@ def concern_submit(
     now = at or timezone.now()
     locked = workflow.transition(
         concern=locked,
-        target=Status.SUBMITTED,
+        action="submit",
         actor=actor,
         expected_version=expected_version,
         at=now,

@@ -32,6 +32,12 @@ class TransitionNotAllowed(Exception):
     """Raised with a message a person can act on."""
 
 
+STALE = (
+    "Someone else changed this concern while you were looking at it. "
+    "Reload the page to see the latest version."
+)
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -244,26 +250,36 @@ def due_on_entering(concern: Concern, target: str, today: date) -> date | None:
 def transition(
     *,
     concern: Concern,
-    target: str,
+    action: str,
     actor,
     expected_version: int | None = None,
     inputs: dict[str, str] | None = None,
     on_commit: Callable[[], None] | None = None,
     at: datetime | None = None,
 ) -> Concern:
-    """Move a concern to `target`, enforcing the table, and leave an event.
+    """Apply the named action (a row of the table), enforcing it, and leave an event.
 
+    An action name means exactly one rule: an action the concern's status does not
+    allow is refused, never run as another rule that happens to reach the same status.
     Compare-and-set on status and version: if someone else changed the concern
     first, nothing is written and the caller is told.
     """
-    rule = find(concern.status, target)
+    rule = BY_NAME.get(action)
     if rule is None:
+        raise TransitionNotAllowed("That action does not exist.")
+    if expected_version is not None and expected_version != concern.version:
+        raise TransitionNotAllowed(STALE)
+    if concern.status not in rule.sources:
         raise TransitionNotAllowed(
-            f"A concern that is {concern.get_status_display().lower()} cannot move to "
-            f"{Status(target).label.lower()}."
+            f"“{rule.label}” is not possible for a concern at the "
+            f"{concern.get_status_display().lower()} stage."
         )
     if not permissions.can_apply_transition(actor, concern, rule):
-        raise TransitionNotAllowed("You are not allowed to do that to this concern.")
+        reason = (
+            permissions.decision_refusal(actor, concern) if rule.actor == "decision_maker" else None
+        )
+        raise TransitionNotAllowed(reason or "You are not allowed to do that to this concern.")
+    target = rule.target
     missing = missing_fields(concern, rule)
     if missing:
         needed = "; ".join(REQUIRED_LABELS.get(name, name) for name in missing)
@@ -300,10 +316,7 @@ def transition(
             pk=concern.pk, status=concern.status, version=version
         ).update(**changes)
         if updated != 1:
-            raise TransitionNotAllowed(
-                "Someone else changed this concern while you were looking at it. "
-                "Reload the page to see the latest version."
-            )
+            raise TransitionNotAllowed(STALE)
         before = concern.status
         concern.refresh_from_db()
         record_event(

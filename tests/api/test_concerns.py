@@ -131,6 +131,20 @@ def test_an_unknown_action_is_404(api, submitted_concern, hr_manager):
     assert response.status_code == 404
 
 
+def test_an_action_for_another_stage_is_refused_not_run_as_another(
+    api, submitted_concern, hr_manager
+):
+    response = api(hr_manager).post(
+        f"/api/v1/concerns/{submitted_concern.pk}/actions/reopen/",
+        {"version": submitted_concern.version, "reason": "Another door"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert "not possible for a concern at the submitted stage" in str(response.json())
+    submitted_concern.refresh_from_db()
+    assert submitted_concern.status == Status.SUBMITTED
+
+
 def test_the_list_takes_a_fixed_number_of_queries(
     api, guidance, reporter, hr_manager, django_assert_max_num_queries
 ):

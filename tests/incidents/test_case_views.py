@@ -128,6 +128,22 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(client, submitted_conc
     assert "My carefully typed reason" in body
 
 
+def test_an_action_posted_for_another_stage_is_refused_with_the_reason(
+    client, submitted_concern, hr_manager
+):
+    """Posting 'reopen' on a submitted concern once started its triage instead."""
+    client.force_login(hr_manager)
+    response = _act(client, submitted_concern, "reopen", reason="Typed with care")
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "“Reopen” is not possible for a concern at the submitted stage." in body
+    submitted_concern.refresh_from_db()
+    assert submitted_concern.status == Status.SUBMITTED
+    assert not Event.objects.filter(concern=submitted_concern, kind="status_changed").exclude(
+        after__action="submit"
+    )
+
+
 def test_notes_are_never_shown_to_the_reporter(client, submitted_concern, hr_manager, reporter):
     client.force_login(hr_manager)
     client.post(

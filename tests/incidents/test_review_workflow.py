@@ -112,8 +112,10 @@ def test_every_status_change_in_the_journey_left_an_event(
 
 
 def test_forbidden_transitions_are_refused_with_a_clear_message(submitted_concern, hr_manager):
-    with pytest.raises(workflow.TransitionNotAllowed, match="cannot move to closed"):
-        workflow.transition(concern=submitted_concern, target=Status.CLOSED, actor=hr_manager)
+    with pytest.raises(
+        workflow.TransitionNotAllowed, match="not possible for a concern at the submitted stage"
+    ):
+        workflow.transition(concern=submitted_concern, action="close", actor=hr_manager)
     _act(submitted_concern, hr_manager, "start_triage")
     with pytest.raises(workflow.TransitionNotAllowed, match="the confirmed Code sections"):
         _act(submitted_concern, hr_manager, "start_investigation")
@@ -182,11 +184,69 @@ def test_the_investigator_cannot_also_make_the_decision(org, submitted_concern, 
     _fairness(concern, both, told=TODAY() - dt.timedelta(9), due=TODAY() - dt.timedelta(2))
     _findings(concern, both)
     _act(concern, both, "propose_decision")
-    with pytest.raises(workflow.TransitionNotAllowed, match="not allowed"):
+    with pytest.raises(workflow.TransitionNotAllowed, match="took part in this investigation"):
         _act(concern, both, "close")
     org.decision_maker_must_differ = False
     org.save()
     assert _act(concern, both, "close").status == Status.CLOSED
+
+
+def test_reassigning_before_the_decision_does_not_let_the_investigator_approve(
+    org, submitted_concern, hr_manager, investigator
+):
+    """The probe's path: an HR manager assigns himself, investigates, sends it for decision,
+    hands it to someone else, then tries to approve. The event record still names him."""
+    _act(submitted_concern, hr_manager, "start_triage")
+    _triage(submitted_concern, hr_manager)
+    _assign(submitted_concern, hr_manager, hr_manager)
+    concern = _act(submitted_concern, hr_manager, "start_investigation")
+    _fairness(concern, hr_manager, told=TODAY() - dt.timedelta(9), due=TODAY() - dt.timedelta(2))
+    _findings(concern, hr_manager)
+    _act(concern, hr_manager, "propose_decision")
+    _assign(concern, hr_manager, investigator)
+    concern.refresh_from_db()
+    assert concern.assignee_id == investigator.pk
+
+    close = workflow.BY_NAME["close"]
+    assert not permissions.can_apply_transition(hr_manager, concern, close)
+    assert close not in workflow.allowed_transitions(hr_manager, concern)
+    with pytest.raises(workflow.TransitionNotAllowed, match="another HR manager must approve"):
+        _act(concern, hr_manager, "close")
+    concern.refresh_from_db()
+    assert concern.status == Status.DECISION
+
+    other = UserFactory(organisation=org, roles=[Role.HR_MANAGER], username="second_manager")
+    assert _act(concern, other, "close").status == Status.CLOSED
+
+
+@pytest.mark.parametrize("step", ["fairness", "findings", "propose"])
+def test_whoever_recorded_part_of_the_investigation_cannot_approve_it(
+    org, submitted_concern, hr_manager, investigator, step
+):
+    """Recording the fairness steps or the findings, or sending it for decision, is taking
+    part, even for an HR manager who was never its assignee."""
+    helper = UserFactory(organisation=org, roles=[Role.HR_MANAGER], username="helper")
+    concern = _to_investigation(submitted_concern, hr_manager, investigator)
+    told, due = TODAY() - dt.timedelta(9), TODAY() - dt.timedelta(2)
+    _fairness(concern, helper if step == "fairness" else investigator, told=told, due=due)
+    _findings(concern, helper if step == "findings" else investigator)
+    _act(concern, helper if step == "propose" else investigator, "propose_decision")
+    with pytest.raises(workflow.TransitionNotAllowed, match="took part"):
+        _act(concern, helper, "close")
+    assert _act(concern, hr_manager, "close").status == Status.CLOSED
+
+
+def test_an_action_the_status_does_not_allow_is_refused_not_run_as_another(
+    submitted_concern, hr_manager
+):
+    """'Reopen' on a submitted concern once moved it to triage, recorded as start_triage."""
+    before = Event.objects.filter(concern=submitted_concern, kind="status_changed").count()
+    with pytest.raises(workflow.TransitionNotAllowed, match="“Reopen” is not possible"):
+        _act(submitted_concern, hr_manager, "reopen", reason="Trying another door")
+    submitted_concern.refresh_from_db()
+    assert submitted_concern.status == Status.SUBMITTED
+    after = Event.objects.filter(concern=submitted_concern, kind="status_changed").count()
+    assert after == before
 
 
 def test_closing_requires_findings_and_action(submitted_concern, hr_manager, investigator):
