@@ -13,18 +13,24 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from guidance.selectors import active_platform_categories, current_sections
+from incidents.exports import safe_cell
 
 from .columns import COLUMNS, NOT_IMPORTED
 
 MARKING = "OFFICIAL: Sensitive"
 
 
+def _safe(values) -> list:
+    """Each value as the exports write it: text a spreadsheet would run is made inert."""
+    return [safe_cell(value) for value in values]
+
+
 def template_csv() -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow([MARKING])
-    writer.writerow([column.heading for column in COLUMNS])
-    writer.writerow([column.example for column in COLUMNS])
+    writer.writerow(_safe([MARKING]))
+    writer.writerow(_safe(column.heading for column in COLUMNS))
+    writer.writerow(_safe(column.example for column in COLUMNS))
     # A BOM, so that Excel opens the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -33,9 +39,9 @@ def template_xlsx() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Concerns"
-    sheet.append([MARKING])
-    sheet.append([column.heading for column in COLUMNS])
-    sheet.append([column.example for column in COLUMNS])
+    sheet.append(_safe([MARKING]))
+    sheet.append(_safe(column.heading for column in COLUMNS))
+    sheet.append(_safe(column.example for column in COLUMNS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for index, column in enumerate(COLUMNS, start=1):
@@ -48,18 +54,20 @@ def template_xlsx() -> bytes:
     for cell in sheet[3]:
         cell.data_type = "s"  # the example row is text, never a formula
     notes = workbook.create_sheet("Notes")
-    notes.append([MARKING])
-    notes.append(["Column", "Must be filled in", "What to write"])
+    notes.append(_safe([MARKING]))
+    notes.append(_safe(["Column", "Must be filled in", "What to write"]))
     for cell in notes[2]:
         cell.font = Font(bold=True)
     for column in COLUMNS:
-        notes.append([column.heading, "Yes" if column.required else "No", column.explanation])
+        notes.append(
+            _safe([column.heading, "Yes" if column.required else "No", column.explanation])
+        )
     notes.append([])
     notes.append(
-        ["Platform categories", "", "; ".join(c.name for c in active_platform_categories())]
+        _safe(["Platform categories", "", "; ".join(c.name for c in active_platform_categories())])
     )
-    notes.append(["Code sections", "", "; ".join(s.code for s in current_sections())])
-    notes.append(["Not imported", "", NOT_IMPORTED])
+    notes.append(_safe(["Code sections", "", "; ".join(s.code for s in current_sections())]))
+    notes.append(_safe(["Not imported", "", NOT_IMPORTED]))
     notes.column_dimensions["A"].width = 36
     notes.column_dimensions["C"].width = 100
     workbook.properties.creator = "Social Media Conduct Tracker"

@@ -2,9 +2,11 @@
 
 Every cell passes through `safe_cell`, which neutralises formula injection: a text
 cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return, possibly after leading spaces) gets a leading
-apostrophe, so it is shown as text and never evaluated. In XLSX, text cells are
-also written with the string type, so nothing is ever stored as a formula.
+``@``, a tab or a carriage return, possibly after spaces or invisible characters such
+as a byte-order mark or a zero-width space) gets a leading apostrophe, so it is shown
+as text and never evaluated. In XLSX, text cells are also written with the string
+type, so nothing is ever stored as a formula. Every spreadsheet the product writes
+(these exports and the import templates) goes through `safe_cell`.
 
 Each file carries its protective marking: the first line of a CSV, and the first
 row, the page header and the page footer of every XLSX sheet.
@@ -19,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,9 +37,13 @@ DEFAULT_MARKING = "OFFICIAL: Sensitive"
 CREATOR = "Social Media Conduct Tracker"
 
 # Text a spreadsheet may run as a formula (OWASP CSV injection): it starts with a tab
-# or a carriage return, or with = + - @ once leading spaces and control characters
-# are skipped.
-_FORMULA_START = re.compile(r"[\t\r]|[\s\x00-\x1f\x7f]*[=+\-@]")
+# or a carriage return, or with = + - @ (or their full-width forms) once everything a
+# reader cannot see is skipped: spaces of every kind, control characters, format
+# characters (a byte-order mark, zero-width spaces and joiners, direction marks) and
+# the blank "filler" letters that render as nothing.
+_FORMULA_TRIGGERS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_INVISIBLE_OTHERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
 
 EXCEL_MAX_CELL_CHARS = 32_767
 SHEET_NAME_MAX = 31
@@ -67,7 +74,20 @@ def safe_cell(value: Any) -> Any:
     """
     if not isinstance(value, str) or not value:
         return value
-    return "'" + value if _FORMULA_START.match(value) else value
+    return "'" + value if _looks_like_formula(value) else value
+
+
+def _looks_like_formula(text: str) -> bool:
+    if text[0] in "\t\r":
+        return True
+    for char in text:
+        if char in _FORMULA_TRIGGERS:
+            return True
+        if char not in _INVISIBLE_OTHERS and unicodedata.category(char) not in (
+            _INVISIBLE_CATEGORIES
+        ):
+            return False
+    return False
 
 
 # --- CSV ---------------------------------------------------------------------------

@@ -24,6 +24,28 @@ DANGEROUS = (
     "-5",
 )
 HARMLESS = ("Facebook", "3.5 Public comment", "a=b", "1-2", "e-mail", "", "#N/A")
+# A formula behind characters a reader cannot see: a byte-order mark, zero-width
+# spaces and joiners, direction marks, other spaces, a blank filler letter, and the
+# full-width signs.
+HIDDEN = (
+    "\ufeff=1+1",
+    '\ufeff=HYPERLINK("http://evil.example/","Click")',
+    "\ufeff@SUM(A1)",
+    "\ufeff+1",
+    "\ufeff-1",
+    "\u200b=1",
+    "\u200b\u200c\u200d-2",
+    "\u2060+1",
+    "\u200e=1",
+    "\u202e=1",
+    "\u00a0=1",
+    "\u3000=1",
+    " \ufeff =1",
+    "\ufeff\t=1",
+    "\u3164=1",
+    "\uff1d1+1",
+)
+HARMLESS_BEHIND_INVISIBLES = ("\ufeffFacebook", "\u200b3.5 Public comment", "e\u200b=mc2")
 
 
 def _table(**overrides) -> ExportTable:
@@ -67,6 +89,16 @@ def test_ordinary_text_is_unchanged(text):
     assert safe_cell(text) == text
 
 
+@pytest.mark.parametrize("text", HIDDEN)
+def test_a_formula_behind_invisible_characters_is_neutralised(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", HARMLESS_BEHIND_INVISIBLES)
+def test_ordinary_text_behind_invisible_characters_is_unchanged(text):
+    assert safe_cell(text) == text
+
+
 @pytest.mark.parametrize(
     "value",
     [None, 0, -5, 3.25, -0.5, Decimal("-1.5"), True, dt.date(2026, 3, 1), dt.datetime(2026, 3, 1)],
@@ -96,6 +128,12 @@ def test_csv_neutralises_every_dangerous_prefix():
     table = _table(header=("Value",), rows=tuple((text,) for text in DANGEROUS), note="")
     rows = _read_csv(to_csv(table))
     assert [row[0] for row in rows[3:]] == ["'" + text for text in DANGEROUS]
+
+
+def test_csv_neutralises_a_formula_behind_a_byte_order_mark_or_invisible_characters():
+    table = _table(header=("Value",), rows=tuple((text,) for text in HIDDEN), note="")
+    rows = _read_csv(to_csv(table))
+    assert [row[0] for row in rows[3:]] == ["'" + text for text in HIDDEN]
 
 
 def test_csv_neutralises_the_title_and_header_too():
@@ -146,6 +184,14 @@ def test_xlsx_neutralises_every_dangerous_prefix_and_stores_no_formula():
     values = [ws.cell(row=4 + i, column=1).value for i in range(len(DANGEROUS))]
     # openpyxl reads a stored "\r" back as "\n" (XML newline normalisation).
     assert values == ["'" + text.replace("\r", "\n") for text in DANGEROUS]
+    assert all(cell.data_type != "f" for cell in _cells(ws))
+
+
+def test_xlsx_neutralises_a_formula_behind_a_byte_order_mark_or_invisible_characters():
+    table = _table(header=("Value",), rows=tuple((text,) for text in HIDDEN), note="")
+    ws = _load(to_xlsx([table])).active
+    values = [ws.cell(row=4 + i, column=1).value for i in range(len(HIDDEN))]
+    assert values == ["'" + text for text in HIDDEN]
     assert all(cell.data_type != "f" for cell in _cells(ws))
 
 
