@@ -208,7 +208,13 @@ def get_person_for_export(user, pk) -> Person:
         person = Person.objects.select_related("organisation").get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404("No such person.") from None
-    if not (can_see_hr_list(user) and user.organisation_id == person.organisation_id):
+    # A person is reachable only through a concern the requester may open: never through
+    # a reporter's unsubmitted draft, a restricted concern or a conflicted one.
+    if not (
+        can_see_hr_list(user)
+        and user.organisation_id == person.organisation_id
+        and person_concerns_for_export(user, person).exists()
+    ):
         raise Http404("No such person.")
     if not user.has_role(Role.HR_MANAGER) or person.user_id == user.pk:
         raise PermissionDenied("Access-request exports are made by HR managers.")

@@ -167,23 +167,24 @@ def concern_record(concern: Concern) -> Concern:
 
 @dataclass(frozen=True)
 class DuplicateHint:
-    """What the reporter may be told about a possible earlier concern."""
+    """What the reporter may be told about a possible earlier concern: only their own."""
 
     visible_references: tuple[str, ...]
-    hidden_count: int
 
     def __bool__(self) -> bool:
-        return bool(self.visible_references or self.hidden_count)
+        return bool(self.visible_references)
 
 
 def possible_duplicates(concern: Concern, user) -> DuplicateHint:
-    """Earlier concerns about the same employee with the same link or within 14 days.
+    """The reporter's own earlier concerns about the same employee with the same link or
+    within 14 days.
 
-    The reporter learns only that such a concern exists; references are shown only
-    for concerns the user may already see.
+    Concerns logged by anyone else are never mentioned, not even as "one exists": that
+    would tell any reporter whether a concern (a restricted one, or one about themselves)
+    is held about a named person. HR sees related concerns on the case instead.
     """
     if concern.subject_id is None:
-        return DuplicateHint((), 0)
+        return DuplicateHint(())
     match = Q(pk__in=[])
     links = list(concern.links.values_list("normalised_url", flat=True))
     if links:
@@ -195,21 +196,13 @@ def possible_duplicates(concern: Concern, user) -> DuplicateHint:
             occurred_on__lte=concern.occurred_on + window,
         )
     candidates = (
-        Concern.objects.filter(
-            organisation_id=concern.organisation_id, subject_id=concern.subject_id
-        )
+        permissions.reported_by(user)
+        .filter(organisation_id=concern.organisation_id, subject_id=concern.subject_id)
         .exclude(pk=concern.pk)
         .exclude(status=Status.DRAFT)
         .filter(match)
     )
-    rows = dict(candidates.values_list("pk", "reference")[:20])
-    if not rows:
-        return DuplicateHint((), 0)
-    visible_ids = set(
-        permissions.concerns_visible_to(user).filter(pk__in=rows).values_list("pk", flat=True)
-    )
-    visible = tuple(sorted(rows[pk] for pk in visible_ids))
-    return DuplicateHint(visible, len(rows) - len(visible))
+    return DuplicateHint(tuple(sorted(candidates.values_list("reference", flat=True)[:20])))
 
 
 def access_log(concern: Concern) -> QuerySet[AccessRecord]:

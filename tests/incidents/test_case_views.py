@@ -317,3 +317,35 @@ def test_an_hr_manager_exports_everything_held_about_an_employee(
     assert event.actor == hr_manager and sorted(event.after["concerns"]) == sorted(references)
     client.force_login(investigator)
     assert client.get(url).status_code == 403
+
+
+def test_the_access_request_export_reaches_a_person_only_through_a_visible_concern(
+    client, guidance, org, unit, reporter
+):
+    """Walking the export's ids once named people from reporters' unsubmitted drafts,
+    restricted concerns and concerns the HR manager is conflicted from."""
+    manager = UserFactory(
+        organisation=org,
+        business_unit=unit,
+        roles=[Role.HR_MANAGER, Role.REPORTER],
+        username="manager_who_reports",
+    )
+    draft = make_concern(reporter, submit=False, subject_name="Dana Draftonly")
+    restricted = make_concern(reporter, subject_name="Riley Restricted", possible_pid="yes")
+    coordinator = UserFactory(organisation=org, roles=[Role.INVESTIGATOR], username="coord")
+    org.pid_coordinator = coordinator
+    org.save()
+    own = make_concern(manager, subject_name="Casey Ownreport")  # he logged it: conflicted
+    visible = make_concern(reporter, subject_name="Vic Visible")
+
+    client.force_login(manager)
+    for concern in (draft, restricted, own):
+        assert concern.subject_id is not None
+        response = client.get(reverse("incidents:person_export", args=[concern.subject_id]))
+        assert response.status_code == 404
+        for name in (b"Draftonly", b"Restricted", b"Ownreport"):
+            assert name not in response.content
+    response = client.get(reverse("incidents:person_export", args=[visible.subject_id]))
+    assert response.status_code == 200
+    assert b"Vic Visible" in response.content
+    assert Event.objects.filter(kind="person_exported").count() == 1
