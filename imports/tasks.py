@@ -1,4 +1,4 @@
-"""Thin Celery adapter for running a confirmed import."""
+"""Thin Celery adapter for running a confirmed import. No result is stored (ignore_result)."""
 
 from celery import shared_task
 
@@ -9,7 +9,7 @@ from . import services
 SLICE_SECONDS = 120
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def run_import(batch_id: int) -> int:
     """Import a confirmed batch; a second delivery of the same batch creates nothing."""
     result = services.batch_run(batch_id, budget_seconds=SLICE_SECONDS)
@@ -18,7 +18,7 @@ def run_import(batch_id: int) -> int:
     return result.created
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def expire_unconfirmed_imports() -> int:
     """Daily: uploads never confirmed expire and their files are deleted."""
     return services.expire_unconfirmed()

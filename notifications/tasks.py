@@ -7,7 +7,8 @@ from celery import shared_task
 from . import services
 
 
-# ignore_result: nobody waits for it, and with a Redis result backend a call to delay()
+# ignore_result on every task of the project (tests/test_celery.py checks it): nobody
+# waits for a result, and with a Redis result backend a call to delay() (beat's, too)
 # would otherwise first subscribe to the result channel, which retries for about 20 s and
 # then raises RuntimeError when Redis is down, instead of failing fast with OperationalError.
 @shared_task(bind=True, max_retries=5, ignore_result=True)
@@ -27,7 +28,7 @@ def send_notification(self, notification_id: int) -> bool:
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def resend_unsent_notifications() -> int:
     """Periodic: queue unsent emails that are due. Safe to run twice."""
     return services.resend_unsent()
