@@ -275,3 +275,36 @@ def test_the_admin_list_is_read_only(admin_client, concern, manager):
     response = admin_client.get("/admin/notifications/notification/")
     assert response.status_code == 200
     assert admin_client.get("/admin/notifications/notification/add/").status_code == 403
+
+
+def test_every_attempt_to_send_one_notification_carries_the_same_message_id(
+    concern, assignee, settings
+):
+    """A repeat after a lost acknowledgement reaches the mail system with the ID it saw."""
+    settings.SITE_URL = "https://conduct.example.vic.gov.au/"
+    [row] = notify(recipients=[assignee], kind=Kind.ASSIGNED, concern=concern)
+    seen: list[str] = []
+
+    def accept_then_lose_the_connection(messages):
+        seen.extend(message.message()["Message-ID"] for message in messages)
+        if len(seen) == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return len(messages)
+
+    with mock.patch(FAILING_SEND, side_effect=accept_then_lose_the_connection):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            deliver(row.pk)
+        Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+        assert deliver(row.pk) is True
+
+    first, second = seen
+    assert first == second
+    assert first.startswith("<notification-") and first.endswith("@conduct.example.vic.gov.au>")
+    assert row.dedupe_key not in first  # hashed: no internal ids in a mail header
+
+
+def test_each_notification_has_its_own_message_id(concern, manager, assignee):
+    rows = notify(recipients=[manager, assignee], kind=Kind.OVERDUE, concern=concern)
+    ids = {services.build_message(row).message()["Message-ID"] for row in rows}
+    assert len(ids) == 2
+    assert all(services.build_message(row).message()["Message-ID"] in ids for row in rows)
