@@ -37,7 +37,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=255, unique=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # Set while one worker is sending; a claim older than the timeout counts as abandoned.
+    # Set while one worker is sending; a claim older than NOTIFICATION_CLAIM_TIMEOUT counts
+    # as abandoned (its worker died) and the periodic resend sends the row again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -44,9 +44,12 @@ logger = logging.getLogger(__name__)
 
 PROTECTIVE_MARKING = "OFFICIAL: Sensitive"
 
-# A claim older than this counts as abandoned (its worker died). It is longer than
-# CELERY_TASK_TIME_LIMIT, so a claim only expires once its task can no longer be running.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# The send task is stopped after SEND_TIME_LIMIT seconds (SEND_SOFT_TIME_LIMIT first, which
+# records the attempt as failed). A claim older than NOTIFICATION_CLAIM_TIMEOUT (a setting,
+# 120 s by default and never under 90) counts as abandoned by a worker that died: it is
+# longer than the send can run, so a claim only expires once its task cannot be running.
+SEND_TIME_LIMIT = 60
+SEND_SOFT_TIME_LIMIT = 50
 # After this many failed attempts the periodic resend stops trying; the row keeps its error.
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = timedelta(minutes=1)
@@ -68,6 +71,11 @@ def dedupe_key(*, kind: str, concern: Concern | None, recipient: User, suffix: s
     """The identity of one message: the same key is never queued twice."""
     concern_part = concern.pk if concern is not None else "-"
     return f"{kind}:{concern_part}:{recipient.pk}:{suffix}"
+
+
+def claim_timeout() -> timedelta:
+    """How old a claim must be to count as abandoned (NOTIFICATION_CLAIM_TIMEOUT)."""
+    return timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -166,7 +174,7 @@ def deliver(notification_id: int) -> bool:
     now = timezone.now()
     claimed = (
         Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         .update(claimed_at=now)
     )
     if not claimed:
@@ -226,7 +234,7 @@ def resend_unsent(*, older_than_seconds: int = 60, limit: int = 500) -> int:
             created_at__lte=now - timedelta(seconds=older_than_seconds),
             attempts__lt=MAX_ATTEMPTS,
         )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

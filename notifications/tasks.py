@@ -11,7 +11,15 @@ from . import services
 # waits for a result, and with a Redis result backend a call to delay() (beat's, too)
 # would otherwise first subscribe to the result channel, which retries for about 20 s and
 # then raises RuntimeError when Redis is down, instead of failing fast with OperationalError.
-@shared_task(bind=True, max_retries=5, ignore_result=True)
+# The time limits keep a send shorter than its claim (services.claim_timeout), so a claim
+# that has expired belongs to a worker that is gone.
+@shared_task(
+    bind=True,
+    max_retries=5,
+    ignore_result=True,
+    time_limit=services.SEND_TIME_LIMIT,
+    soft_time_limit=services.SEND_SOFT_TIME_LIMIT,
+)
 def send_notification(self, notification_id: int) -> bool:
     """Send one queued email. Idempotent: a row already sent is left alone.
 

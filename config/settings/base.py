@@ -210,6 +210,11 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
+# An email being sent holds a claim on its outbox row. A claim older than this many
+# seconds counts as abandoned by a worker that died, and the periodic resend (every
+# minute) sends the email again. The send task is stopped after 60 seconds
+# (notifications.services.SEND_TIME_LIMIT), so a live send never outlasts its claim.
+NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", 120, minimum=90)
 # A task is acknowledged only after it finishes, so a worker killed mid-task hands it
 # back to the queue; tasks are written to be idempotent for that reason.
 CELERY_TASK_ACKS_LATE = True

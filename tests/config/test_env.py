@@ -142,3 +142,24 @@ def test_env_example_lists_every_variable_the_settings_read():
     }
     assert read, "expected to find env reads in config/settings"
     assert read - listed == set(), f"missing from .env.example: {sorted(read - listed)}"
+
+
+def test_the_outbox_claim_timeout_comes_from_the_environment_and_has_a_floor():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.NOTIFICATION_CLAIM_TIMEOUT)"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "NOTIFICATION_CLAIM_TIMEOUT": "150",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["150"]
+    # Shorter than a send may run would let a live send lose its claim.
+    result = _start("config.settings.local", NOTIFICATION_CLAIM_TIMEOUT="30")
+    assert result.returncode != 0
+    assert "NOTIFICATION_CLAIM_TIMEOUT must be at least 90" in result.stderr

@@ -234,7 +234,6 @@ class Worker:
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
-                "--include=tests.faults.drill_hooks",
                 f"--hostname={name}@drill",
                 "--loglevel=INFO",
             ],

@@ -1,9 +1,14 @@
 """Settings for the processes the fault drills start (Celery workers, gunicorn).
 
 The test settings, plus an email backend that writes each message to a file the test
-can count, and the two knobs a drill shortens from the environment: the broker's
+can count, and the knobs a drill shortens from the environment: the broker's
 visibility timeout (how long Redis waits before handing an unacknowledged task to
-another worker) and, for the control case, CONN_HEALTH_CHECKS.
+another worker), the outbox claim timeout (NOTIFICATION_CLAIM_TIMEOUT, at least 90 s
+in a deployment) and, for the control case, CONN_HEALTH_CHECKS.
+
+Production keeps Redis's visibility timeout (1 hour) longer than the claim timeout
+(2 minutes), so a task redelivered after a crash finds the claim expired and sends; the
+kill drill keeps that order but shrinks both to seconds.
 """
 
 import os
@@ -22,6 +27,9 @@ if os.environ.get("DRILL_VISIBILITY_TIMEOUT"):
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+
+if os.environ.get("DRILL_CLAIM_TIMEOUT"):
+    NOTIFICATION_CLAIM_TIMEOUT = int(os.environ["DRILL_CLAIM_TIMEOUT"])
 
 if os.environ.get("DRILL_CONN_HEALTH_CHECKS") == "false":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

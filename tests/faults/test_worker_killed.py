@@ -8,8 +8,8 @@ timeout counts as abandoned. So the task runs again on the new worker and the em
 out exactly once.
 
 Production keeps Redis's visibility timeout (1 hour) longer than the outbox claim timeout
-(10 minutes); the drill keeps that order and shrinks both to seconds
-(tests/faults/drill_settings.py and drill_hooks.py).
+(NOTIFICATION_CLAIM_TIMEOUT, 2 minutes); the drill keeps that order and shrinks both to
+seconds (tests/faults/drill_settings.py).
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def test_a_row_claimed_by_another_worker_is_left_alone_until_the_claim_expires(c
     Notification.objects.filter(pk=row.pk).update(claimed_at=timezone.now())
     assert deliver(row.pk) is False
     assert mail_to(manager) == []
-    abandoned = timezone.now() - services.CLAIM_TIMEOUT - timedelta(seconds=1)
+    abandoned = timezone.now() - services.claim_timeout() - timedelta(seconds=1)
     Notification.objects.filter(pk=row.pk).update(claimed_at=abandoned)
     assert deliver(row.pk) is True
     assert len(mail_to(manager)) == 1
@@ -308,3 +308,24 @@ def test_each_notification_has_its_own_message_id(concern, manager, assignee):
     ids = {services.build_message(row).message()["Message-ID"] for row in rows}
     assert len(ids) == 2
     assert all(services.build_message(row).message()["Message-ID"] in ids for row in rows)
+
+
+def test_a_claim_left_by_a_worker_that_died_is_taken_over_within_minutes(concern, manager):
+    """A crashed worker's email waits the claim timeout (2 minutes), not 10."""
+    [row] = notify(recipients=[manager], kind=Kind.ESCALATED, concern=concern)
+    Notification.objects.filter(pk=row.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=3),
+        created_at=timezone.now() - timedelta(minutes=4),
+    )
+    assert resend_unsent() == 1  # the periodic resend queues it and it is sent
+    row.refresh_from_db()
+    assert row.sent_at is not None
+    assert len(mail_to(manager)) == 1
+
+
+def test_the_claim_timeout_is_a_setting_longer_than_a_send_may_run(settings):
+    assert settings.NOTIFICATION_CLAIM_TIMEOUT == 120
+    assert send_notification.soft_time_limit < send_notification.time_limit
+    assert send_notification.time_limit < settings.NOTIFICATION_CLAIM_TIMEOUT
+    settings.NOTIFICATION_CLAIM_TIMEOUT = 300
+    assert services.claim_timeout() == timedelta(minutes=5)
