@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  (registers the <id:> path converter)
+
 from . import views
 
 app_name = "imports"
@@ -8,6 +10,6 @@ urlpatterns = [
     path("", views.import_list, name="list"),
     path("new/", views.import_upload, name="upload"),
     path("template.<str:fmt>", views.import_template, name="template"),
-    path("<int:pk>/", views.batch_detail, name="batch"),
-    path("<int:pk>/confirm/", views.batch_confirm, name="confirm"),
+    path("<id:pk>/", views.batch_detail, name="batch"),
+    path("<id:pk>/confirm/", views.batch_confirm, name="confirm"),
 ]

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  (registers the <id:> path converter)
+
 from .views import case, concerns, intake
 
 app_name = "incidents"
@@ -11,23 +13,23 @@ urlpatterns = [
     path("new/", intake.concern_create, name="create"),
     path("suggest-sections/", intake.suggest_sections, name="suggest_sections"),
     path("use-context/", intake.use_context_helper, name="use_context"),
-    path("<int:pk>/", concerns.concern_detail, name="detail"),
-    path("<int:pk>/edit/", intake.concern_edit, name="edit"),
-    path("<int:pk>/review/", intake.concern_review, name="review"),
-    path("<int:pk>/submit/", intake.concern_submit, name="submit"),
-    path("<int:pk>/evidence/", intake.evidence_upload, name="evidence_upload"),
+    path("<id:pk>/", concerns.concern_detail, name="detail"),
+    path("<id:pk>/edit/", intake.concern_edit, name="edit"),
+    path("<id:pk>/review/", intake.concern_review, name="review"),
+    path("<id:pk>/submit/", intake.concern_submit, name="submit"),
+    path("<id:pk>/evidence/", intake.evidence_upload, name="evidence_upload"),
     path(
-        "<int:pk>/evidence/<int:evidence_pk>/", concerns.evidence_download, name="evidence_download"
+        "<id:pk>/evidence/<id:evidence_pk>/", concerns.evidence_download, name="evidence_download"
     ),
-    path("<int:pk>/act/<slug:action>/", case.act, name="act"),
-    path("<int:pk>/triage/", case.triage, name="triage"),
-    path("<int:pk>/assign/", case.assign, name="assign"),
-    path("<int:pk>/step-aside/", case.step_aside, name="step_aside"),
-    path("<int:pk>/reporting-line/", case.reporting_line, name="reporting_line"),
-    path("<int:pk>/fairness/", case.fairness, name="fairness"),
-    path("<int:pk>/findings/", case.findings, name="findings"),
-    path("<int:pk>/notes/", case.add_note, name="add_note"),
-    path("<int:pk>/restrict/", case.restrict, name="restrict"),
-    path("<int:pk>/access-log/", concerns.access_log, name="access_log"),
-    path("people/<int:person_pk>/export/", concerns.person_export, name="person_export"),
+    path("<id:pk>/act/<slug:action>/", case.act, name="act"),
+    path("<id:pk>/triage/", case.triage, name="triage"),
+    path("<id:pk>/assign/", case.assign, name="assign"),
+    path("<id:pk>/step-aside/", case.step_aside, name="step_aside"),
+    path("<id:pk>/reporting-line/", case.reporting_line, name="reporting_line"),
+    path("<id:pk>/fairness/", case.fairness, name="fairness"),
+    path("<id:pk>/findings/", case.findings, name="findings"),
+    path("<id:pk>/notes/", case.add_note, name="add_note"),
+    path("<id:pk>/restrict/", case.restrict, name="restrict"),
+    path("<id:pk>/access-log/", concerns.access_log, name="access_log"),
+    path("people/<id:person_pk>/export/", concerns.person_export, name="person_export"),
 ]

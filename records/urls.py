@@ -1,5 +1,7 @@
 from django.urls import path
 
+from config import converters  # noqa: F401  (registers the <id:> path converter)
+
 from . import views
 
 app_name = "records"
@@ -8,6 +10,6 @@ urlpatterns = [
     path("disposal/", views.disposal_list, name="disposal"),
     path("disposal/approve/", views.disposal_approve, name="approve"),
     path("register/", views.disposal_register, name="register"),
-    path("concerns/<int:pk>/hold/", views.hold_place, name="hold_place"),
-    path("concerns/<int:pk>/hold/release/", views.hold_release, name="hold_release"),
+    path("concerns/<id:pk>/hold/", views.hold_place, name="hold_place"),
+    path("concerns/<id:pk>/hold/release/", views.hold_release, name="hold_release"),
 ]

@@ -155,6 +155,9 @@ ADMIN_URL = env.str("ADMIN_URL", "admin/")
 # MFA_REQUIRED=true, and production refuses to run without it (deploy check).
 MFA_REQUIRED = env.bool("MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = "Conduct Tracker"
+# The admin never shows a person's authenticator secret or its QR code: an administrator
+# who could read them could produce that person's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
