@@ -7,7 +7,15 @@ from .models import Notification
 class NotificationAdmin(admin.ModelAdmin):
     """A read-only view of the outbox, to see what waits and why."""
 
-    list_display = ["created_at", "kind", "recipient", "concern", "sent_at", "attempts"]
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "concern",
+        "sent_at",
+        "withheld_at",
+        "attempts",
+    ]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["recipient", "concern"]
     readonly_fields = [field.name for field in Notification._meta.fields]

@@ -43,6 +43,9 @@ class Notification(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set for a message recorded but deliberately never sent (history loaded by the demo
+    # loader): it is never queued, claimed or resent; last_error says why.
+    withheld_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -65,6 +67,24 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
 # What sending raises when the mail server cannot be reached or refuses the message
 # (smtplib.SMTPException is itself an OSError).
 SEND_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+
+
+# Why notifications made now are withheld (recorded, never sent); empty: send as usual.
+_withheld_reason: ContextVar[str] = ContextVar("notifications_withheld_reason", default="")
+
+
+@contextmanager
+def withheld(reason: str) -> Iterator[None]:
+    """Record the notifications made inside as withheld: rows, but never queued or sent.
+
+    For history, such as the demo loader's past concerns: the outbox shows what would
+    have been sent, and no one receives an email about an event that did not happen.
+    """
+    token = _withheld_reason.set(reason)
+    try:
+        yield
+    finally:
+        _withheld_reason.reset(token)
 
 
 def dedupe_key(*, kind: str, concern: Concern | None, recipient: User, suffix: str = "") -> str:
@@ -117,6 +137,8 @@ def notify(
     )
     new_keys = [key for key in wanted if key not in existing]
     now = timezone.now()
+    reason = _withheld_reason.get()
+    withheld_fields = {"withheld_at": now, "last_error": f"Not sent: {reason}"} if reason else {}
     # ignore_conflicts: a concurrent transaction that queued the same key first wins.
     Notification.objects.bulk_create(
         [
@@ -127,13 +149,14 @@ def notify(
                 dedupe_key=key,
                 created_at=now,
                 next_attempt_at=now,
+                **withheld_fields,
             )
             for key in new_keys
         ],
         ignore_conflicts=True,
     )
     created = list(Notification.objects.filter(dedupe_key__in=new_keys).order_by("pk"))
-    if created:
+    if created and not reason:
         transaction.on_commit(partial(enqueue, [row.pk for row in created]))
     return created
 
@@ -166,14 +189,16 @@ def enqueue(notification_ids: Sequence[int]) -> int:
 def deliver(notification_id: int) -> bool:
     """Send one notification. Returns True if this call sent it.
 
-    Safe to call any number of times: a row already sent, or being sent by someone
-    else, is left alone and False is returned. On a sending failure the attempt, the
+    Safe to call any number of times: a row already sent, withheld, or being sent by
+    someone else, is left alone and False is returned. On a sending failure the attempt, the
     error and the next due time are recorded and the exception is raised again.
     Call outside a transaction, so the claim and the result are committed at once.
     """
     now = timezone.now()
     claimed = (
-        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+        Notification.objects.filter(
+            pk=notification_id, sent_at__isnull=True, withheld_at__isnull=True
+        )
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         .update(claimed_at=now)
     )
@@ -230,6 +255,7 @@ def resend_unsent(*, older_than_seconds: int = 60, limit: int = 500) -> int:
     due = (
         Notification.objects.filter(
             sent_at__isnull=True,
+            withheld_at__isnull=True,
             next_attempt_at__lte=now,
             created_at__lte=now - timedelta(seconds=older_than_seconds),
             attempts__lt=MAX_ATTEMPTS,
