@@ -5,8 +5,11 @@ the mark that the report rollups are current, the REST API's request budgets. Se
 the notification outbox and every record live in the database. So when Redis cannot be
 reached, a read is a miss and a write is dropped (each logged as a warning): pages keep
 working from the database instead of failing with a 500, the dashboard counts directly,
-and the health check (which writes and reads back a probe key) still reports the cache
-as down.
+and the detailed status page (/health/status/) reports the cache as unavailable.
+
+After a connection failure the cache is not tried again for REDIS_BACKOFF_SECONDS
+(config/breaker.py): during an outage each request pays for one failed connection per
+process and backoff, not one per cache call.
 """
 
 from __future__ import annotations
@@ -14,20 +17,38 @@ from __future__ import annotations
 import logging
 
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from config.breaker import breaker_for
 
 logger = logging.getLogger(__name__)
 
 
 class FailSoftRedisCache(RedisCache):
+    @property
+    def breaker(self):
+        return breaker_for(self._servers[0])
+
     def _soft(self, fallback, operation, *args, **kwargs):
+        breaker = self.breaker
+        if not breaker.allows():
+            return fallback  # backing off after a failure: a miss, at once
         try:
-            return operation(*args, **kwargs)
-        except RedisError as exc:
+            result = operation(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
             logger.warning(
                 "Cache unavailable, carrying on without it (%s): %s", operation.__name__, exc
             )
+            breaker.failed(exc)
             return fallback
+        except RedisError as exc:  # the server answered, with an error: no backoff
+            logger.warning("Cache error, carrying on without it (%s): %s", operation.__name__, exc)
+            return fallback
+        if breaker.failures:
+            breaker.succeeded()
+        return result
 
     def get(self, key, default=None, version=None):
         return self._soft(default, super().get, key, default, version)

@@ -99,6 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.url("REDIS_URL", "", schemes={"redis", "rediss"})
+# After a failed connection to Redis, each process skips it (cache misses, tasks not
+# queued) for this many seconds before trying again (config/breaker.py); 0 tries every time.
+REDIS_BACKOFF_SECONDS = env.int("REDIS_BACKOFF_SECONDS", 15, minimum=0)
 
 if REDIS_URL:
     CACHES = {

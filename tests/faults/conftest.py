@@ -98,6 +98,16 @@ def base_env(**extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(autouse=True)
+def _closed_redis_breakers():
+    """Each test starts and ends with every Redis breaker closed (config/breaker.py)."""
+    from config.breaker import reset_all
+
+    reset_all()
+    yield
+    reset_all()
+
+
 # --- Redis --------------------------------------------------------------------------
 
 

@@ -4,6 +4,16 @@ from accounts.models import Role
 from tests.factories import UserFactory, make_concern
 
 
+@pytest.fixture(autouse=True)
+def _closed_redis_breakers():
+    """Each test starts and ends with every Redis breaker closed (config/breaker.py)."""
+    from config.breaker import reset_all
+
+    reset_all()
+    yield
+    reset_all()
+
+
 @pytest.fixture
 def concern(guidance, reporter):
     """A submitted concern, made before the recipients below exist.
