@@ -60,3 +60,14 @@ def test_dockerfile_exists_and_runs_as_an_unprivileged_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "requirements.txt" in dockerfile
     assert "\nUSER app" in dockerfile
+
+
+def test_the_web_healthcheck_asks_for_liveness_only():
+    """A Redis outage must not take web out: the check hits /health/, not the status page."""
+    web = _compose()["services"]["web"]
+    command = " ".join(web["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/health/'" in command
+    assert "/health/status/" not in command
+    assert "ALLOWED_HOSTS" in command  # a Host the site answers to
+    for name in ("worker", "beat"):
+        assert "healthcheck" not in _compose()["services"][name]

@@ -57,7 +57,20 @@ def test_the_api_still_answers_within_its_request_budget(redis_down, client, hr_
     assert response.status_code == 200
 
 
-def test_the_health_check_reports_the_cache_down(redis_down, client):
-    response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
+def test_liveness_stays_up_while_the_cache_is_down(redis_down, client):
+    """A load balancer must not take every web server out for a Redis outage."""
+    response = client.get(reverse("health"))
 
-    assert response.status_code != 200
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_status_page_reports_the_cache_down_as_degraded(redis_down, client):
+    response = client.get("/health/status/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["components"]["cache"]["status"] == "degraded"
+    assert body["components"]["database"]["status"] == "ok"
+    assert "127.0.0.1" not in response.content.decode()  # no internal addresses shown
