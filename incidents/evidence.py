@@ -39,25 +39,59 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _check_image(upload: UploadedFile) -> None:
-    from PIL import Image, UnidentifiedImageError
+def max_pixels() -> int:
+    return settings.EVIDENCE_MAX_PIXELS
 
+
+def _pillow():
+    """Pillow's Image module, its own decompression-bomb limit set to ours."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = max_pixels()
+    return Image
+
+
+def _too_many_pixels(width: int, height: int, limit: int) -> ValidationError:
+    return ValidationError(
+        f"This image is too large to process: it is {width:,} by {height:,} pixels and "
+        f"the limit is {limit:,} pixels. Please crop or resize it, then attach it again.",
+        code="too_big",
+    )
+
+
+def _check_image(upload: UploadedFile) -> None:
+    """Refuse an image that is too large or does not decode.
+
+    The size is read from the header (opening an image decodes nothing) and checked
+    before any pixel is decoded, so a small file claiming enormous dimensions (a
+    decompression bomb) is refused at once. Pillow's own limit is the same, so its
+    bomb error or warning can only fire on an image we refuse anyway.
+    """
+    from PIL import UnidentifiedImageError
+
+    Image = _pillow()
+    limit = max_pixels()
     upload.seek(0)
     try:
         with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise _too_many_pixels(width, height, limit)
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()  # decode fully: verify() alone accepts a JPEG cut short
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            f"This image is too large to process: the limit is {limit:,} pixels. "
+            "Please crop or resize it, then attach it again.",
+            code="too_big",
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             "This file looks like an image but could not be read. It may be damaged; "
             "try taking the screenshot again.",
             code="damaged",
-        ) from exc
-    except Image.DecompressionBombError as exc:
-        raise ValidationError(
-            "This image is too large to process. Please crop or resize it.", code="too_big"
         ) from exc
 
 
@@ -109,8 +143,7 @@ def derive_image(upload, content_type: str) -> bytes | None:
         return None
     from io import BytesIO
 
-    from PIL import Image
-
+    Image = _pillow()
     upload.seek(0)
     with Image.open(upload) as image:
         image.load()

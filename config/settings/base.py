@@ -382,5 +382,7 @@ IMPORT_UNCONFIRMED_DAYS = env.int("IMPORT_UNCONFIRMED_DAYS", 7, minimum=1)
 
 # --- Evidence ---------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Largest image accepted, in pixels (width times height), checked before decoding.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1_000_000)
 # Requests larger than this are refused before the view runs; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

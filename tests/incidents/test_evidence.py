@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -43,8 +44,8 @@ def pdf_bytes() -> bytes:
     )
 
 
-def png_claiming_huge_dimensions() -> bytes:
-    """A tiny, well-formed PNG header that claims 100,000 x 100,000 pixels."""
+def png_claiming_huge_dimensions(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A tiny, well-formed PNG header that claims `width` x `height` pixels."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
@@ -54,7 +55,7 @@ def png_claiming_huge_dimensions() -> bytes:
             + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
-    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
@@ -167,8 +168,71 @@ def test_an_image_claiming_enormous_dimensions_is_refused_with_a_message(
     response = post_file(client, draft_concern, "bomb.png", png_claiming_huge_dimensions())
 
     assert response.status_code == 400
-    assert "This image is too large to process." in file_error(response.content.decode())
+    assert "This image is too large to process" in file_error(response.content.decode())
     assert not Evidence.objects.exists()
+
+
+def test_a_decompression_bomb_png_is_refused_quickly_without_decoding(
+    client, draft_concern, reporter, media, monkeypatch
+):
+    """13,000 x 13,000 pixels: under twice Pillow's default limit, so only a warning
+    there, and decoding it took 5.9 s and 700 MB. The header alone refuses it now."""
+    from PIL import ImageFile
+
+    decoded = []
+    real_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(
+        ImageFile.ImageFile, "load", lambda image: decoded.append(image) or real_load(image)
+    )
+    bomb = png_claiming_huge_dimensions(13_000, 13_000)
+    assert len(bomb) < 200
+    client.force_login(reporter)
+
+    started = time.perf_counter()
+    response = post_file(client, draft_concern, "bomb.png", bomb)
+    elapsed = time.perf_counter() - started
+
+    error = file_error(response.content.decode())
+    assert response.status_code == 400
+    assert "This image is too large to process" in error
+    assert "the limit is 40,000,000 pixels" in error
+    assert decoded == []
+    assert elapsed < 1.0
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_the_pixel_limit_is_a_setting_checked_before_decoding(settings, media):
+    from PIL import Image as PillowImage
+
+    from incidents.evidence import check_upload
+
+    settings.EVIDENCE_MAX_PIXELS = 1_000_000
+
+    def solid(fmt: str, size: tuple[int, int]) -> SimpleUploadedFile:
+        buffer = io.BytesIO()
+        Image.new("RGB", size, "white").save(buffer, format=fmt)
+        return SimpleUploadedFile(f"solid.{fmt.lower()}", buffer.getvalue())
+
+    for fmt in ("PNG", "JPEG"):
+        assert check_upload(solid(fmt, (1000, 1000))).content_type.startswith("image/")
+        with pytest.raises(
+            ValidationError, match="it is 1,001 by 1,000 pixels and the limit is 1,000,000"
+        ):
+            check_upload(solid(fmt, (1001, 1000)))
+    assert PillowImage.MAX_IMAGE_PIXELS == 1_000_000, "Pillow's own limit is set to ours"
+
+
+@pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
+def test_pillows_bomb_warning_raised_as_an_error_is_a_refusal_too(settings, media):
+    from incidents.evidence import check_upload
+
+    settings.EVIDENCE_MAX_PIXELS = 1_000_000
+    buffer = io.BytesIO()
+    Image.new("RGB", (1001, 1000), "white").save(buffer, format="PNG")
+
+    with pytest.raises(ValidationError, match="This image is too large to process"):
+        check_upload(SimpleUploadedFile("big.png", buffer.getvalue()))
 
 
 def test_an_oversize_file_is_refused_with_the_limit(
@@ -507,7 +571,7 @@ def test_a_file_changed_on_disk_is_refused_and_recorded(
     evidence = services.evidence_add(
         concern=submitted_concern,
         actor=reporter,
-        upload=SimpleUploadedFile("doc.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
+        upload=SimpleUploadedFile("doc.pdf", pdf_bytes()),
     )
     with open(evidence.file.path, "ab") as handle:
         handle.write(b"tampered")
