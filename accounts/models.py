@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -80,6 +80,21 @@ class User(AbstractUser):
         BusinessUnit, on_delete=models.SET_NULL, related_name="users", null=True, blank=True
     )
     position = models.CharField(max_length=200, blank=True)
+    is_service_identity = models.BooleanField(
+        "service identity",
+        default=False,
+        editable=False,
+        help_text=(
+            "An account for another system (an HR system, a BI tool), not a person: it has "
+            "no password, cannot sign in to the web pages and uses the API only through "
+            "tokens that an HR manager of its organisation makes."
+        ),
+    )
+
+    # For a service identity answering an API request: the HR manager who made the
+    # request's token. Set by api.auth for that request only; the permission rules let
+    # the request see only what both may see (incidents.permissions).
+    token_maker: User | None = None
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -107,6 +122,28 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class ServiceIdentityManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_service_identity=True)
+
+
+class ServiceIdentity(User):
+    """A system's account, managed by administrators on its own admin page."""
+
+    objects = ServiceIdentityManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "service identity"
+        verbose_name_plural = "service identities"
+
+    def save(self, *args, **kwargs):
+        self.is_service_identity = True
+        if self.pk is None or self.has_usable_password():
+            self.set_unusable_password()
+        super().save(*args, **kwargs)
+
+
 class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -132,6 +169,7 @@ class SecurityEvent(models.Model):
         MFA_VERIFIED = "mfa_verified", "Second factor accepted"
         MFA_FAILED = "mfa_failed", "Second factor refused"
         MFA_RESET = "mfa_reset", "Two-step sign-in reset by an administrator"
+        API_TOKEN_REFUSED = "api_token_refused", "API token refused"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     username = models.CharField(max_length=150, blank=True)
@@ -146,6 +184,11 @@ class SecurityEvent(models.Model):
         blank=True,
         related_name="+",
         help_text="Who did it, when not the person themselves (an administrator's reset).",
+    )
+    detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a refused API token: its public prefix, if it had one, and why.",
     )
     at = models.DateTimeField(auto_now_add=True)
 

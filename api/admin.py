@@ -12,13 +12,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "name",
         "display_prefix",
         "user",
+        "created_by",
         "scope",
         "expires_at",
         "last_used_at",
         "state",
     ]
-    list_filter = ["scope", "user__organisation"]
-    list_select_related = ["user"]
+    list_filter = ["scope", "user__organisation", "user__is_service_identity"]
+    list_select_related = ["user", "created_by"]
     search_fields = ["name", "prefix", "user__username"]
     fields = [
         "name",
@@ -36,7 +37,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:
-        return False  # tokens are made by their holders (or HR managers) on the tokens page
+        # Tokens are made on the API tokens page: personal ones by their holders, a
+        # service identity's by an HR manager holding its roles. Administrators never
+        # make them (they set up service identities, so they must not also hold their keys).
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

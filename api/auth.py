@@ -1,8 +1,15 @@
 """How API requests are authenticated, and what a read-only token may do.
 
-- `Authorization: Bearer smct_…` with a personal token (api.models.ApiToken);
-- or the browser's signed-in session, only once its second factor is verified
-  (MFA_REQUIRED), with Django's CSRF check on writes.
+A request's identity comes from exactly one source:
+
+- `Authorization: Bearer smct_…` with an API token (api.models.ApiToken): the request
+  acts as the token's holder (a person, or a service identity answering to the token's
+  maker), never as a browser session it may also carry. A request with any
+  Authorization header is never authenticated by the session;
+- or, without that header, the browser's signed-in session, only once its second factor
+  is verified (MFA_REQUIRED), with Django's CSRF check on writes.
+
+Refused tokens are recorded as security events and throttled per address.
 """
 
 from __future__ import annotations
@@ -11,10 +18,21 @@ from django.conf import settings
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
-from . import tokens
+from . import throttles, tokens
 from .models import ApiToken
 
 KEYWORD = "Bearer"
+REFUSED = (
+    "This API token is not valid: it may be mistyped, expired or revoked, or the person "
+    "who made it may no longer make it. Make a new one under API tokens in the web "
+    "application."
+)
+
+
+class RefusedTokensThrottled(exceptions.Throttled):
+    """Too many refused tokens from one address: none is looked at for a while."""
+
+    lead = "Too many requests with tokens that are not valid came from this address."
 
 
 def token_text(request) -> str | None:
@@ -26,29 +44,35 @@ def token_text(request) -> str | None:
     return value.strip()
 
 
-def request_has_valid_token(request) -> bool:
-    """For the MFA middleware: this request carries a live API token."""
-    text = token_text(request)
-    return bool(text) and tokens.find_active(text) is not None
+def carries_authorization(request) -> bool:
+    """The request names its own credentials, so no browser session may stand in."""
+    return "HTTP_AUTHORIZATION" in request.META
 
 
 class ApiTokenAuthentication(BaseAuthentication):
     def authenticate(self, request):
+        if not carries_authorization(request):
+            return None
         text = token_text(request)
         if text is None:
-            return None
-        token = tokens.find_active(text) if text else None
-        if token is None:
             raise exceptions.AuthenticationFailed(
-                "This API token is not valid: it may be mistyped, expired or revoked. "
-                "Make a new one under API tokens in the web application."
+                "Send the API token as 'Authorization: Bearer <token>'. Other kinds of "
+                "Authorization header are not accepted."
             )
-        tokens.record_use(
-            token=token,
-            method=request.method,
-            path=request.path,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
-        )
+        wait = throttles.bad_token_wait(request)
+        if wait is not None:
+            raise RefusedTokensThrottled(wait=wait)
+        address = throttles.client_address(request)
+        token, reason = tokens.check(text)
+        if token is None:
+            tokens.record_refusal(
+                raw=text,
+                reason=reason,
+                ip_address=address,
+                limit_reached=throttles.count_bad_token(request),
+            )
+            raise exceptions.AuthenticationFailed(REFUSED)
+        tokens.record_use(token=token, method=request.method, path=request.path, ip_address=address)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
@@ -59,10 +83,16 @@ class VerifiedSessionAuthentication(SessionAuthentication):
     """The browser session, but only after the second factor (as every page requires)."""
 
     def authenticate(self, request):
+        if carries_authorization(request):
+            return None  # the token alone decides (ApiTokenAuthentication)
         result = super().authenticate(request)
         if result is None:
             return None
         user = result[0]
+        if getattr(user, "is_service_identity", False):
+            raise exceptions.AuthenticationFailed(
+                "A service identity uses the API with a token, not a session."
+            )
         if settings.MFA_REQUIRED and not getattr(user, "is_verified", lambda: False)():
             raise exceptions.AuthenticationFailed(
                 "Enter the code from your authenticator app in the web application first."

@@ -84,10 +84,12 @@ def exception_handler(exc, context):
         body = payload("invalid", message, fields)
     elif isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 60)
-        body = payload(
-            "throttled",
-            f"Too many requests with this token or account. Try again in {wait} seconds.",
+        lead = getattr(
+            exc,
+            "lead",
+            "Too many requests from this account (all its tokens count together).",
         )
+        body = payload("throttled", f"{lead} Try again in {wait} seconds.")
     else:
         message = " ".join(_flatten(exc.detail)) or DEFAULT_MESSAGES.get(exc.status_code, "")
         body = payload(str(code or exc.default_code), message)

@@ -438,8 +438,12 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
-    user = PersonRefSerializer()
+    user = PersonRefSerializer(help_text="Whom it acts for: its maker, or a service identity.")
     created_by = PersonRefSerializer(allow_null=True)
+    service_identity = serializers.BooleanField(
+        source="user.is_service_identity",
+        help_text="The token is for a service identity, made by created_by.",
+    )
     prefix = serializers.CharField(source="display_prefix")
     state = serializers.ChoiceField(choices=STATES)
 
@@ -451,6 +455,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "prefix",
             "scope",
             "user",
+            "service_identity",
             "created_by",
             "created_at",
             "expires_at",
@@ -479,8 +484,24 @@ class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     scope = serializers.ChoiceField(choices=ApiToken.Scope.choices)
     expires_at = serializers.DateTimeField(help_text="Required; at most API_TOKEN_MAX_DAYS ahead.")
-    user = serializers.IntegerField(
+    service_identity = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="Whom the token acts as (HR managers, for their organisation). Default: you.",
+        max_value=2**63 - 1,
+        help_text=(
+            "A service identity of your organisation to make the token for (HR managers "
+            "holding every role it has). Without it, the token is your personal token."
+        ),
     )
+
+    def validate(self, attrs):
+        if "user" in self.initial_data:
+            raise serializers.ValidationError(
+                {
+                    "user": [
+                        "Tokens are no longer made for other people. A personal token is "
+                        "always yours; for a system, give service_identity instead."
+                    ]
+                }
+            )
+        return attrs

@@ -1,4 +1,5 @@
-"""Tokens through the API: list, make, look at and revoke, for a signed-in person only."""
+"""Tokens through the API: list, make, look at and revoke, for a signed-in person only
+(a request with a token is refused: SessionOnly)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class TokenList(TokenPermissions, GenericAPIView):
 
     @extend_schema(operation_id="tokens_list", responses=s.ApiTokenSerializer(many=True))
     def get(self, request):
-        """Your tokens (HR managers: every token of the organisation's people)."""
+        """Your tokens (HR managers: every token of the organisation, service tokens included)."""
         page = self.paginate_queryset(permissions.tokens_visible_to(request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -35,18 +36,22 @@ class TokenList(TokenPermissions, GenericAPIView):
         responses={201: s.ApiTokenCreatedSerializer},
     )
     def post(self, request):
-        """Make a token. The response holds the token itself, once; only its hash is kept."""
+        """Make your personal token, or (HR managers) a service identity's token.
+
+        The response holds the token itself, once; only its hash is kept.
+        """
         body = s.ApiTokenCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         user = request.user
-        if data.get("user"):
-            user = permissions.token_holders_for(request.user).filter(pk=data["user"]).first()
+        if data.get("service_identity"):
+            user = (
+                permissions.service_identities_for(request.user)
+                .filter(pk=data["service_identity"])
+                .first()
+            )
             if user is None:
-                raise tokens.TokenRefused(
-                    "You may make tokens only for yourself (HR managers: your organisation's "
-                    "people)."
-                )
+                raise tokens.TokenRefused(tokens.REFUSED_HOLDER)
         token, plaintext = tokens.token_create(
             actor=request.user,
             user=user,

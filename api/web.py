@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,23 +36,38 @@ class TokenForm(forms.Form):
         help_text="Read only is enough to pull figures. Read and write can change concerns.",
     )
     expires_on = forms.DateField(label="Expires on", widget=DateInput())
-    user = IdModelChoiceField(label="Acts as", queryset=None, required=False, empty_label="Me")
+    service = IdModelChoiceField(
+        label="For",
+        queryset=None,
+        required=False,
+        empty_label="Me (a personal token)",
+        help_text=(
+            "A token for a service identity lets that system do what its roles allow, "
+            "and never more than you may do yourself. It stops working if you lose any "
+            "of its roles or leave the organisation."
+        ),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        holders = permissions.token_holders_for(actor)
-        if permissions.is_token_manager(actor):
-            self.fields["user"].queryset = holders
-            self.fields["user"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"
-            self.fields[
-                "user"
-            ].help_text = "The token can do what this person may do, nothing more."
+        services = permissions.service_identities_for(actor)
+        if services.exists():
+            self.fields["service"].queryset = services
+            self.fields["service"].label_from_instance = lambda u: (
+                f"{u.display_name} (service identity)"
+            )
         else:
-            del self.fields["user"]
+            del self.fields["service"]
         days = tokens.max_lifetime().days
         self.fields["expires_on"].help_text = f"At most {days} days from today."
         self.fields["expires_on"].initial = timezone.localdate() + dt.timedelta(days=min(days, 90))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "user" in self.data:  # the old "Acts as" choice, from a page open since
+            raise forms.ValidationError(tokens.REFUSED_HOLDER)
+        return cleaned
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
@@ -70,21 +88,35 @@ class TokenForm(forms.Form):
         )
 
 
-def _require_holder(request: HttpRequest) -> None:
-    if not permissions.can_hold_token(request.user):
-        raise PermissionDenied("API tokens are for people who belong to an organisation.")
+def verified_session_required(view):
+    """The token pages act for the signed-in person only: a session whose second factor
+    was entered (MFA_REQUIRED), and never a request that also sends credentials of its
+    own, whose identity would then be in doubt."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if "HTTP_AUTHORIZATION" in request.META:
+            return render(request, "api/token_page_refused.html", status=400)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if settings.MFA_REQUIRED and not request.user.is_verified():
+            return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
+        if not permissions.can_hold_token(request.user):
+            raise PermissionDenied("API tokens are for people who belong to an organisation.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@verified_session_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    _require_holder(request)
     form = TokenForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             token, plaintext = tokens.token_create(
                 actor=request.user,
-                user=form.cleaned_data.get("user") or request.user,
+                user=form.cleaned_data.get("service") or request.user,
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at(),
@@ -109,10 +141,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@verified_session_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_holder(request)
     token = tokens.token_revoke(
         token=permissions.get_token_for_user(request.user, pk), actor=request.user
     )

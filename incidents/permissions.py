@@ -125,6 +125,26 @@ def may_see_restricted(user, organisation) -> bool:
     return user.has_role(Role.HR_MANAGER)
 
 
+# --- Service identities --------------------------------------------------------------
+# A service identity (an HR system, a BI tool) uses the API through a token that an HR
+# manager made for it. Its request answers to that maker too: it sees a concern only if
+# both the service identity and the maker may (so the maker's conflicts of interest and
+# the restricted rule bind it), and nothing at all without a maker.
+
+
+def is_service_identity(user) -> bool:
+    return bool(getattr(user, "is_service_identity", False))
+
+
+def _answers_to(user) -> tuple:
+    """Whose rules a request of this user must pass: the user, and the token's maker
+    for a service identity (an empty tuple when there is no maker: it sees nothing)."""
+    if not is_service_identity(user):
+        return (user,)
+    maker = user.token_maker
+    return (user, maker) if maker is not None else ()
+
+
 # --- Rules over (user, concern) ----------------------------------------------------
 
 
@@ -134,6 +154,11 @@ def is_reporter_of(user, concern: Concern) -> bool:
 
 def is_hr_for(user, concern: Concern) -> bool:
     """May open the full record of this concern in an HR capacity."""
+    people = _answers_to(user)
+    return bool(people) and all(_is_hr_for(person, concern) for person in people)
+
+
+def _is_hr_for(user, concern: Concern) -> bool:
     if not (user.is_authenticated and user.has_role(*HR_ROLES) and _in_org(user, concern)):
         return False
     if concern.status == Status.DRAFT:
@@ -257,7 +282,11 @@ def can_edit_reporting_line(user, concern: Concern) -> bool:
 
 def assignment_conflict(candidate, concern: Concern) -> str | None:
     """Why `candidate` may not be given this concern, or None if they may."""
-    if candidate.organisation_id != concern.organisation_id or not candidate.has_role(*HR_ROLES):
+    if (
+        candidate.organisation_id != concern.organisation_id
+        or not candidate.has_role(*HR_ROLES)
+        or is_service_identity(candidate)
+    ):
         return f"{candidate.display_name} is not HR staff of this organisation."
     if not candidate.is_active:
         return f"{candidate.display_name}'s account is not active."
@@ -282,8 +311,10 @@ def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
         return False
     if rule.actor == "manager":
         return is_case_manager(user, concern)
-    if rule.actor == "decision_maker":
-        return is_case_manager(user, concern) and decision_refusal(user, concern) is None
+    if rule.actor == "decision_maker":  # a service token answers to its maker here too
+        return is_case_manager(user, concern) and all(
+            decision_refusal(person, concern) is None for person in _answers_to(user)
+        )
     return handles(user, concern)
 
 
@@ -339,8 +370,16 @@ def can_see_hr_list(user) -> bool:
 
 def hr_concerns(user) -> QuerySet[Concern]:
     """Concerns the user may open in an HR capacity (the queryset twin of is_hr_for)."""
-    if not can_see_hr_list(user):
+    people = _answers_to(user)
+    if not people or not all(can_see_hr_list(person) for person in people):
         return Concern.objects.none()
+    concerns = Concern.objects.all()
+    for person in people:
+        concerns = concerns.filter(_hr_visible_q(person)).exclude(_conflicted_q(person))
+    return concerns
+
+
+def _hr_visible_q(user) -> Q:
     visible = Q(organisation_id=user.organisation_id) & ~Q(status=Status.DRAFT)
     sees_restricted = may_see_restricted(user, user.organisation)
     if user.has_role(Role.HR_MANAGER):
@@ -349,7 +388,7 @@ def hr_concerns(user) -> QuerySet[Concern]:
     else:
         normal = Q(restricted=False) & (Q(assignee__isnull=True) | Q(assignee_id=user.pk))
         visible &= (normal | Q(restricted=True)) if sees_restricted else normal
-    return Concern.objects.filter(visible).exclude(_conflicted_q(user))
+    return visible
 
 
 def reported_by(user) -> QuerySet[Concern]:
@@ -374,18 +413,20 @@ def case_managers_for(concern: Concern) -> QuerySet:
     managers = User.objects.filter(
         organisation_id=concern.organisation_id,
         is_active=True,
+        is_service_identity=False,
         role_grants__role=Role.HR_MANAGER,
     ).distinct()
     return managers.exclude(pk=concern.reporter_id)
 
 
 def hr_staff(organisation_id: int) -> QuerySet:
-    """Active HR investigators and managers of an organisation."""
+    """Active HR investigators and managers of an organisation (people, not systems)."""
     User = get_user_model()
     return (
         User.objects.filter(
             organisation_id=organisation_id,
             is_active=True,
+            is_service_identity=False,
             role_grants__role__in=HR_ROLES,
         )
         .distinct()
@@ -530,9 +571,15 @@ def get_import_batch_for_user(user, pk):
         raise Http404("No such import.") from None
 
 
-# --- Personal API tokens ------------------------------------------------------------
-# Anyone with an account in an organisation may make tokens for themselves; HR managers
-# may also make, see and revoke tokens for the people of their own organisation.
+# --- API tokens -----------------------------------------------------------------------
+# A token never carries more than its maker may do:
+# - a personal token is always for the person who makes it, and acts as them;
+# - a service token acts as a service identity (made by an administrator, with its own
+#   roles) and is made by an HR manager of the same organisation who holds every role the
+#   identity has. It works only while that stays true (checked at each request, below),
+#   and its requests see only what both the identity and the maker may see.
+# Administrators define service identities but never make their tokens.
+# HR managers also see and revoke the tokens of their organisation.
 
 
 def is_token_manager(actor) -> bool:
@@ -540,33 +587,66 @@ def is_token_manager(actor) -> bool:
         actor.is_authenticated
         and actor.organisation_id is not None
         and actor.has_role(Role.HR_MANAGER)
+        and not is_service_identity(actor)
     )
 
 
 def can_hold_token(user) -> bool:
-    return user.is_authenticated and user.is_active and user.organisation_id is not None
+    """May make (and hold) personal tokens: a person of an organisation."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and not is_service_identity(user)
+    )
+
+
+def can_make_service_token(actor, service) -> bool:
+    return (
+        is_token_manager(actor)
+        and actor.is_active
+        and not actor.is_superuser
+        and not actor.has_role(Role.ADMINISTRATOR)
+        and is_service_identity(service)
+        and service.is_active
+        and service.organisation_id == actor.organisation_id
+        and service.roles <= actor.roles
+    )
 
 
 def can_create_token_for(actor, user) -> bool:
-    if not (can_hold_token(actor) and can_hold_token(user)):
+    if is_service_identity(user):
+        return can_make_service_token(actor, user)
+    return can_hold_token(actor) and actor.pk == user.pk
+
+
+def token_in_force(token) -> bool:
+    """Whether a token that is neither expired nor revoked may still answer a request.
+
+    A personal token works only for the person who made it (tokens once made by HR
+    managers for other people never work); a service token only while its maker may
+    still make it: active, in the identity's organisation, holding its roles.
+    """
+    holder, maker = token.user, token.created_by
+    if maker is None or not holder.is_active:
         return False
-    if actor.pk == user.pk:
-        return True
-    return is_token_manager(actor) and actor.organisation_id == user.organisation_id
+    if is_service_identity(holder):
+        return can_make_service_token(maker, holder)
+    return maker.pk == holder.pk and can_hold_token(holder)
 
 
-def token_holders_for(actor) -> QuerySet:
-    """Whom this person may make tokens for: themselves, or their organisation (HR managers)."""
-    from django.contrib.auth import get_user_model
+def service_identities_for(actor) -> QuerySet:
+    """The service identities this HR manager may make tokens for."""
+    from accounts.models import ServiceIdentity
 
-    User = get_user_model()
-    if not can_hold_token(actor):
-        return User.objects.none()
-    if is_token_manager(actor):
-        return User.objects.filter(organisation_id=actor.organisation_id, is_active=True).order_by(
-            "username"
-        )
-    return User.objects.filter(pk=actor.pk)
+    if not is_token_manager(actor) or actor.is_superuser or actor.has_role(Role.ADMINISTRATOR):
+        return ServiceIdentity.objects.none()
+    missing = set(Role.values) - set(actor.roles)
+    return (
+        ServiceIdentity.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+        .exclude(role_grants__role__in=missing)
+        .order_by("first_name", "username")
+    )
 
 
 def tokens_visible_to(actor) -> QuerySet:

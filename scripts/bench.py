@@ -338,7 +338,7 @@ def personas(org: str) -> Personas:
         )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.PeopleBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()

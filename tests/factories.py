@@ -1,6 +1,6 @@
 import factory
 
-from accounts.models import BusinessUnit, Organisation, RoleGrant, User
+from accounts.models import BusinessUnit, Organisation, RoleGrant, ServiceIdentity, User
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -32,6 +32,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.PostGenerationMethodCall("set_password", "pass")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        for role in extracted or ():
+            RoleGrant.objects.get_or_create(user=self, role=role)
+
+
+class ServiceIdentityFactory(factory.django.DjangoModelFactory):
+    """A system's account (an HR system, a BI tool): no password, its own roles."""
+
+    class Meta:
+        model = ServiceIdentity
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"service{n}")
+    first_name = "HR system"
+    organisation = factory.SubFactory(OrganisationFactory)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

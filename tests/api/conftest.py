@@ -1,4 +1,4 @@
-"""API test helpers: a token for any persona, and a client that sends it."""
+"""API test helpers: a token for any persona or service identity, and a client that sends it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ def _fresh_throttle_and_rate(settings):
 
 @pytest.fixture
 def make_token():
+    """make_token(person) -> their personal token; make_token(service, actor=hr_manager)
+    -> a service identity's token made by that HR manager."""
+
     def make(user, scope="read_write", *, actor=None, days=30, name="Test token"):
         _, plaintext = tokens.token_create(
             actor=actor or user,
@@ -48,3 +51,14 @@ def api(make_token):
         return c
 
     return client
+
+
+@pytest.fixture
+def hr_system(org):
+    """The organisation's HR system: a service identity with the HR manager role."""
+    from accounts.models import Role
+    from tests.factories import ServiceIdentityFactory
+
+    return ServiceIdentityFactory(
+        username="hr-system", first_name="HR system", organisation=org, roles=[Role.HR_MANAGER]
+    )

@@ -1,5 +1,6 @@
 """Contract tests: schemathesis generates requests from the live OpenAPI schema and sends
-each one, in-process through the WSGI application, with a token for every role.
+each one, in-process through the WSGI application, with a token for every role (and one
+for a service identity).
 
 No answer may be a server error, and every answer must match the schema (status code,
 content type and body). Path ids are mapped onto real concerns and files, so the
@@ -64,6 +65,12 @@ def world(request, settings, guidance, media, make_token, reporter, investigatin
     evidence = services.evidence_add(concern=draft, actor=reporter, upload=png_upload())
     submitted = make_concern(reporter)
     tokens = {role: make_token(request.getfixturevalue(role), "read_write") for role in ROLES}
+    # A system's token: a service identity's, made by an HR manager holding its role.
+    tokens["service"] = make_token(
+        request.getfixturevalue("hr_system"),
+        "read_write",
+        actor=request.getfixturevalue("hr_manager"),
+    )
     return {
         "concerns": [draft.pk, submitted.pk, investigating_concern.pk],
         "evidence": evidence.pk,

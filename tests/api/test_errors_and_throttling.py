@@ -1,4 +1,5 @@
-"""One error shape everywhere, with a message a person can act on; a budget per token."""
+"""One error shape everywhere, with a message a person can act on; a budget per account
+across all its tokens; refused tokens recorded and throttled per address."""
 
 from __future__ import annotations
 
@@ -84,8 +85,78 @@ def test_requests_beyond_the_budget_get_429_with_retry_after(settings, api, repo
     assert int(response["Retry-After"]) > 0
 
 
-def test_each_token_has_its_own_budget(settings, api, reporter, make_token):
+def test_more_tokens_do_not_multiply_a_persons_budget(
+    settings, api, reporter, second_reporter, make_token
+):
     settings.API_REQUESTS_PER_MINUTE = 2
     first, second = api(token=make_token(reporter)), api(token=make_token(reporter))
-    assert [first.get("/api/v1/sections/").status_code for _ in range(3)] == [200, 200, 429]
+    assert [first.get("/api/v1/sections/").status_code for _ in range(2)] == [200, 200]
+    refused = second.get("/api/v1/sections/")
+    assert refused.status_code == 429
+    assert "all its tokens count together" in _error(refused)["message"]
+    assert api(second_reporter).get("/api/v1/sections/").status_code == 200
+
+
+def test_a_service_identitys_tokens_share_its_budget(
+    settings, api, make_token, hr_manager, hr_system
+):
+    settings.API_REQUESTS_PER_MINUTE = 2
+    first = api(token=make_token(hr_system, actor=hr_manager))
+    second = api(token=make_token(hr_system, actor=hr_manager))
+    assert first.get("/api/v1/sections/").status_code == 200
     assert second.get("/api/v1/sections/").status_code == 200
+    assert first.get("/api/v1/sections/").status_code == 429
+    assert api(hr_manager).get("/api/v1/sections/").status_code == 200
+
+
+# --- Refused tokens -----------------------------------------------------------------
+
+
+def test_a_refused_token_is_recorded_as_a_security_event(api, reporter, make_token):
+    from accounts.models import SecurityEvent
+    from api import tokens
+    from api.models import ApiToken
+
+    plaintext = make_token(reporter)
+    tokens.token_revoke(token=ApiToken.objects.get(), actor=reporter)
+    assert api(token=plaintext).get("/api/v1/sections/").status_code == 401
+    assert api(token="smct_nothere_guess").get("/api/v1/sections/").status_code == 401
+
+    revoked, unknown = SecurityEvent.objects.filter(kind="api_token_refused").order_by("pk")
+    prefix, secret = tokens.parse(plaintext)
+    assert revoked.user == reporter and revoked.ip_address == "127.0.0.1"
+    assert revoked.detail == f"smct_{prefix}: revoked"
+    assert secret not in revoked.detail
+    assert unknown.user is None and unknown.detail == "smct_nothere: unknown token"
+
+
+def test_refused_tokens_are_throttled_per_address(api, reporter, make_token):
+    from accounts.models import SecurityEvent
+    from api.throttles import BAD_TOKEN_LIMIT
+
+    guesser = api(token="smct_abcdef_guess")
+    statuses = [guesser.get("/api/v1/sections/").status_code for _ in range(BAD_TOKEN_LIMIT)]
+    assert statuses == [401] * BAD_TOKEN_LIMIT
+
+    throttled = guesser.get("/api/v1/sections/")
+    assert throttled.status_code == 429
+    error = _error(throttled)
+    assert error["code"] == "throttled"
+    assert "tokens that are not valid came from this address" in error["message"]
+    assert int(throttled["Retry-After"]) > 0
+    # Nothing more is looked up or recorded for that address for a while.
+    assert SecurityEvent.objects.filter(kind="api_token_refused").count() == BAD_TOKEN_LIMIT
+
+    elsewhere = api(reporter, "read")
+    assert elsewhere.get("/api/v1/sections/", REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_refused_token_throttle(api):
+    from api.throttles import BAD_TOKEN_LIMIT
+
+    guesser = api(token="smct_abcdef_guess")
+    statuses = [
+        guesser.get("/api/v1/sections/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(BAD_TOKEN_LIMIT + 1)
+    ]
+    assert statuses == [401] * BAD_TOKEN_LIMIT + [429]

@@ -1,5 +1,9 @@
 """The issue's "done when": an HR system logs a concern and moves it through triage with
-read-write tokens, every step through the same services (and events) as the web pages."""
+read-write tokens, every step through the same services (and events) as the web pages.
+
+The systems use tokens for their own service identities (an intake system that logs
+concerns, a case system that handles them), made by an HR manager who holds their roles;
+every event names the service identity that acted."""
 
 from __future__ import annotations
 
@@ -27,10 +31,19 @@ def _intake() -> dict:
 
 
 def test_an_hr_system_logs_a_concern_and_moves_it_through_triage(
-    guidance, api, reporter, hr_manager, investigator
+    guidance, api, make_token, org, unit, hr_manager, hr_system, investigator
 ):
-    as_reporter = api(reporter, "read_write")
-    as_manager = api(hr_manager, "read_write")
+    from accounts.models import Role, RoleGrant
+    from tests.factories import ServiceIdentityFactory
+
+    RoleGrant.objects.create(user=hr_manager, role=Role.REPORTER)
+    intake = ServiceIdentityFactory(
+        username="intake", first_name="Intake form", organisation=org, roles=[Role.REPORTER]
+    )
+    intake.business_unit = unit
+    intake.save()
+    as_reporter = api(token=make_token(intake, "read_write", actor=hr_manager))
+    as_manager = api(token=make_token(hr_system, "read_write", actor=hr_manager))
 
     created = as_reporter.post("/api/v1/concerns/", _intake(), format="json")
     assert created.status_code == 201, created.json()
@@ -107,8 +120,9 @@ def test_an_hr_system_logs_a_concern_and_moves_it_through_triage(
         )
     )
     assert changes == ["submitted", "triage", "investigation"]
-    assert Event.objects.filter(concern=concern, kind="triage_recorded").exists()
-    assert Event.objects.filter(concern=concern, kind="assigned").exists()
+    assert Event.objects.filter(concern=concern, kind="triage_recorded", actor=hr_system).exists()
+    assert Event.objects.filter(concern=concern, kind="assigned", actor=hr_system).exists()
+    assert concern.reporter == intake
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(api, submitted_concern, hr_manager):

@@ -1,5 +1,5 @@
-"""The second factor: a browser session must have it for the API too; a token request is
-not a session and passes the MFA middleware only with a live token."""
+"""The second factor: a browser session must have it for the API too; a request to the
+API's endpoints that sends a token is not a session: the token alone decides who it is."""
 
 from __future__ import annotations
 
@@ -37,13 +37,13 @@ def test_an_unverified_session_cannot_use_the_api(mfa_on, client, reporter):
     assert response["Location"].startswith("/accounts/")
 
 
-def test_an_invalid_token_does_not_get_an_unverified_session_past_the_code_page(
-    mfa_on, client, reporter
-):
+def test_an_invalid_token_does_not_let_an_unverified_session_in(mfa_on, client, reporter):
+    """The request is the token's alone: refused (and recorded), never the session's."""
     TOTPDevice.objects.create(user=reporter, name="phone", confirmed=True)
     client.force_login(reporter)
     response = client.get("/api/v1/sections/", headers={"Authorization": "Bearer smct_abc_forged"})
-    assert response.status_code == 302
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
 
 
 def test_a_token_header_does_not_exempt_pages_outside_the_api(mfa_on, client, reporter, make_token):

@@ -108,14 +108,30 @@ def test_the_expiry_is_required_and_bounded(reporter, settings):
         )
 
 
-def test_hr_managers_make_tokens_for_their_organisation_only(hr_manager, reporter, outsider):
+def test_an_hr_manager_cannot_make_a_token_for_another_person(hr_manager, reporter, investigator):
+    for person in (reporter, investigator):
+        with pytest.raises(tokens.TokenRefused, match="always for the person who makes it"):
+            tokens.token_create(
+                actor=hr_manager, user=person, name="x", scope="read", expires_at=_expiry()
+            )
+    assert not ApiToken.objects.exists()
+
+
+def test_hr_managers_make_tokens_for_their_organisations_service_identities_only(
+    hr_manager, hr_system, other_org
+):
+    from tests.factories import ServiceIdentityFactory
+
     token, _ = tokens.token_create(
-        actor=hr_manager, user=reporter, name="HR system", scope="read_write", expires_at=_expiry()
+        actor=hr_manager, user=hr_system, name="HR system", scope="read", expires_at=_expiry()
     )
-    assert token.user == reporter and token.created_by == hr_manager
+    assert token.user == hr_system and token.created_by == hr_manager
+    elsewhere = ServiceIdentityFactory(
+        username="other-system", organisation=other_org, roles=[Role.HR_MANAGER]
+    )
     with pytest.raises(tokens.TokenRefused):
         tokens.token_create(
-            actor=hr_manager, user=outsider, name="x", scope="read", expires_at=_expiry()
+            actor=hr_manager, user=elsewhere, name="x", scope="read", expires_at=_expiry()
         )
 
 
@@ -202,17 +218,37 @@ def test_the_token_page_refuses_a_past_or_too_distant_expiry(client, reporter, s
     assert not ApiToken.objects.exists()
 
 
-def test_an_hr_manager_makes_a_token_for_someone_in_their_organisation(
-    client, hr_manager, reporter, outsider
+def test_the_token_page_no_longer_offers_other_people(client, hr_manager, reporter):
+    client.force_login(hr_manager)
+    page = client.get(reverse("api:tokens"))
+    assert "user" not in page.context["form"].fields
+    assert "Acts as" not in page.content.decode()
+    expires = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    data = {"name": "HR system", "scope": "read_write", "expires_on": expires}
+    refused = client.post(reverse("api:tokens"), {**data, "user": reporter.pk})
+    assert refused.status_code == 400
+    assert "always for the person who makes it" in refused.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_an_hr_manager_makes_a_service_identitys_token_on_the_page(
+    client, hr_manager, hr_system, other_org
 ):
+    from tests.factories import ServiceIdentityFactory
+
+    elsewhere = ServiceIdentityFactory(
+        username="other-system", organisation=other_org, roles=[Role.HR_MANAGER]
+    )
     client.force_login(hr_manager)
     expires = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     data = {"name": "HR system", "scope": "read_write", "expires_on": expires}
-    response = client.post(reverse("api:tokens"), {**data, "user": reporter.pk})
+    response = client.post(reverse("api:tokens"), {**data, "service": hr_system.pk})
     assert response.status_code == 200
-    assert ApiToken.objects.get().user == reporter
+    token = ApiToken.objects.get()
+    assert token.user == hr_system and token.created_by == hr_manager
+    assert "HR system (service identity)" in response.content.decode()
 
-    refused = client.post(reverse("api:tokens"), {**data, "user": outsider.pk})
+    refused = client.post(reverse("api:tokens"), {**data, "service": elsewhere.pk})
     assert refused.status_code == 400
     assert ApiToken.objects.count() == 1
 
