@@ -133,6 +133,173 @@ def _check_content(upload: UploadedFile, content_type: str) -> None:
     upload.seek(0)
 
 
+# --- PDF: parsed, every object walked ----------------------------------------------
+#
+# The byte scan above sees only what is written plainly. A name can be spelt with
+# escapes (/J#61vaScript is /JavaScript) and objects can sit in compressed object
+# streams, so the file is also parsed (pypdf decodes both) and every object in it is
+# inspected: the catalogue, name trees, pages, annotations, form fields, everything
+# the cross-reference tables list (the latest revision of every object, after any
+# incremental update) and everything they refer to. A viewer would run an action only
+# from one of those objects, so an /OpenAction or /AA that runs a script, a launch or
+# a link is refused because the action it names is.
+
+# Bounds on the work, so a hostile file cannot keep the server busy: the objects the
+# file lists, the dictionaries and arrays walked (those objects and what they hold),
+# and the pages.
+PDF_MAX_OBJECTS = 25_000
+PDF_MAX_WALKED = 100_000
+PDF_MAX_PAGES = 500
+
+# What each refused feature is called in the message, and what to do instead.
+_PDF_SCRIPTS = "scripts"
+_PDF_LAUNCH = "actions that start programs"
+_PDF_ATTACHED = "attached files"
+_PDF_LINKS = "links that open web pages or other files"
+_PDF_FORMS = "form actions that send or fetch data"
+_PDF_MEDIA = "embedded media"
+_PDF_XFA = "an interactive (XFA) form"
+
+_PDF_FORBIDDEN_KEYS = {
+    "/JS": _PDF_SCRIPTS,
+    "/JavaScript": _PDF_SCRIPTS,
+    "/EmbeddedFiles": _PDF_ATTACHED,
+    "/EF": _PDF_ATTACHED,
+    "/XFA": _PDF_XFA,
+    "/RichMediaContent": _PDF_MEDIA,
+}
+_PDF_FORBIDDEN_ACTIONS = {  # the /S of an action dictionary
+    "/JavaScript": _PDF_SCRIPTS,
+    "/Launch": _PDF_LAUNCH,
+    "/URI": _PDF_LINKS,
+    "/GoToR": _PDF_LINKS,
+    "/GoToE": _PDF_ATTACHED,
+    "/SubmitForm": _PDF_FORMS,
+    "/ImportData": _PDF_FORMS,
+    "/RichMediaExecute": _PDF_MEDIA,
+}
+_PDF_FORBIDDEN_TYPES = {  # the /Type or /Subtype of a dictionary
+    "/EmbeddedFile": _PDF_ATTACHED,
+    "/FileAttachment": _PDF_ATTACHED,
+    "/RichMedia": _PDF_MEDIA,
+}
+
+
+def _pdf_refused(what: str) -> ValidationError:
+    if what == _PDF_LINKS:
+        advice = (
+            "Take a screenshot of the page instead, or print it to a new PDF without "
+            "links, and attach that; the form has a place for the page's web address."
+        )
+    else:
+        advice = "Take a plain screenshot or print the page to a new PDF, and attach that."
+    return ValidationError(
+        f"This PDF has {what}, so it cannot be accepted as evidence. {advice}",
+        code="active_content",
+    )
+
+
+def _pdf_unreadable() -> ValidationError:
+    return ValidationError(
+        "This PDF could not be read. It may be damaged; print the page to a new PDF and "
+        "attach that.",
+        code="damaged",
+    )
+
+
+def _pdf_forbidden(obj) -> str | None:
+    """What makes this one dictionary active content, if anything."""
+    from pypdf.generic import NameObject
+
+    for key, what in _PDF_FORBIDDEN_KEYS.items():
+        if key in obj:
+            return what
+    action = obj.get("/S")
+    if isinstance(action, NameObject) and action in _PDF_FORBIDDEN_ACTIONS:
+        return _PDF_FORBIDDEN_ACTIONS[action]
+    for key in ("/Type", "/Subtype"):
+        kind = obj.get(key)
+        if isinstance(kind, NameObject) and kind in _PDF_FORBIDDEN_TYPES:
+            return _PDF_FORBIDDEN_TYPES[kind]
+    return None
+
+
+def _walk_pdf(reader) -> None:
+    """Inspect every object once, refusing active content; bounded by the limits above."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    starts: list = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        starts.extend(IndirectObject(number, generation, reader) for number in numbers)
+    starts.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
+    if len(starts) > PDF_MAX_OBJECTS:
+        raise _pdf_too_big()
+    containers = (IndirectObject, DictionaryObject, ArrayObject)
+    stack = starts[::-1]
+    seen: set[tuple[int, int]] = set()
+    walked = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        walked += 1
+        if walked > PDF_MAX_WALKED:
+            raise _pdf_too_big()
+        if isinstance(obj, DictionaryObject):  # streams too: their dictionary, not data
+            what = _pdf_forbidden(obj)
+            if what:
+                raise _pdf_refused(what)
+            stack.extend(value for value in obj.values() if isinstance(value, containers))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(value for value in obj if isinstance(value, containers))
+
+
+def _pdf_too_big() -> ValidationError:
+    return ValidationError(
+        "This PDF is too long or complex to check (the limit is "
+        f"{PDF_MAX_PAGES:,} pages and {PDF_MAX_OBJECTS:,} parts). Please split it, or "
+        "attach only the pages that show the post.",
+        code="too_big",
+    )
+
+
+def _check_pdf(upload) -> None:
+    """Parse the PDF and refuse it if it is encrypted, unreadable, too complex or active."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
+
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if b"startxref" not in data[-1024:]:
+        # No pointer to the cross-reference table: a viewer rebuilds it by scanning for
+        # objects, and so does the parser when pointed at the start of the file.
+        data += b"\nstartxref\n0\n%%EOF\n"
+    try:
+        reader = PdfReader(BytesIO(data), strict=False, xref_stream_maximum_entries=PDF_MAX_OBJECTS)
+        if reader.is_encrypted:
+            raise ValidationError(
+                "This PDF is protected with a password or encrypted, so its contents "
+                "cannot be checked. Print the page to a new PDF without a password, and "
+                "attach that.",
+                code="encrypted",
+            )
+        _walk_pdf(reader)
+        if len(reader.pages) > PDF_MAX_PAGES:
+            raise _pdf_too_big()
+    except ValidationError:
+        raise
+    except LimitReachedError as exc:  # pypdf's own bounds: entries, decompressed sizes
+        raise _pdf_too_big() from exc
+    except Exception as exc:  # a hostile or damaged file can make the parser raise anything
+        raise _pdf_unreadable() from exc
+
+
 def derive_image(upload, content_type: str) -> bytes | None:
     """A clean PNG re-encoded from the pixels: no metadata, nothing but the picture.
 
@@ -176,6 +343,8 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     if content_type.startswith("image/"):
         _check_image(upload)
     _check_content(upload, content_type)
+    if content_type == "application/pdf":
+        _check_pdf(upload)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
