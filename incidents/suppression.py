@@ -69,7 +69,13 @@ What it does not guarantee
   the threshold with exactly ``threshold - 1`` non-zero cells therefore reveals that each
   is 1 (and with threshold 2 every primary cell is 1). Nothing left to hide fixes that.
 * Several tables of the same people (other panels, other filters, earlier months) can
-  be combined by an attacker; each call protects only its own table.
+  be combined by an attacker; each call protects only its own table. A caller that
+  publishes a table which adds up other published tables (several months, the whole
+  sector) passes what those tables hide as `hide`, so that the sum cannot be compared
+  with them (see `incidents.dashboard`).
+
+*Hidden on request*: `hide` (and, for totals, `hide_total` and friends) names entries to
+hide before the rules run, reason ``SECONDARY``; zeros are never hidden.
 """
 
 from __future__ import annotations
@@ -160,11 +166,14 @@ def suppress_series(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     keys: Sequence[K] | None = None,
+    hide: Iterable[K] = (),
+    hide_total: bool = False,
 ) -> Series[K]:
     """Suppress a 1-D table of counts whose total is published.
 
     `keys` fixes the order (and breaks ties when choosing secondary cells); a key missing
-    from `counts` counts as 0. Without `keys`, the mapping's own order is used.
+    from `counts` counts as 0. Without `keys`, the mapping's own order is used. `hide`
+    and `hide_total` hide those entries first (unknown keys and zeros are ignored).
 
     Raises ValueError for a threshold under 1, a negative count, a repeated key or a
     count whose key is not in `keys`; TypeError for a count or threshold that is not an
@@ -177,7 +186,11 @@ def suppress_series(
     values = [_count(counts.get(key, 0), key) for key in order]
     values.append(sum(values))
     total = len(order)
-    hidden = _suppress(values, [_Line(tuple(range(total)), total)], threshold)
+    position = {key: index for index, key in enumerate(order)}
+    forced = {position[key] for key in hide if key in position}
+    if hide_total:
+        forced.add(total)
+    hidden = _suppress(values, [_Line(tuple(range(total)), total)], threshold, forced=forced)
     made = [
         _make_cell(value, hidden.get(index, ""), threshold) for index, value in enumerate(values)
     ]
@@ -194,11 +207,14 @@ def suppress_table(
     row_keys: Sequence[R],
     col_keys: Sequence[C],
     threshold: int = DEFAULT_THRESHOLD,
+    hide: Iterable[tuple[R, C]] = (),
+    hide_col_totals: Iterable[C] = (),
 ) -> Table[R, C]:
     """Suppress a 2-D table of counts with its row, column and grand totals.
 
     Cells missing from `counts` count as 0. The key orders break ties when choosing
-    secondary cells. Raises ValueError for a threshold under 1, a negative count, a
+    secondary cells. `hide` (cells) and `hide_col_totals` are hidden first (unknown keys
+    and zeros are ignored). Raises ValueError for a threshold under 1, a negative count, a
     repeated row or column key, or a count outside ``row_keys x col_keys``; TypeError for
     a count or threshold that is not an int.
     """
@@ -230,7 +246,11 @@ def suppress_table(
     ]
     lines.append(_Line(tuple(at(i, len(cols)) for i in range(len(rows))), at(len(rows), len(cols))))
     lines.append(_Line(tuple(at(len(rows), j) for j in range(len(cols))), at(len(rows), len(cols))))
-    hidden = _suppress(values, lines, threshold, grid=(height, width))
+    row_at = {row: i for i, row in enumerate(rows)}
+    col_at = {col: j for j, col in enumerate(cols)}
+    forced = {at(row_at[row], col_at[col]) for row, col in hide if row in row_at and col in col_at}
+    forced |= {at(len(rows), col_at[col]) for col in hide_col_totals if col in col_at}
+    hidden = _suppress(values, lines, threshold, grid=(height, width), forced=forced)
 
     def cell(i: int, j: int) -> Cell:
         index = at(i, j)
@@ -262,6 +282,7 @@ def _suppress(
     lines: Sequence[_Line],
     threshold: int,
     grid: tuple[int, int] | None = None,
+    forced: Iterable[int] = (),
 ) -> dict[int, str]:
     """Return ``{entry index: reason}`` for every hidden entry.
 
@@ -269,6 +290,9 @@ def _suppress(
     row; the table is then also audited against the whole system of its sums.
     """
     hidden = {index: SMALL for index, value in enumerate(values) if 0 < value < threshold}
+    for index in forced:
+        if values[index] > 0:
+            hidden.setdefault(index, SECONDARY)
     while True:
         changed = True
         while changed:
