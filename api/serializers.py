@@ -428,9 +428,26 @@ class PanelSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
+class PeriodSerializer(serializers.Serializer):
+    asked_from = serializers.DateField(allow_null=True, help_text="The start date asked for.")
+    asked_to = serializers.DateField(allow_null=True, help_text="The end date asked for.")
+    date_from = serializers.DateField(
+        allow_null=True, help_text="The first day counted: the first day of a month."
+    )
+    date_to = serializers.DateField(
+        allow_null=True, help_text="The last day counted: the last day of a month."
+    )
+    description = serializers.CharField(help_text="The period in one plain sentence.")
+
+
+class ReportPanelSerializer(PanelSerializer):
+    period = PeriodSerializer(help_text="Reports cover whole calendar months.")
+
+
 class ReportSerializer(serializers.Serializer):
     threshold = serializers.IntegerField(help_text="Counts below this are hidden.")
     sector = serializers.BooleanField(help_text="True when the figures cover every organisation.")
+    period = PeriodSerializer(help_text="Reports cover whole calendar months.")
     panels = PanelSerializer(many=True)
 
 

@@ -491,8 +491,16 @@ class EvidenceDownload(APIView):
 # --- Reports ----------------------------------------------------------------------------------
 
 REPORT_PARAMETERS = [
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Submitted on or after."),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Submitted on or before."),
+    OpenApiParameter(
+        "date_from",
+        OpenApiTypes.DATE,
+        description="Submitted on or after; widened to the first day of its month.",
+    ),
+    OpenApiParameter(
+        "date_to",
+        OpenApiTypes.DATE,
+        description="Submitted on or before; widened to the last day of its month.",
+    ),
     OpenApiParameter("unit", int, description="A business unit id."),
     OpenApiParameter("section", int, description="A Code section id."),
     OpenApiParameter("platform", int, description="A platform category id."),
@@ -530,7 +538,18 @@ def _panel(panel: dashboard.Panel) -> dict:
     }
 
 
-def report_panels(request) -> tuple[ReportScope, list[dashboard.Panel]]:
+def _period(form: ReportFilterForm) -> dict:
+    asked_from, asked_to, used_from, used_to = form.period()
+    return {
+        "asked_from": asked_from,
+        "asked_to": asked_to,
+        "date_from": used_from,
+        "date_to": used_to,
+        "description": form.period_sentence(),
+    }
+
+
+def report_panels(request) -> tuple[ReportScope, list[dashboard.Panel], dict]:
     user = request.user
     if not permissions.can_view_reports(user):
         raise PermissionDenied("Reports are for executives, HR managers and sector analysts.")
@@ -541,7 +560,7 @@ def report_panels(request) -> tuple[ReportScope, list[dashboard.Panel]]:
     )
     organisations = permissions.report_organisations(user, form.organisation_id())
     scope = ReportScope(organisation_ids=organisations, filters=form.report_filters())
-    return scope, dashboard.cached_panels(scope)
+    return scope, dashboard.cached_panels(scope), _period(form)
 
 
 def _record_report_read(request, key: str) -> None:
@@ -561,12 +580,13 @@ class ReportList(APIView):
     )
     def get(self, request):
         """Every trend table, with small cells hidden exactly as on the dashboard."""
-        scope, panels = report_panels(request)
+        scope, panels, period = report_panels(request)
         _record_report_read(request, "all")
         return Response(
             {
                 "threshold": dashboard.threshold(),
                 "sector": scope.organisation_ids is None,
+                "period": period,
                 "panels": [_panel(panel) for panel in panels],
             }
         )
@@ -585,13 +605,13 @@ class ReportPanel(APIView):
                 "findings, responses, durations, ageing, due, repeat.",
             ),
         ],
-        responses=s.PanelSerializer,
+        responses=s.ReportPanelSerializer,
     )
     def get(self, request, key: str):
         """One trend table, e.g. `months` for concerns by month."""
-        _, panels = report_panels(request)
+        _, panels, period = report_panels(request)
         for panel in panels:
             if panel.key == key:
                 _record_report_read(request, key)
-                return Response(_panel(panel))
+                return Response({**_panel(panel), "period": period})
         raise Http404("No such report table.")

@@ -8,6 +8,7 @@ A panel never carries an individual concern; suppressed cells carry no value at 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -81,9 +82,13 @@ def _series_panel(
     chart: str = "bar",
     note: str = "",
     drill: Callable[[str], str] | None = None,
+    hide: set[str] = frozenset(),
+    hide_total: bool = False,
 ) -> Panel:
     labels = [label for label, _ in rows]
-    series = suppress_series(dict(rows), threshold=threshold(), keys=labels)
+    series = suppress_series(
+        dict(rows), threshold=threshold(), keys=labels, hide=hide, hide_total=hide_total
+    )
     return Panel(
         key=key,
         title=title,
@@ -127,8 +132,128 @@ def cached_panels(scope: reports.ReportScope, *, drill_through: bool = False) ->
 
 def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> list[Panel]:
     """Every panel. Figures come from the rollups when they are current (see
-    `incidents.rollups`), otherwise straight from the concerns; the values are the same."""
+    `incidents.rollups`), otherwise straight from the concerns; the values are the same.
+
+    A report that adds up several parts (several months, or the whole sector, whose
+    parts are one organisation in one month) hides every figure that any part's own
+    report hides (see `hidden_by_parts`)."""
+    figures = rollups.figures(scope)
+    raw = _raw(figures, scope)
+    return _panels(raw, scope, drill_through=drill_through, forced=hidden_by_parts(figures, raw))
+
+
+def _raw(figures, scope: reports.ReportScope) -> dict:
+    return {
+        "counts": figures.summary_counts(),
+        "months": figures.by_month(),
+        "sections": figures.by_section(),
+        "platforms": figures.by_platform(),
+        "groups": figures.by_organisation()
+        if scope.organisation_ids is None
+        else figures.by_business_unit(),
+        "findings": figures.findings_by_section(),
+        "triage": figures.time_to_triage(),
+        "close": figures.time_to_close(),
+        "sector": scope.organisation_ids is None,
+    }
+
+
+Entry = tuple  # (row label, column index); the row label is None for the total row
+
+
+def hidden_by_parts(figures, raw: dict) -> dict[str, set[Entry]]:
+    """{panel key: entries to hide} so a report cannot be compared with its parts.
+
+    Reports cover whole months, and a sector analyst may also see each organisation, so
+    every report is a sum of parts, each one organisation in one month, and each part can
+    be asked for on its own. A figure of the sum is shown only when every part shows its
+    own share of it; then every figure shown is the sum of figures the parts show, and
+    subtracting two reports (two periods, or the sector and one organisation) gives only
+    sums of shown figures, never a hidden one. The parts' counts come in a few grouped
+    queries (`reports.parts`) or from the rollup rows already read."""
+    months = sum(1 for _, n in raw["months"] if n)
+    organisations = sum(1 for _, n in raw["groups"] if n) if _sector(raw) else 1
+    if months <= 1 and organisations <= 1:
+        return {}  # the report is its one part
+    parts = figures.parts()
+    forced: dict[str, set[Entry]] = defaultdict(set)
+    for (organisation_id, month), part in parts.items():
+        part_scope = reports.ReportScope(organisation_ids=(organisation_id,))
+        for panel in _panels(_part_raw(part, month, raw), part_scope, drill_through=False):
+            forced[panel.key] |= _hidden_entries(panel)
+            if panel.key == "months" and (None, 0) in forced["months"]:
+                forced["organisations"] |= {(part["organisation"], 0), (None, 0)}
+    return forced
+
+
+def _sector(raw: dict) -> bool:
+    return raw.get("sector", False)
+
+
+def _part_raw(part: dict, month, raw: dict) -> dict:
+    """One part's figures in the shape of `_raw`, rows in the report's own order (so the
+    part's suppression breaks ties exactly as the part's own report does)."""
+    counts = {**dict.fromkeys(reports.additive_aggregates(), 0), **part["counts"]}
+    for name in ("open_overdue", "subjects", *(f"age_{i}" for i in range(4))):
+        counts.setdefault(name, 0)
+
+    def ordered(rows, values):
+        return [(label, values[label]) for label, _ in rows if values.get(label)]
+
+    confirmed, reported = part["confirmed"], part["reported"]
+    return {
+        "counts": counts,
+        "months": [(month, part["total"])],
+        "sections": [
+            (code, title, confirmed.get((code, title), 0), reported.get((code, title), 0))
+            for code, title, _, _ in raw["sections"]
+            if confirmed.get((code, title)) or reported.get((code, title))
+        ],
+        "platforms": ordered(raw["platforms"], part["platforms"]),
+        "groups": ordered(raw["groups"], part["units"]),
+        "findings": {key: n for key, n in part["findings"].items() if n},
+        "triage": reports.Duration(part["triage_n"], 0.0, 0.0),
+        "close": reports.Duration(part["close_n"], 0.0, 0.0),
+    }
+
+
+def _is_hidden(cell: Cell | str) -> bool:
+    if isinstance(cell, Cell):
+        return cell.hidden
+    return cell.startswith("<")
+
+
+def _hidden_entries(panel: Panel) -> set[Entry]:
+    entries = {
+        (row.label, index)
+        for row in panel.rows
+        for index, cell in enumerate(row.cells)
+        if _is_hidden(cell)
+    }
+    return entries | {(None, index) for index, cell in enumerate(panel.total) if _is_hidden(cell)}
+
+
+def _panels(
+    raw: dict,
+    scope: reports.ReportScope,
+    *,
+    drill_through: bool = False,
+    forced: dict[str, set[Entry]] | None = None,
+) -> list[Panel]:
     limit = threshold()
+    forced = forced or {}
+
+    def hide(key: str) -> dict:
+        entries = forced.get(key, set())
+        return {
+            "hide": {label for label, _ in entries if label is not None},
+            "hide_total": (None, 0) in entries,
+        }
+
+    def small(key: str, label: str, value: int) -> Cell | str:
+        if (label, 0) in forced.get(key, ()) and value:
+            return f"<{limit}"
+        return _small(value)
 
     def drill_for(param: str, lookup: dict[str, int]) -> Callable[[str], str] | None:
         """HR managers follow a number to the matching concerns in their work queue."""
@@ -136,55 +261,46 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             return None
         return lambda label: urlencode({param: lookup[label]}) if label in lookup else ""
 
-    figures = rollups.figures(scope)
-    counts = figures.summary_counts()
-    months = figures.by_month()
-    month_rows = [(f"{month:%b %Y}", count) for month, count in months]
+    counts = raw["counts"]
+    month_rows = [(f"{month:%b %Y}", count) for month, count in raw["months"]]
     panels = [
-        _series_panel("months", "Concerns by month", month_rows),
+        _series_panel("months", "Concerns by month", month_rows, **hide("months")),
     ]
 
-    sections = figures.by_section()
+    sections = raw["sections"]
     section_labels = [f"{code} {title}" for code, title, _, _ in sections]
+    section_cols = ["Confirmed by HR", "As reported, not yet confirmed"]
     table = suppress_table(
         {
-            **{(f"{c} {t}", "Confirmed by HR"): n for c, t, n, _ in sections},
-            **{(f"{c} {t}", "As reported, not yet confirmed"): m for c, t, _, m in sections},
+            **{(f"{c} {t}", section_cols[0]): n for c, t, n, _ in sections},
+            **{(f"{c} {t}", section_cols[1]): m for c, t, _, m in sections},
         },
         row_keys=section_labels,
-        col_keys=["Confirmed by HR", "As reported, not yet confirmed"],
+        col_keys=section_cols,
         threshold=limit,
+        **_table_hide(forced.get("sections", set()), section_cols),
     )
     panels.append(
         Panel(
             key="sections",
             title="Concerns by Code section",
-            header=("Code section", "Confirmed by HR", "As reported, not yet confirmed"),
+            header=("Code section", *section_cols),
             rows=tuple(
-                Row(
-                    label,
-                    (
-                        table.cells[(label, "Confirmed by HR")],
-                        table.cells[(label, "As reported, not yet confirmed")],
-                    ),
-                )
+                Row(label, tuple(table.cells[(label, col)] for col in section_cols))
                 for label in section_labels
             ),
-            total=(
-                table.col_totals["Confirmed by HR"],
-                table.col_totals["As reported, not yet confirmed"],
-            ),
+            total=tuple(table.col_totals[col] for col in section_cols),
             note="A concern can touch more than one section. HR's confirmed sections are used "
             "where triage has confirmed them; otherwise the reporter's choice is counted.",
         )
     )
-    platforms = figures.by_platform()
     panels.append(
         _series_panel(
             "platforms",
             "Concerns by platform",
-            platforms,
+            raw["platforms"],
             drill=drill_for("platform", reports.platform_ids()) if drill_through else None,
+            **hide("platforms"),
         )
     )
     panels.append(
@@ -194,26 +310,39 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             reports.by_use_context(scope, counts),
             chart="doughnut",
             note="Official use means acting as a representative of the public sector.",
+            **hide("use"),
         )
     )
     if scope.organisation_ids is None:
         panels.append(
-            _series_panel("organisations", "Concerns by organisation", figures.by_organisation())
+            _series_panel(
+                "organisations",
+                "Concerns by organisation",
+                raw["groups"],
+                **hide("organisations"),
+            )
         )
     else:
         panels.append(
             _series_panel(
                 "units",
                 "Concerns by business unit",
-                figures.by_business_unit(),
+                raw["groups"],
                 drill=drill_for("unit", reports.unit_ids(scope)) if drill_through else None,
+                **hide("units"),
             )
         )
 
-    findings = figures.findings_by_section()
+    findings = raw["findings"]
     finding_rows = sorted({row for row, _ in findings})
     finding_cols = [label for _, label in Finding.choices]
-    ftable = suppress_table(findings, row_keys=finding_rows, col_keys=finding_cols, threshold=limit)
+    ftable = suppress_table(
+        findings,
+        row_keys=finding_rows,
+        col_keys=finding_cols,
+        threshold=limit,
+        **_table_hide(forced.get("findings", set()), finding_cols),
+    )
     panels.append(
         Panel(
             key="findings",
@@ -228,16 +357,23 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
     )
     panels.append(
         _series_panel(
-            "responses", "Responses chosen at triage", reports.graduated_responses(scope, counts)
+            "responses",
+            "Responses chosen at triage",
+            reports.graduated_responses(scope, counts),
+            **hide("responses"),
         )
     )
 
     durations = []
     for label, value in (
-        ("Submission to triage", figures.time_to_triage()),
-        ("Submission to closure", figures.time_to_close()),
+        ("Submission to triage", raw["triage"]),
+        ("Submission to closure", raw["close"]),
     ):
-        if value.count >= limit:
+        if (label, 2) in forced.get("durations", ()):
+            durations.append(
+                Row(label, ("not shown (too few in one month or organisation)", "", f"<{limit}"))
+            )
+        elif value.count >= limit:
             durations.append(
                 Row(label, (str(value.median_days), str(value.p90_days), str(value.count)))
             )
@@ -258,25 +394,31 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             "Open concerns by age",
             reports.ageing(scope, counts=counts),
             column="Open concerns",
+            **hide("ageing"),
         )
     )
     due = reports.due_compliance(scope, counts=counts)
+    rows = []
+    for label, name in (
+        ("Open", "open"),
+        ("Open and past their due date", "open_overdue"),
+        ("Ever escalated as overdue", "escalated"),
+    ):
+        rows.append(Row(label, (small("due", label, due[name]),)))
     panels.append(
         Panel(
             key="due",
             title="Due dates",
             header=("Measure", "Concerns"),
-            rows=(
-                Row("Open", (_small(due["open"]),)),
-                Row("Open and past their due date", (_small(due["open_overdue"]),)),
-                Row("Ever escalated as overdue", (_small(due["escalated"]),)),
-            ),
+            rows=tuple(rows),
             chart="",
         )
     )
     repeat = reports.repeat_concerns(scope, counts)
     first_time = repeat["with_subject"] - repeat["repeat"]
-    if repeat["repeat"] >= limit and first_time >= limit:
+    named = "Concerns with a named employee"
+    with_subject = small("repeat", named, repeat["with_subject"])
+    if repeat["repeat"] >= limit and first_time >= limit and not _is_hidden(with_subject):
         share = f"{round(100 * repeat['repeat'] / repeat['with_subject'])}%"
     else:
         share = "not shown (too few to report safely)"
@@ -287,10 +429,17 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
             header=("Measure", "Value"),
             rows=(
                 Row("Share of concerns with a named employee", (share,)),
-                Row("Concerns with a named employee", (_small(repeat["with_subject"]),)),
+                Row(named, (with_subject,)),
             ),
             chart="",
             note="A number only: the people concerned are never shown here.",
         )
     )
     return panels
+
+
+def _table_hide(entries: set[Entry], cols: Sequence[str]) -> dict:
+    return {
+        "hide": {(label, cols[i]) for label, i in entries if label is not None and i < len(cols)},
+        "hide_col_totals": {cols[i] for label, i in entries if label is None and i < len(cols)},
+    }

@@ -8,7 +8,7 @@ from config.formfields import DateInput, IdModelChoiceField, add_bootstrap_class
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
 
-from .reports import ReportFilters
+from .reports import ReportFilters, describe_period, whole_months
 
 
 class ReportFilterForm(forms.Form):
@@ -57,20 +57,41 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            raise ValidationError("The start date is after the end date.")
+            self.add_error(
+                "date_to",
+                ValidationError(
+                    "The start date is after the end date. Choose an end date on or after "
+                    "the start date."
+                ),
+            )
         return cleaned
 
+    def _data(self) -> dict:
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+    def period(self) -> tuple:
+        """(asked from, asked to, used from, used to): reports cover whole months."""
+        data = self._data()
+        asked = data.get("date_from"), data.get("date_to")
+        return (*asked, *whole_months(*asked))
+
+    def period_sentence(self) -> str:
+        asked_from, asked_to, used_from, used_to = self.period()
+        return describe_period(used_from, used_to, asked_from=asked_from, asked_to=asked_to)
+
     def report_filters(self) -> ReportFilters:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        """The filters, with the dates widened to whole months (see `whole_months`)."""
+        data = self._data()
+        _, _, used_from, used_to = self.period()
         return ReportFilters(
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            date_from=used_from,
+            date_to=used_to,
             business_unit_id=data["unit"].pk if data.get("unit") else None,
             section_id=data["section"].pk if data.get("section") else None,
             platform_id=data["platform"].pk if data.get("platform") else None,
         )
 
     def organisation_id(self) -> int | None:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self._data()
         organisation = data.get("organisation")
         return organisation.pk if organisation else None

@@ -444,6 +444,7 @@ class RollupFigures:
         self._cells: list[dict] | None = None
         self._samples: dict[str, list] | None = None
         self._merged: dict | None = None
+        self._names: dict[str, dict] = {}  # labels read by the figures, reused by `parts`
 
     # Gathering
 
@@ -560,13 +561,20 @@ class RollupFigures:
         ids = {pk for pk, n in confirmed.items() if n} | {pk for pk, n in reported.items() if n}
         if not ids:
             return []
-        sections = CodeSection.objects.filter(pk__in=ids).order_by("sort_key")
-        return [
-            (s.code, s.title, confirmed.get(s.pk, 0), reported.get(s.pk, 0))
-            for s in sections.only("pk", "code", "title", "sort_key")
-        ]
+        sections = list(
+            CodeSection.objects.filter(pk__in=ids)
+            .order_by("sort_key")
+            .only("pk", "code", "title", "sort_key")
+        )
+        self._names["section"] = {s.pk: (s.code, s.title) for s in sections}
+        return [(s.code, s.title, confirmed.get(s.pk, 0), reported.get(s.pk, 0)) for s in sections]
 
     def _named(self, counts: dict, queryset, order: str) -> list[tuple[str, int]]:
+        rows, result = self._named_rows(counts, queryset, order)
+        self._names[queryset.model._meta.model_name] = rows
+        return result
+
+    def _named_rows(self, counts: dict, queryset, order: str):
         """Rows by name, as the direct queries group them (two units of different
         organisations with one name are one row), in the database's own order (its
         collation); unknown last or first as the database puts NULLs (PostgreSQL last,
@@ -574,13 +582,14 @@ class RollupFigures:
         counts = {key: n for key, n in counts.items() if n}
         named: dict[str, int] = {}
         rows = queryset.filter(pk__in=[k for k in counts if k is not None]).order_by(order, "pk")
-        for pk, name in rows.values_list("pk", "name"):
+        names = dict(rows.values_list("pk", "name"))
+        for pk, name in names.items():
             named[name] = named.get(name, 0) + counts[pk]
         result = list(named.items())
         if None in counts:
             missing = ("Not given", counts[None])
             result = [*result, missing] if connection.vendor == "postgresql" else [missing, *result]
-        return result
+        return {None: "Not given", **names}, result
 
     def by_platform(self):
         return self._named(self._sum_by(3), PlatformCategory.objects.all(), "order")
@@ -610,6 +619,46 @@ class RollupFigures:
         return {
             (sections[section], labels[finding]): n for (section, finding), n in totals.items() if n
         }
+
+    def parts(self) -> dict[tuple, dict]:
+        """{(organisation id, month): figures}, as `reports.parts` gives them, from the
+        rows already read (no query). Call after the figures whose names it uses."""
+        self._load()
+        indexes: dict[tuple, list[int]] = defaultdict(list)
+        for index, key in enumerate(self._keys):
+            indexes[(key[0], key[1])].append(index)
+        platforms = self._names.get("platformcategory", {})
+        units = self._names.get("businessunit", {})
+        organisations = self._names.get("organisation", {})
+        sections = self._names.get("section", {})
+        labels = dict(Finding.choices)
+        out = {}
+        for (org, month), chosen in indexes.items():
+            part_figures = RollupFigures(self.scope, today=self.today)
+            part_figures._keys = [self._keys[i] for i in chosen]
+            part_figures._cells = [self._cells[i] for i in chosen]
+            part_figures._samples = {
+                name: [values[i] for i in chosen] for name, values in self._samples.items()
+            }
+            part = reports.empty_part()
+            part["organisation"] = organisations.get(org, "")
+            part["counts"].update(part_figures.summary_counts())
+            part["triage_n"] = len(part_figures._sample("triage_seconds"))
+            part["close_n"] = len(part_figures._sample("close_seconds"))
+            for key, cell in zip(part_figures._keys, part_figures._cells, strict=True):
+                part["total"] += cell["total"]
+                part["platforms"][platforms.get(key[3], "")] += cell["total"]
+                part["units"][units.get(key[2], "")] += cell["total"]
+                for name in ("confirmed", "reported_only"):
+                    for section, n in cell[name].items():
+                        if n:
+                            part[name.removesuffix("_only")][sections[int(section)]] += n
+                for name, n in cell["findings"].items():
+                    section, finding = name.split("|", 1)
+                    code, title = sections.get(int(section), ("", ""))
+                    part["findings"][(f"{code} {title}", labels[finding])] += n
+            out[(org, month)] = part
+        return out
 
     def time_to_triage(self) -> reports.Duration:
         return _duration(self._sample("triage_seconds"))

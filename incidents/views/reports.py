@@ -52,15 +52,15 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "threshold": dashboard.threshold(),
         "sector": scope.organisation_ids is None,
+        "period": form.period_sentence(),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "incidents/reports/dashboard.html", context, status=status)
 
 
-def _export_table(panel: dashboard.Panel) -> ExportTable:
-    return ExportTable(
-        title=panel.title, header=panel.header, rows=panel.export_rows(), note=panel.note
-    )
+def _export_table(panel: dashboard.Panel, period: str = "") -> ExportTable:
+    note = " ".join(part for part in (panel.note, period) if part)
+    return ExportTable(title=panel.title, header=panel.header, rows=panel.export_rows(), note=note)
 
 
 @login_required
@@ -68,7 +68,14 @@ def _export_table(panel: dashboard.Panel) -> ExportTable:
 def reports_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Unknown format.")
-    _, scope = _scope(request)
+    form, scope = _scope(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(
+            " ".join(str(m) for messages in form.errors.values() for m in messages),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    period = form.period_sentence()
     panels = dashboard.build_panels(scope)
     if key != "all":
         panels = [panel for panel in panels if panel.key == key]
@@ -77,9 +84,9 @@ def reports_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         if len(panels) != 1:
             raise Http404("CSV holds one table; choose a table or XLSX.")
-        content = to_csv(_export_table(panels[0]))
+        content = to_csv(_export_table(panels[0], period))
     else:
-        content = to_xlsx([_export_table(panel) for panel in panels])
+        content = to_xlsx([_export_table(panel, period) for panel in panels])
     record_event(
         organisation_id=request.user.organisation_id,
         actor=request.user,
