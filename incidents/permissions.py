@@ -352,13 +352,24 @@ def decision_refusal(user, concern: Concern) -> str | None:
     """
     if not concern.organisation.decision_maker_must_differ:
         return None
-    if user.pk in investigation_participants(concern):
+    participants = investigation_participants(concern)
+    if user.pk in participants or _made_tokens_for_any(user, participants):
         return (
             "You took part in this investigation (as its investigator, or by recording its "
-            "fairness steps, findings or the proposed decision), so another HR manager must "
-            "approve it."
+            "fairness steps, findings or the proposed decision, yourself or through a "
+            "system's token you made), so another HR manager must approve it."
         )
     return None
+
+
+def _made_tokens_for_any(user, people: frozenset[int]) -> bool:
+    """This person made a token for one of these (a service identity acting for them)."""
+    from api.models import ApiToken
+
+    others = people - {user.pk}
+    return (
+        bool(others) and ApiToken.objects.filter(created_by_id=user.pk, user_id__in=others).exists()
+    )
 
 
 # --- Querysets -----------------------------------------------------------------------

@@ -383,3 +383,38 @@ def test_a_service_token_cannot_approve_what_its_maker_investigated(
     close = workflow.BY_NAME["close"]
     assert permissions.is_case_manager(hr_system, concern)
     assert not permissions.can_apply_transition(hr_system, concern, close)
+
+
+def test_a_manager_cannot_approve_what_a_system_token_they_made_investigated(
+    submitted_concern, hr_manager, second_manager, hr_system, make_token
+):
+    """The other way round: the case system (with the HR manager's token) investigated, so
+    that HR manager may not approve it personally; another HR manager may."""
+    from incidents import workflow
+    from tests.incidents.test_review_workflow import _act, _assign, _fairness, _findings, _triage
+
+    make_token(hr_system, actor=hr_manager)
+    today = timezone.localdate()
+    _act(submitted_concern, hr_manager, "start_triage")
+    _triage(submitted_concern, hr_manager)
+    _assign(submitted_concern, hr_manager, investigator := _investigator(submitted_concern))
+    concern = _act(submitted_concern, investigator, "start_investigation")
+    hr_system.token_maker = hr_manager
+    _fairness(concern, hr_system, told=today - dt.timedelta(9), due=today - dt.timedelta(2))
+    _findings(concern, hr_system)
+    _act(concern, investigator, "propose_decision")
+    concern.refresh_from_db()
+
+    close = workflow.BY_NAME["close"]
+    assert not permissions.can_apply_transition(hr_manager, concern, close)
+    with pytest.raises(workflow.TransitionNotAllowed, match="through a system's token"):
+        _act(concern, hr_manager, "close")
+    assert _act(concern, second_manager, "close").status == "closed"
+
+
+def _investigator(concern):
+    from tests.factories import UserFactory
+
+    return UserFactory(
+        username="case-investigator", organisation=concern.organisation, roles=[Role.INVESTIGATOR]
+    )
