@@ -467,10 +467,30 @@ def can_bulk_assign(user) -> bool:
 # --- Getters -------------------------------------------------------------------------
 
 
+def _getter_scope(user, pk, *, for_write: bool) -> Q:
+    """The getters' rule as a filter on one concern id (the queryset twin of
+    can_view_concern / can_edit_draft), so a concern the user may not see and one that
+    does not exist cost the same: the same queries, each answering no row."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    own = Q(reporter_id=user.pk, organisation_id=user.organisation_id)
+    if for_write:
+        return own & Q(status=Status.DRAFT)
+    return Q(reporter_id=user.pk) | Q(pk__in=hr_concerns(user).filter(pk=pk).values("pk"))
+
+
 def get_concern_for_user(user, pk, *, for_write: bool = False) -> Concern:
-    """The concern, if this user may see it (or edit its draft, with for_write); else 404."""
+    """The concern, if this user may see it (or edit its draft, with for_write); else 404.
+
+    Missing and forbidden look alike, in the answer and in the work done: the rule is
+    applied in the one query, then checked again on the row found.
+    """
     try:
-        concern = Concern.objects.select_related("organisation", "subject").get(pk=pk)
+        concern = (
+            Concern.objects.select_related("organisation", "subject")
+            .filter(_getter_scope(user, pk, for_write=for_write))
+            .get(pk=pk)
+        )
     except (Concern.DoesNotExist, ValueError, TypeError):
         raise Http404("No such concern.") from None
     allowed = can_edit_draft(user, concern) if for_write else can_view_concern(user, concern)
@@ -480,10 +500,21 @@ def get_concern_for_user(user, pk, *, for_write: bool = False) -> Concern:
 
 
 def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
+    """A file of a concern the user may see in full (or of their own draft); else 404, with
+    the same work for a file that does not exist and one they may not open."""
+    if not user.is_authenticated:
+        raise Http404("No such file.")
+    scope = Q(pk__in=hr_concerns(user).filter(pk=concern_pk).values("pk")) | Q(
+        reporter_id=user.pk, organisation_id=user.organisation_id, status=Status.DRAFT
+    )
     try:
         evidence = Evidence.objects.select_related(
             "concern", "concern__organisation", "concern__subject"
-        ).get(pk=evidence_pk, concern_id=concern_pk)
+        ).get(
+            pk=evidence_pk,
+            concern_id=concern_pk,
+            concern__in=Concern.objects.filter(scope, pk=concern_pk).values("pk"),
+        )
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None
     if not can_download_evidence(user, evidence):

@@ -72,3 +72,49 @@ def test_administrators_cannot_read_a_persons_authenticator_secret(
         response = client.get(base + page)
         assert response.status_code == 403
         assert device.key not in response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("who", ["outsider", "investigator_of_another", "conflicted", "reporter"])
+def test_a_forbidden_concern_costs_what_a_missing_one_does(
+    client, guidance, org, reporter, second_reporter, investigator, outsider, who
+):
+    """A forbidden id once ran more queries than a missing one (its permission checks),
+    so the time of a 404 told whether a concern existed. The same queries now run, in the
+    same shapes, for both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Role
+    from tests.factories import UserFactory, make_concern
+
+    target = make_concern(second_reporter)
+    person = {
+        "outsider": outsider,
+        "investigator_of_another": investigator,
+        "conflicted": UserFactory(username="aside", organisation=org, roles=[Role.HR_MANAGER]),
+        "reporter": reporter,
+    }[who]
+    if who == "investigator_of_another":
+        target.assignee = UserFactory(
+            username="other_inv", organisation=org, roles=[Role.INVESTIGATOR]
+        )
+        target.save()
+    if who == "conflicted":
+        from incidents.models import ConflictDeclaration
+
+        ConflictDeclaration.objects.create(concern=target, user=person, reason="Stepped aside")
+    missing = target.pk + 1000
+    client.force_login(person)
+    client.get("/")  # warm the session and the person's roles
+
+    def queries(pk):
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(f"/concerns/{pk}/").status_code == 404
+        import re
+
+        return [
+            re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "S", q["sql"]))
+            for q in seen.captured_queries
+        ]
+
+    assert queries(target.pk) == queries(missing)
