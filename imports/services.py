@@ -26,6 +26,7 @@ from incidents import services as intake
 from incidents.events import record_event
 from incidents.evidence import file_sha256
 from incidents.workflow import TransitionNotAllowed
+from operations.queueing import queue_on_commit
 
 from .checking import RowCheck, check_rows
 from .models import ImportBatch, ImportedRow
@@ -145,7 +146,7 @@ def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
                 "to_create": len(dry_run.to_create),
             },
         )
-        transaction.on_commit(lambda: run_import.delay(batch.pk))
+        queue_on_commit(run_import, batch.pk)
     batch.refresh_from_db()
     return batch
 

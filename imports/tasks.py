@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from operations.queueing import queue
+
 from . import services
 
 # Each run works for about this long, then queues the next slice, so a large file never
@@ -14,7 +16,9 @@ def run_import(batch_id: int) -> int:
     """Import a confirmed batch; a second delivery of the same batch creates nothing."""
     result = services.batch_run(batch_id, budget_seconds=SLICE_SECONDS)
     if result.more:
-        run_import.delay(batch_id)
+        # The batch is back in the queue's state; if the broker is down now, the sweep
+        # (operations.queueing.requeue_stalled_jobs) carries on with it.
+        queue(run_import, batch_id)
     return result.created
 
 

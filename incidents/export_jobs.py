@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from operations.queueing import queue_on_commit
+
 from . import dashboard
 from .events import record_event
 from .exports import ExportTable, to_xlsx
@@ -49,7 +51,7 @@ def export_job_start(*, user, scope: ReportScope) -> ExportJob:
         organisation_ids=list(scope.organisation_ids) if scope.organisation_ids else None,
         filters=_filters_to_json(scope.filters),
     )
-    transaction.on_commit(lambda: build_export.delay(job.pk))
+    queue_on_commit(build_export, job.pk)
     return job
 
 

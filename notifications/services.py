@@ -27,14 +27,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import kombu.exceptions
-import redis.exceptions
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from operations.queueing import BROKER_ERRORS
 
 from .models import Notification
 
@@ -57,13 +57,6 @@ MAX_ATTEMPTS = 12
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
 
-# What `delay()` raises when the broker cannot be reached.
-BROKER_ERRORS: tuple[type[BaseException], ...] = (
-    kombu.exceptions.OperationalError,
-    redis.exceptions.RedisError,
-    ConnectionError,
-    OSError,
-)
 # What sending raises when the mail server cannot be reached or refuses the message
 # (smtplib.SMTPException is itself an OSError).
 SEND_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)

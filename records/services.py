@@ -35,6 +35,7 @@ from incidents.models import (
     Person,
     Status,
 )
+from operations.queueing import queue_on_commit
 
 from .models import (
     DEFAULT_RETENTION,
@@ -259,7 +260,7 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
                 after={"note": note, "retention_class": schedule.retention_class},
             )
         for concern_id in ids:
-            transaction.on_commit(lambda pk=concern_id: dispose_concern.delay(pk))
+            queue_on_commit(dispose_concern, concern_id)
     return ids
 
 

@@ -273,6 +273,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imports.tasks.expire_unconfirmed_imports",
         "schedule": crontab(hour=6, minute=45),
     },
+    # Exports, imports and approved disposals whose task was never queued (the broker was
+    # down at commit) or whose worker died are queued again; each claims its row first.
+    "requeue-stalled-jobs": {
+        "task": "operations.tasks.requeue_stalled_jobs",
+        "schedule": 60 * 5,
+        "options": {"expire_seconds": 280},
+    },
     # Evidence kept for an unfinished form is deleted after a day.
     "purge-staged-uploads": {
         "task": "incidents.tasks.purge_staged_uploads",
