@@ -21,5 +21,5 @@ urlpatterns = [
     # Liveness for the load balancer (the process and its database) and a detailed
     # status (cache, broker, storage: "degraded" is still 200); see config/health.py.
     path("health/", health.liveness, name="health"),
-    path("health/status/", health.status),
+    path("health/status/", health.status, name="health_status"),
 ]
