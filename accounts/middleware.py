@@ -87,7 +87,10 @@ class MFARequiredMiddleware:
 
     def _exempt(self, request) -> bool:
         path = request.path_info
-        if path.startswith(settings.STATIC_URL) or path in (reverse("health"), reverse("health_status")):
+        if path.startswith(settings.STATIC_URL) or path in (
+            reverse("health"),
+            reverse("health_status"),
+        ):
             return True
         if path.startswith(self.ALLOWED_PREFIXES):
             return True
