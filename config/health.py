@@ -95,7 +95,10 @@ def check_broker() -> str:
 
 
 def check_storage() -> str:
-    root = settings.MEDIA_ROOT
+    # A folder not made yet is fine if it can be: storage creates it with the first file.
+    root = os.path.abspath(settings.MEDIA_ROOT)
+    while not os.path.exists(root) and os.path.dirname(root) != root:
+        root = os.path.dirname(root)
     if not (os.path.isdir(root) and os.access(root, os.W_OK)):
         raise CheckFailed("Evidence storage is not writable.")
     return "Evidence storage is writable."

@@ -70,7 +70,15 @@ def test_a_broker_that_does_not_answer_is_degraded(client, media, celery_app):
 
 
 def test_unwritable_evidence_storage_is_degraded(client, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "missing")
+    (tmp_path / "a-file").write_text("not a folder")
+    settings.MEDIA_ROOT = str(tmp_path / "a-file" / "media")  # can never be made
     body = client.get("/health/status/").json()
     assert body["status"] == "degraded"
     assert body["components"]["storage"]["status"] == "degraded"
+
+
+def test_evidence_storage_not_made_yet_is_fine_when_it_can_be(client, settings, tmp_path):
+    """A fresh installation has no evidence folder until the first file arrives."""
+    settings.MEDIA_ROOT = str(tmp_path / "var" / "media")
+    body = client.get("/health/status/").json()
+    assert body["components"]["storage"]["status"] == "ok"
