@@ -114,9 +114,17 @@ FORBIDDEN_PDF: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# A picture that also holds a PDF (after its end, or inside a text chunk) would open as
+# that PDF, scripts and all, in a reader that looks for the PDF header anywhere.
+FORBIDDEN_IN_IMAGES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document hidden inside it"),
+)
+
+
 def _check_content(upload: UploadedFile, content_type: str) -> None:
     """Refuse polyglots and active content, scanning the whole file in overlapping chunks."""
-    patterns = FORBIDDEN_CONTENT + (FORBIDDEN_PDF if content_type == "application/pdf" else ())
+    is_pdf = content_type == "application/pdf"
+    patterns = FORBIDDEN_CONTENT + (FORBIDDEN_PDF if is_pdf else FORBIDDEN_IN_IMAGES)
     longest = max(len(pattern) for pattern, _ in patterns)
     upload.seek(0)
     tail = b""

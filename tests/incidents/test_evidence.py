@@ -591,6 +591,9 @@ def test_a_file_changed_on_disk_is_refused_and_recorded(
     ("name", "content"),
     [
         ("poly.png", None),  # a PNG with a zip appended
+        ("pdf-after.png", "pdf-appended"),  # a PNG with a scripted PDF after its end
+        ("contract.pdf", "pdf-in-text-chunk"),  # a PNG whose text chunk holds a PDF
+        ("photo.jpg", "pdf-in-jpeg"),
         ("page.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
         ("js.pdf", b"%PDF-1.4\n1 0 obj<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
         ("launch.pdf", b"%PDF-1.4\n1 0 obj<< /S /Launch /F (cmd.exe) >>"),
@@ -599,7 +602,20 @@ def test_a_file_changed_on_disk_is_refused_and_recorded(
 def test_polyglots_and_active_content_are_refused(media, name, content):
     from incidents.evidence import check_upload
 
+    pdf = b"%PDF-1.4\n1 0 obj<< /Type /Catalog /OpenAction 2 0 R >>endobj\n"
     if content is None:
         content = image_bytes("PNG") + b"PK\x03\x04" + b"\x00" * 30
+    elif content == "pdf-appended":
+        content = image_bytes("PNG") + pdf
+    elif content == "pdf-in-jpeg":
+        content = image_bytes("JPEG") + pdf
+    elif content == "pdf-in-text-chunk":
+        import struct
+        import zlib
+
+        png = image_bytes("PNG")
+        body = b"tEXt" + b"Comment\x00" + pdf
+        chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+        content = png[:33] + chunk + png[33:]  # after the IHDR chunk
     with pytest.raises(ValidationError, match="cannot be accepted as evidence"):
         check_upload(SimpleUploadedFile(name, content))
