@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 
 class SignInForm(AuthenticationForm):
@@ -32,3 +32,11 @@ class CodeForm(forms.Form):
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Enter the 6 digits your authenticator app shows.")
         return code
+
+
+class PersonPasswordResetForm(PasswordResetForm):
+    """Password reset for people only: a service identity has no password to reset, even
+    if one were set behind the application's back."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if not user.is_service_identity)

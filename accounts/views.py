@@ -7,7 +7,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import mfa
-from .forms import CodeForm, SignInForm
+from .forms import CodeForm, PersonPasswordResetForm, SignInForm
 from .models import Role
 from .navigation import places_for
 
@@ -29,6 +29,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Always the same answer, whether or not the address is known."""
 
     template_name = "accounts/password_reset.html"
+    form_class = PersonPasswordResetForm
     email_template_name = "emails/password_reset/body.txt"
     html_email_template_name = "emails/password_reset/body.html"
     subject_template_name = "emails/password_reset/subject.txt"

@@ -71,3 +71,15 @@ def test_a_reset_never_signs_anyone_in_or_skips_the_second_factor(client, settin
     )
     response = client.get(reverse("home"))
     assert response["Location"].startswith(reverse("accounts:mfa_verify"))
+
+
+def test_a_service_identity_is_never_sent_a_reset_link(client, org):
+    """Even with a password set behind the application's back (its own save removes it)."""
+    from accounts.models import Role, User
+    from tests.factories import ServiceIdentityFactory
+
+    service = ServiceIdentityFactory(username="hr-system", organisation=org, roles=[Role.REPORTER])
+    service.set_password("Sup3r-secret-pass!")
+    User.objects.filter(pk=service.pk).update(password=service.password, email="svc@example.org")
+    assert _ask(client, "svc@example.org").status_code == 302
+    assert mail.outbox == []
