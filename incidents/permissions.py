@@ -315,7 +315,27 @@ def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
         return is_case_manager(user, concern) and all(
             decision_refusal(person, concern) is None for person in _answers_to(user)
         )
+    if ends_investigated_case(rule, concern):
+        # Dismissing a reopened concern that was investigated is deciding its outcome too.
+        return handles(user, concern) and all(
+            decision_refusal(person, concern) is None for person in _answers_to(user)
+        )
     return handles(user, concern)
+
+
+def ends_investigated_case(rule: Transition, concern: Concern) -> bool:
+    """The action gives a final outcome to a concern that has been investigated before
+    (it was reopened and is back at triage): the approval rule applies to it."""
+    from .models import Event
+
+    if rule.name != "dismiss":
+        return False
+    cached = concern.__dict__.get("_was_investigated")
+    if cached is None:
+        cached = concern.__dict__["_was_investigated"] = Event.objects.filter(
+            concern_id=concern.pk, kind="status_changed", after__status=Status.INVESTIGATION
+        ).exists()
+    return cached
 
 
 # Events that make a person part of a concern's investigation (read from the record, so

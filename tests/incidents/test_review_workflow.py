@@ -236,6 +236,35 @@ def test_whoever_recorded_part_of_the_investigation_cannot_approve_it(
     assert _act(concern, hr_manager, "close").status == Status.CLOSED
 
 
+def test_the_investigator_cannot_reopen_and_dismiss_their_own_investigated_case(
+    org, submitted_concern, hr_manager
+):
+    """Return, refer, reopen, then dismiss at triage: a final outcome decided alone by the
+    person who investigated it. Dismissing a concern that was investigated is an outcome."""
+    both = UserFactory(organisation=org, roles=[Role.HR_MANAGER], username="both")
+    concern = _to_investigation(submitted_concern, hr_manager, both)
+    _fairness(concern, both, told=TODAY() - dt.timedelta(9), due=TODAY() - dt.timedelta(2))
+    _findings(concern, both)
+    _act(concern, both, "propose_decision")
+    _act(concern, both, "return_to_investigation", reason="More to check")
+    _act(concern, both, "refer", referred_to="Victoria Police", reason="Possible offence")
+    _act(concern, both, "reopen", reason="Police declined to act")
+    with pytest.raises(workflow.TransitionNotAllowed, match="took part in this investigation"):
+        _act(concern, both, "dismiss", reason="Done")
+    assert _act(concern, hr_manager, "dismiss", reason="No further action").status == "dismissed"
+
+
+def test_an_investigator_may_still_dismiss_at_first_triage(
+    submitted_concern, hr_manager, investigator
+):
+    _act(submitted_concern, hr_manager, "start_triage")
+    _assign(submitted_concern, hr_manager, investigator)
+    assert (
+        _act(submitted_concern, investigator, "dismiss", reason="Not about an employee.").status
+        == "dismissed"
+    )
+
+
 def test_an_action_the_status_does_not_allow_is_refused_not_run_as_another(
     submitted_concern, hr_manager
 ):
