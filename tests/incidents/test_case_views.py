@@ -351,3 +351,26 @@ def test_the_access_request_export_reaches_a_person_only_through_a_visible_conce
     assert response.status_code == 200
     assert b"Vic Visible" in response.content
     assert Event.objects.filter(kind="person_exported").count() == 1
+
+
+def test_a_person_out_of_reach_costs_what_a_missing_id_does(client, guidance, reporter, hr_manager):
+    """Counting the export's queries once told which person ids existed (a draft's)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft = make_concern(reporter, submit=False, subject_name="Dana Draftonly")
+    client.force_login(hr_manager)
+    client.get("/")
+
+    def shapes(pk):
+        with CaptureQueriesContext(connection) as seen:
+            response = client.get(reverse("incidents:person_export", args=[pk]))
+        assert response.status_code == 404
+        return [
+            re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "S", q["sql"]))
+            for q in seen.captured_queries
+        ]
+
+    assert shapes(draft.subject_id) == shapes(draft.subject_id + 1000)
