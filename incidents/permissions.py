@@ -316,16 +316,23 @@ def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
         return False
     if rule.actor == "manager":
         return is_case_manager(user, concern)
-    if rule.actor == "decision_maker":  # a service token answers to its maker here too
-        return is_case_manager(user, concern) and all(
-            decision_refusal(person, concern) is None for person in _answers_to(user)
-        )
-    if ends_investigated_case(rule, concern):
-        # Dismissing a reopened concern that was investigated is deciding its outcome too.
-        return handles(user, concern) and all(
-            decision_refusal(person, concern) is None for person in _answers_to(user)
-        )
-    return handles(user, concern)
+    allowed = (
+        is_case_manager(user, concern) if rule.actor == "decision_maker" else handles(user, concern)
+    )
+    return allowed and outcome_refusal(user, concern, rule) is None
+
+
+def outcome_refusal(user, concern: Concern, rule: Transition) -> str | None:
+    """Why this person may not give the concern its outcome with `rule`, or None: approving
+    the decision, or dismissing a reopened concern that was investigated. A service token
+    answers to its maker here too."""
+    if not (rule.actor == "decision_maker" or ends_investigated_case(rule, concern)):
+        return None
+    for person in _answers_to(user):
+        reason = decision_refusal(person, concern)
+        if reason:
+            return reason
+    return None
 
 
 def ends_investigated_case(rule: Transition, concern: Concern) -> bool:
@@ -529,8 +536,9 @@ def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     the same work for a file that does not exist and one they may not open."""
     if not user.is_authenticated:
         raise Http404("No such file.")
-    scope = Q(pk__in=hr_concerns(user).filter(pk=concern_pk).values("pk")) | Q(
-        reporter_id=user.pk, organisation_id=user.organisation_id, status=Status.DRAFT
+    # The twin of can_download_evidence: HR who see the full record, or the draft's author.
+    scope = Q(pk__in=hr_concerns(user).filter(pk=concern_pk).values("pk")) | _getter_scope(
+        user, concern_pk, for_write=True
     )
     try:
         evidence = Evidence.objects.select_related(

@@ -275,10 +275,7 @@ def transition(
             f"{concern.get_status_display().lower()} stage."
         )
     if not permissions.can_apply_transition(actor, concern, rule):
-        decides = rule.actor == "decision_maker" or permissions.ends_investigated_case(
-            rule, concern
-        )
-        reason = permissions.decision_refusal(actor, concern) if decides else None
+        reason = permissions.outcome_refusal(actor, concern, rule)
         raise TransitionNotAllowed(reason or "You are not allowed to do that to this concern.")
     target = rule.target
     missing = missing_fields(concern, rule)
