@@ -6,6 +6,19 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 
+class HolidayState(models.TextChoices):
+    """The state or territory whose public holidays an organisation's working days skip."""
+
+    VIC = "VIC", "Victoria"
+    NSW = "NSW", "New South Wales"
+    QLD = "QLD", "Queensland"
+    SA = "SA", "South Australia"
+    WA = "WA", "Western Australia"
+    TAS = "TAS", "Tasmania"
+    ACT = "ACT", "Australian Capital Territory"
+    NT = "NT", "Northern Territory"
+
+
 class Organisation(models.Model):
     """A department or agency. Case data never crosses organisations."""
 
@@ -15,7 +28,17 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Case handling policy (working days exclude Saturdays and Sundays).
+    # Case handling policy (working days exclude Saturdays, Sundays and public holidays).
+    holiday_state = models.CharField(
+        "state for public holidays",
+        max_length=3,
+        choices=HolidayState.choices,
+        default=HolidayState.VIC,
+        help_text=(
+            "Due dates counted in working days also skip this state's public holidays "
+            "(incidents.working_days)."
+        ),
+    )
     triage_working_days = models.PositiveSmallIntegerField(default=5)
     investigation_days_low = models.PositiveSmallIntegerField(default=30)
     investigation_days_medium = models.PositiveSmallIntegerField(default=20)
