@@ -117,7 +117,7 @@ class ServiceIdentityAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from incidents.events import record_event
+        from audit.chain import record_event
 
         identity = form.instance
         identity.__dict__.pop("roles", None)

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.chain import record_event
 from incidents import permissions
-from incidents.events import record_event
 
 from .models import TOKEN_PREFIX, ApiToken, ApiTokenUse, hash_secret, new_token_parts
 

@@ -14,8 +14,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.chain import record_event
+from audit.models import AccessRecord
 from guidance.selectors import active_platform_categories, current_sections
-from incidents import dashboard, handling, permissions, selectors, services, workflow
+from incidents import handling, permissions, selectors, services, workflow
 from incidents.case_forms import (
     ActionForm,
     AssignForm,
@@ -25,13 +27,13 @@ from incidents.case_forms import (
     QueueFilterForm,
     TriageForm,
 )
-from incidents.events import record_event
 from incidents.evidence import download_response
 from incidents.forms import ConcernForm, EvidenceForm
-from incidents.models import AccessRecord, Concern, Status
-from incidents.report_forms import ReportFilterForm
-from incidents.reports import ReportScope
-from incidents.suppression import Cell
+from incidents.models import Concern, Status
+from reporting import dashboard
+from reporting.forms import ReportFilterForm
+from reporting.queries import ReportScope
+from reporting.suppression import Cell
 
 from . import serializers as s
 from .pagination import WorkQueuePagination

@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("guidance/", include("guidance.urls")),
     path("concerns/", include("incidents.urls")),
-    path("reports/", include("incidents.report_urls")),
+    path("reports/", include("reporting.urls")),
     path("records/", include("records.urls")),
     path("imports/", include("imports.urls")),
     path("api/", include("api.urls")),

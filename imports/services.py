@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.chain import record_event
 from incidents import services as intake
-from incidents.events import record_event
 from incidents.evidence import file_sha256
 from incidents.workflow import TransitionNotAllowed
 from operations.queueing import queue_on_commit

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from guidance.selectors import active_platform_categories, current_sections
-from incidents.exports import safe_cell
+from reporting.exports import safe_cell
 
 from .columns import COLUMNS, NOT_IMPORTED
 

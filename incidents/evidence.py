@@ -399,8 +399,9 @@ def download_response(*, evidence, user, original: bool, via: str = ""):
     """
     from django.http import FileResponse
 
+    from audit.models import AccessRecord
+
     from . import services
-    from .models import AccessRecord
 
     original = original or not evidence.derived
     services.evidence_record_download(evidence=evidence, actor=user)

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.chain import record_event
 from guidance.models import CodeSection
 from notifications.models import Kind
 from notifications.services import notify
 
 from . import permissions, workflow
-from .events import record_event
 from .models import (
     ADVERSE_FINDINGS,
     OPEN_STATUSES,

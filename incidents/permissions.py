@@ -338,7 +338,7 @@ def outcome_refusal(user, concern: Concern, rule: Transition) -> str | None:
 def ends_investigated_case(rule: Transition, concern: Concern) -> bool:
     """The action gives a final outcome to a concern that has been investigated before
     (it was reopened and is back at triage): the approval rule applies to it."""
-    from .models import Event
+    from audit.models import Event
 
     if rule.name != "dismiss":
         return False
@@ -360,7 +360,7 @@ _INVESTIGATING = Q(kind__in=("findings_recorded", "fairness_recorded")) | Q(
 def investigation_participants(concern: Concern) -> frozenset[int]:
     """Everyone who was ever its investigator (assigned to it), recorded fairness steps or
     findings, or sent it for decision, at any point in its history: one query, once."""
-    from .models import Event
+    from audit.models import Event
 
     cached = concern.__dict__.get("_investigation_participants")
     if cached is None:

@@ -7,8 +7,9 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from audit.chain import record_event
+
 from . import permissions
-from .events import record_event
 from .models import Person
 
 

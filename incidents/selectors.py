@@ -10,17 +10,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from audit.models import AccessRecord, Event
+
 from . import permissions
-from .models import (
-    OPEN_STATUSES,
-    AccessRecord,
-    Concern,
-    ConcernLink,
-    Event,
-    Note,
-    SectionTag,
-    Status,
-)
+from .models import OPEN_STATUSES, Concern, ConcernLink, Note, SectionTag, Status
 
 DUPLICATE_WINDOW_DAYS = 14
 SORTS = {

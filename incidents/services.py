@@ -14,16 +14,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
+from audit.chain import record_event
+from audit.models import AccessRecord
 from guidance.models import CodeSection, PlatformCategory
 from notifications.models import Kind
 from notifications.services import notify
 
 from . import permissions, workflow
-from .events import record_event
 from .evidence import check_upload, derive_image, file_sha256
 from .handling import concern_restrict
 from .models import (
-    AccessRecord,
     Concern,
     ConcernLink,
     Evidence,

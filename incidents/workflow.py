@@ -16,10 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.chain import record_event
 from records import services as retention
 
 from . import permissions
-from .events import record_event
 from .models import ADVERSE_FINDINGS, FINAL_STATUSES, Concern, Status
 
 S = Status

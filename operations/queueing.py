@@ -63,11 +63,11 @@ def requeue_stalled_jobs(*, now: dt.datetime | None = None) -> dict[str, int]:
     from imports.models import ImportBatch
     from imports.services import STALE_AFTER
     from imports.tasks import run_import
-    from incidents.export_jobs import CLAIM_TIMEOUT
-    from incidents.models import ExportJob
-    from incidents.tasks import build_export
     from records.models import RetentionSchedule
     from records.tasks import dispose_concern
+    from reporting.export_jobs import CLAIM_TIMEOUT
+    from reporting.models import ExportJob
+    from reporting.tasks import build_export
 
     now = now or timezone.now()
     exports = ExportJob.objects.filter(

@@ -23,12 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
+from audit.chain import record_event, redact_concern_events
+from audit.models import AccessRecord
 from incidents import permissions
-from incidents.events import record_event, redact_concern_events
 from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
-    AccessRecord,
     Concern,
     ConfirmedSection,
     Evidence,

@@ -663,7 +663,7 @@ class RollupRefresher(threading.Thread):
         from django.db import connection
 
         try:
-            from incidents import rollups
+            from reporting import rollups
         except ImportError:  # an older checkout without rollups
             return
         while not self.stopped.wait(self.every):
@@ -817,7 +817,7 @@ def markdown(report: dict) -> str:
 def call_refresh() -> None:
     """Bring the rollups up to date before counting queries in-process."""
     try:
-        from incidents import rollups
+        from reporting import rollups
     except ImportError:
         return
     rollups.refresh_all()

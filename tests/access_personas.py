@@ -100,9 +100,10 @@ def build_world() -> World:
     """Both organisations, their people and A's concerns at each stage. Needs the DB."""
     from guidance.loader import load_guidance
     from guidance.models import CodeSection
-    from incidents import export_jobs, handling, services
+    from incidents import handling, services
     from incidents.models import ReferenceCounter
-    from incidents.reports import ReportScope
+    from reporting import export_jobs
+    from reporting.queries import ReportScope
 
     load_guidance()
     org = OrganisationFactory(name="Department of Examples", short_name="examples")
@@ -203,15 +204,8 @@ def build_world() -> World:
 
 def snapshot(organisation) -> dict:
     """Everything about an organisation's case data that a request could change."""
-    from incidents.models import (
-        AccessRecord,
-        Concern,
-        ConflictDeclaration,
-        Event,
-        Evidence,
-        Note,
-        Person,
-    )
+    from audit.models import AccessRecord, Event
+    from incidents.models import Concern, ConflictDeclaration, Evidence, Note, Person
 
     concerns = Concern.objects.filter(organisation=organisation)
     return {

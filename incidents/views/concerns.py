@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AccessRecord
+
 from .. import handling, permissions, selectors, services, workflow
 from .. import person_export as person_exports
 from ..case_forms import ActionForm, BulkAssignForm, QueueFilterForm
 from ..evidence import download_response
-from ..models import AccessRecord
 from .case import render_case
 
 PAGE_SIZE = 25

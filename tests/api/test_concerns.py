@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AccessRecord
 from guidance.models import PlatformCategory
-from incidents.models import AccessRecord, Concern, Status
+from incidents.models import Concern, Status
 from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import Event
 from guidance.models import CodeSection, PlatformCategory
-from incidents.models import Concern, Event, Status
+from incidents.models import Concern, Status
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.models import AccessRecord, Event, Note
+from audit.models import AccessRecord, Event
+from incidents.models import Note
 from tests.factories import png_upload
 
 pytestmark = pytest.mark.django_db

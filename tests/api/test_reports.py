@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from incidents.models import Event
+from audit.models import Event
 from tests.factories import UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
@@ -117,9 +117,9 @@ def test_two_overlapping_ranges_a_day_apart_do_not_single_out_a_concern(
 
     from django.core.cache import cache
 
-    from incidents import rollups
     from incidents.models import Concern
-    from tests.incidents.test_differencing import assert_difference_reveals_nothing
+    from reporting import rollups
+    from tests.reporting.test_differencing import assert_difference_reveals_nothing
 
     def on(concern, day):
         when = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
@@ -161,7 +161,7 @@ def test_two_overlapping_ranges_a_day_apart_do_not_single_out_a_concern(
 def test_the_sector_minus_one_organisation_does_not_single_out_a_concern(
     api, guidance, reporter, outsider, org
 ):
-    from tests.incidents.test_differencing import assert_difference_reveals_nothing
+    from tests.reporting.test_differencing import assert_difference_reveals_nothing
 
     for index in range(6):
         make_concern(reporter, subject_name=f"P{index}", use_context="official")

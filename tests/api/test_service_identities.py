@@ -19,8 +19,9 @@ from rest_framework.test import APIClient
 from accounts.models import Role, RoleGrant, ServiceIdentity
 from api import tokens
 from api.models import ApiToken
+from audit.models import Event
 from incidents import permissions
-from incidents.models import ConflictDeclaration, Event
+from incidents.models import ConflictDeclaration
 from tests.factories import ServiceIdentityFactory, UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from api import tokens
 from api.models import ApiToken, ApiTokenUse
-from incidents.models import Event
+from audit.models import Event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.chain import verify_chain
+from audit.models import Event
 from imports import services
 from imports.models import ImportBatch, ImportedRow
-from incidents.events import verify_chain
-from incidents.models import Concern, Event, Status
+from incidents.models import Concern, Status
 
 from .conftest import GOOD_AND_BAD, csv_bytes, row, upload, xlsx_bytes
 

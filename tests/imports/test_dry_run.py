@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.models import Event
 from imports.models import ImportBatch
-from incidents.models import Concern, Event
+from incidents.models import Concern
 
 from .conftest import EXPECTED_PROBLEMS, GOOD_AND_BAD, csv_bytes, row, upload, xlsx_bytes
 

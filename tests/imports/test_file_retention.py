@@ -14,10 +14,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.chain import verify_chain
+from audit.models import Event
 from imports import services, tasks
 from imports.models import ImportBatch
-from incidents.events import verify_chain
-from incidents.models import Concern, Event
+from incidents.models import Concern
 
 from .conftest import csv_bytes, row, upload
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.models import Event
 from guidance.models import CodeSection
-from incidents.models import Concern, Event, Status
+from incidents.models import Concern, Status
 from tests.factories import UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +276,7 @@ def test_an_outsider_cannot_assign_another_organisations_concern(
 def test_the_access_log_shows_who_opened_the_concern_and_records_its_reading(
     client, submitted_concern, hr_manager, investigator, reporter
 ):
-    from incidents.models import AccessRecord
+    from audit.models import AccessRecord
 
     client.force_login(investigator)
     client.get(reverse("incidents:detail", args=[submitted_concern.pk]))

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
+from audit.models import Event
 from incidents import services
-from incidents.models import Event, Evidence
+from incidents.models import Evidence
 from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db

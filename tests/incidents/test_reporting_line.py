@@ -7,7 +7,7 @@ username, so the page does not grow with the number of staff in the organisation
 import pytest
 from django.urls import reverse
 
-from incidents.models import Event
+from audit.models import Event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.chain import verify_chain
+from audit.models import Event
 from guidance.models import CodeSection
 from incidents import handling, permissions, workflow
-from incidents.events import verify_chain
-from incidents.models import Concern, Event, Status
+from incidents.models import Concern, Status
 from tests.factories import UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db

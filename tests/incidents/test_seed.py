@@ -11,14 +11,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation, Role, RoleGrant, User
+from audit.models import Event, EventChainHead
 from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
     OPEN_STATUSES,
     Concern,
     ConfirmedSection,
-    Event,
-    EventChainHead,
     PidAnswer,
     ReferenceCounter,
     ReportedSection,

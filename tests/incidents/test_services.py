@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.db.models import ProtectedError
 
+from audit.models import Event
 from guidance.loader import load_guidance, read_content
 from guidance.models import CodeSection
 from incidents import services, workflow
-from incidents.models import Concern, Event, Person, Status
+from incidents.models import Concern, Person, Status
 from tests.factories import concern_data, make_concern
 
 pytestmark = pytest.mark.django_db

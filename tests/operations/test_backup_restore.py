@@ -29,8 +29,9 @@ from PIL import Image
 from psycopg import sql
 
 from accounts.models import Role
+from audit.models import Event, EventChainHead
 from incidents import handling, services
-from incidents.models import Concern, Event, EventChainHead, Evidence, Note
+from incidents.models import Concern, Evidence, Note
 from notifications.models import Notification
 from tests.factories import UserFactory, make_concern
 

@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import ExportJob
 from operations import queueing
 from records.models import RetentionSchedule
+from reporting.models import ExportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ class Recorder:
 def test_a_broker_outage_after_an_export_is_requested_is_not_a_server_error(
     client, executive, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
-    from incidents.tasks import build_export
+    from reporting.tasks import build_export
 
     monkeypatch.setattr(build_export, "delay", Recorder(down=True))
     client.force_login(executive)
@@ -53,7 +53,7 @@ def test_a_broker_outage_after_an_export_is_requested_is_not_a_server_error(
 def test_the_sweep_queues_waiting_and_abandoned_exports_but_not_fresh_or_finished_ones(
     executive, monkeypatch
 ):
-    from incidents.tasks import build_export
+    from reporting.tasks import build_export
 
     now = timezone.now()
     old = now - dt.timedelta(minutes=5)
@@ -107,7 +107,7 @@ def test_the_sweep_queues_an_approved_disposal_that_never_ran(
 
 
 def test_while_the_broker_is_down_the_sweep_stops_and_leaves_the_rows(executive, monkeypatch):
-    from incidents.tasks import build_export
+    from reporting.tasks import build_export
 
     old = timezone.now() - dt.timedelta(minutes=5)
     for _ in range(3):

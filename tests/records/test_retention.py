@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.demo import administrators_group
-from incidents import reports, workflow
-from incidents.events import verify_chain
-from incidents.models import AccessRecord, Concern, Event, Evidence, Note, Person, Status
+from audit.chain import verify_chain
+from audit.models import AccessRecord, Event
+from incidents import workflow
+from incidents.models import Concern, Evidence, Note, Person, Status
 from notifications.models import Notification
 from records import services
 from records.models import DisposalRecord, LegalHold, RetentionRule, RetentionSchedule
+from reporting import queries
 from tests.factories import UserFactory, make_concern
 
 from .conftest import act, close_with_finding
@@ -150,13 +152,13 @@ def test_investigators_and_other_organisations_cannot_approve(
 
 
 def _trend_figures(org):
-    scope = reports.ReportScope(organisation_ids=(org.pk,))
+    scope = queries.ReportScope(organisation_ids=(org.pk,))
     return (
-        reports.by_month(scope),
-        reports.by_section(scope),
-        reports.by_platform(scope),
-        reports.findings_by_section(scope),
-        reports.time_to_close(scope),
+        queries.by_month(scope),
+        queries.by_section(scope),
+        queries.by_platform(scope),
+        queries.findings_by_section(scope),
+        queries.time_to_close(scope),
     )
 
 

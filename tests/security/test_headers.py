@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from incidents import export_jobs
-from incidents.reports import ReportScope
+from reporting import export_jobs
+from reporting.queries import ReportScope
 from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db

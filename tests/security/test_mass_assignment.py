@@ -22,7 +22,8 @@ from django import forms
 from django.urls import reverse
 
 from guidance.models import CodeSection, PlatformCategory
-from incidents.models import Concern, Evidence, ExportJob, Note, Status
+from incidents.models import Concern, Evidence, Note, Status
+from reporting.models import ExportJob
 from tests.factories import make_concern, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 FORM_MODULES = (
     "incidents.forms",
     "incidents.case_forms",
-    "incidents.report_forms",
+    "reporting.forms",
     "accounts.forms",
     "records.forms",
     "imports.forms",

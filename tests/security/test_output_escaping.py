@@ -24,9 +24,9 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from guidance.models import CodeSection, PlatformCategory
-from incidents import dashboard
 from incidents.models import Concern, Note
-from incidents.reports import ReportScope
+from reporting import dashboard
+from reporting.queries import ReportScope
 from tests.factories import (
     BusinessUnitFactory,
     OrganisationFactory,

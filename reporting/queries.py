@@ -2,7 +2,7 @@
 
 Every function takes a `ReportScope` (which organisations, which filters) and
 returns plain rows of counts; small-cell suppression is applied afterwards by
-`incidents.suppression` so the same rows feed the page, the exports and the
+`reporting.suppression` so the same rows feed the page, the exports and the
 monthly summary. Drafts and possible public interest disclosures (restricted
 concerns) never count. Nothing here returns an individual concern.
 """
@@ -32,8 +32,7 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit
 from guidance.models import PlatformCategory, UseContext
-
-from .models import (
+from incidents.models import (
     OPEN_STATUSES,
     Concern,
     ConfirmedSection,
@@ -72,7 +71,7 @@ def whole_months(
     last day of the end date's month.
 
     Every report is a sum of whole months, so two periods differ by whole months, never by
-    a day or a week (see `incidents.dashboard` for how those months stay protected).
+    a day or a week (see `reporting.dashboard` for how those months stay protected).
     """
     return (
         date_from.replace(day=1) if date_from else None,

@@ -8,16 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.models import Event
 from guidance.models import CodeSection, PlatformCategory
-from incidents import dashboard, monthly, reports
-from incidents.models import Concern, ConfirmedSection, Event, MonthlySummary
+from incidents.models import Concern, ConfirmedSection
+from reporting import dashboard, monthly, queries
+from reporting.models import MonthlySummary
 from tests.factories import UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
 
 
 def _scope(org, **filters):
-    return reports.ReportScope(organisation_ids=(org.pk,), filters=reports.ReportFilters(**filters))
+    return queries.ReportScope(organisation_ids=(org.pk,), filters=queries.ReportFilters(**filters))
 
 
 def _backdate(concern, when):
@@ -54,16 +56,16 @@ def known_data(guidance, org, reporter, hr_manager):
 
 
 def test_drafts_and_possible_disclosures_are_never_counted(known_data, org):
-    assert reports.base(_scope(org)).count() == 9
+    assert queries.base(_scope(org)).count() == 9
 
 
 def test_counts_by_month_fill_the_gaps(known_data, org):
-    rows = reports.by_month(_scope(org))
+    rows = queries.by_month(_scope(org))
     assert rows == [(dt.date(2026, 3, 1), 7), (dt.date(2026, 4, 1), 2)]
 
 
 def test_counts_by_platform_with_suppression(known_data, org):
-    assert reports.by_platform(_scope(org)) == [
+    assert queries.by_platform(_scope(org)) == [
         ("Social networking sites", 6),
         ("Forums, discussion boards and groups", 3),
     ]
@@ -80,9 +82,9 @@ def test_counts_by_platform_with_suppression(known_data, org):
 
 def test_filters_narrow_the_counts(known_data, org):
     april = _scope(org, date_from=dt.date(2026, 4, 1))
-    assert reports.base(april).count() == 2
+    assert queries.base(april).count() == 2
     forums = PlatformCategory.objects.get(code="forums")
-    assert reports.base(_scope(org, platform_id=forums.pk)).count() == 3
+    assert queries.base(_scope(org, platform_id=forums.pk)).count() == 3
 
 
 def test_sections_use_confirmed_where_available(known_data, org, hr_manager):
@@ -90,14 +92,14 @@ def test_sections_use_confirmed_where_available(known_data, org, hr_manager):
     ConfirmedSection.objects.create(concern=concern, section=CodeSection.objects.get(code="3.9"))
     rows = {
         code: (confirmed, reported)
-        for code, _, confirmed, reported in reports.by_section(_scope(org))
+        for code, _, confirmed, reported in queries.by_section(_scope(org))
     }
     assert rows["3.9"] == (1, 0)
     assert rows["6.2"] == (0, 8)  # the other eight still count as reported
 
 
 def test_repeat_concerns_are_a_number_only(known_data, org):
-    assert reports.repeat_concerns(_scope(org)) == {"with_subject": 9, "repeat": 1}
+    assert queries.repeat_concerns(_scope(org)) == {"with_subject": 9, "repeat": 1}
     panel = _panel(dashboard.build_panels(_scope(org)), "repeat")
     assert panel.rows[0].cells[0] == "not shown (too few to report safely)"
 
@@ -109,7 +111,7 @@ def test_time_to_triage_median_and_90th_percentile(guidance, org, reporter, hr_m
         Concern.objects.filter(pk=concern.pk).update(
             submitted_at=submitted, triaged_at=submitted + dt.timedelta(days=days)
         )
-    result = reports.time_to_triage(_scope(org))
+    result = queries.time_to_triage(_scope(org))
     assert (result.count, result.median_days, result.p90_days) == (10, 5.5, 9.1)
 
 
@@ -121,21 +123,21 @@ def test_ageing_and_due_dates(guidance, org, reporter):
             submitted_at=timezone.now() - dt.timedelta(days=age),
             due_on=today - dt.timedelta(days=1) if age > 50 else today + dt.timedelta(days=3),
         )
-    assert reports.ageing(_scope(org)) == [
+    assert queries.ageing(_scope(org)) == [
         ("Up to 7 days", 2),
         ("8 to 30 days", 1),
         ("31 to 90 days", 0),
         ("Over 90 days", 2),
     ]
-    due = reports.due_compliance(_scope(org))
+    due = queries.due_compliance(_scope(org))
     assert (due["open"], due["open_overdue"]) == (5, 2)
 
 
 def test_other_organisations_are_never_counted(known_data, org, outsider):
     make_concern(outsider)
-    assert reports.base(_scope(org)).count() == 9
-    sector = reports.ReportScope(organisation_ids=None)
-    assert reports.base(sector).count() == 10
+    assert queries.base(_scope(org)).count() == 9
+    sector = queries.ReportScope(organisation_ids=None)
+    assert queries.base(sector).count() == 10
 
 
 # --- Pages ---------------------------------------------------------------------------

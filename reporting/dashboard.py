@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 
-from . import reports, rollups
-from .models import Finding
+from incidents.models import Finding
+
+from . import queries, rollups
 from .suppression import Cell, suppress_series, suppress_table
 
 
@@ -110,7 +111,7 @@ def _small(value: int) -> Cell | str:
     return str(value)
 
 
-def cached_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> list[Panel]:
+def cached_panels(scope: queries.ReportScope, *, drill_through: bool = False) -> list[Panel]:
     """The panels, from the cache when they were built in the last few minutes.
 
     Trends move slowly; `REPORT_CACHE_SECONDS` (default 300, 0 to switch off) bounds how
@@ -130,9 +131,9 @@ def cached_panels(scope: reports.ReportScope, *, drill_through: bool = False) ->
     return panels
 
 
-def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> list[Panel]:
+def build_panels(scope: queries.ReportScope, *, drill_through: bool = False) -> list[Panel]:
     """Every panel. Figures come from the rollups when they are current (see
-    `incidents.rollups`), otherwise straight from the concerns; the values are the same.
+    `reporting.rollups`), otherwise straight from the concerns; the values are the same.
 
     A report that adds up several parts (several months, or the whole sector, whose
     parts are one organisation in one month) hides every figure that any part's own
@@ -142,7 +143,7 @@ def build_panels(scope: reports.ReportScope, *, drill_through: bool = False) -> 
     return _panels(raw, scope, drill_through=drill_through, forced=hidden_by_parts(figures, raw))
 
 
-def _raw(figures, scope: reports.ReportScope) -> dict:
+def _raw(figures, scope: queries.ReportScope) -> dict:
     return {
         "counts": figures.summary_counts(),
         "months": figures.by_month(),
@@ -170,7 +171,7 @@ def hidden_by_parts(figures, raw: dict) -> dict[str, set[Entry]]:
     own share of it; then every figure shown is the sum of figures the parts show, and
     subtracting two reports (two periods, or the sector and one organisation) gives only
     sums of shown figures, never a hidden one. The parts' counts come in a few grouped
-    queries (`reports.parts`) or from the rollup rows already read."""
+    queries (`queries.parts`) or from the rollup rows already read."""
     months = sum(1 for _, n in raw["months"] if n)
     organisations = sum(1 for _, n in raw["groups"] if n) if _sector(raw) else 1
     if months <= 1 and organisations <= 1:
@@ -178,7 +179,7 @@ def hidden_by_parts(figures, raw: dict) -> dict[str, set[Entry]]:
     parts = figures.parts()
     forced: dict[str, set[Entry]] = defaultdict(set)
     for (organisation_id, month), part in parts.items():
-        part_scope = reports.ReportScope(organisation_ids=(organisation_id,))
+        part_scope = queries.ReportScope(organisation_ids=(organisation_id,))
         for panel in _panels(_part_raw(part, month, raw), part_scope, drill_through=False):
             forced[panel.key] |= _hidden_entries(panel)
             if panel.key == "months" and (None, 0) in forced["months"]:
@@ -193,7 +194,7 @@ def _sector(raw: dict) -> bool:
 def _part_raw(part: dict, month, raw: dict) -> dict:
     """One part's figures in the shape of `_raw`, rows in the report's own order (so the
     part's suppression breaks ties exactly as the part's own report does)."""
-    counts = {**dict.fromkeys(reports.additive_aggregates(), 0), **part["counts"]}
+    counts = {**dict.fromkeys(queries.additive_aggregates(), 0), **part["counts"]}
     for name in ("open_overdue", "subjects", *(f"age_{i}" for i in range(4))):
         counts.setdefault(name, 0)
 
@@ -212,8 +213,8 @@ def _part_raw(part: dict, month, raw: dict) -> dict:
         "platforms": ordered(raw["platforms"], part["platforms"]),
         "groups": ordered(raw["groups"], part["units"]),
         "findings": {key: n for key, n in part["findings"].items() if n},
-        "triage": reports.Duration(part["triage_n"], 0.0, 0.0),
-        "close": reports.Duration(part["close_n"], 0.0, 0.0),
+        "triage": queries.Duration(part["triage_n"], 0.0, 0.0),
+        "close": queries.Duration(part["close_n"], 0.0, 0.0),
     }
 
 
@@ -235,7 +236,7 @@ def _hidden_entries(panel: Panel) -> set[Entry]:
 
 def _panels(
     raw: dict,
-    scope: reports.ReportScope,
+    scope: queries.ReportScope,
     *,
     drill_through: bool = False,
     forced: dict[str, set[Entry]] | None = None,
@@ -299,7 +300,7 @@ def _panels(
             "platforms",
             "Concerns by platform",
             raw["platforms"],
-            drill=drill_for("platform", reports.platform_ids()) if drill_through else None,
+            drill=drill_for("platform", queries.platform_ids()) if drill_through else None,
             **hide("platforms"),
         )
     )
@@ -307,7 +308,7 @@ def _panels(
         _series_panel(
             "use",
             "Concerns by use",
-            reports.by_use_context(scope, counts),
+            queries.by_use_context(scope, counts),
             chart="doughnut",
             note="Official use means acting as a representative of the public sector.",
             **hide("use"),
@@ -328,7 +329,7 @@ def _panels(
                 "units",
                 "Concerns by business unit",
                 raw["groups"],
-                drill=drill_for("unit", reports.unit_ids(scope)) if drill_through else None,
+                drill=drill_for("unit", queries.unit_ids(scope)) if drill_through else None,
                 **hide("units"),
             )
         )
@@ -359,7 +360,7 @@ def _panels(
         _series_panel(
             "responses",
             "Responses chosen at triage",
-            reports.graduated_responses(scope, counts),
+            queries.graduated_responses(scope, counts),
             **hide("responses"),
         )
     )
@@ -392,12 +393,12 @@ def _panels(
         _series_panel(
             "ageing",
             "Open concerns by age",
-            reports.ageing(scope, counts=counts),
+            queries.ageing(scope, counts=counts),
             column="Open concerns",
             **hide("ageing"),
         )
     )
-    due = reports.due_compliance(scope, counts=counts)
+    due = queries.due_compliance(scope, counts=counts)
     rows = []
     for label, name in (
         ("Open", "open"),
@@ -414,7 +415,7 @@ def _panels(
             chart="",
         )
     )
-    repeat = reports.repeat_concerns(scope, counts)
+    repeat = queries.repeat_concerns(scope, counts)
     first_time = repeat["with_subject"] - repeat["repeat"]
     named = "Concerns with a named employee"
     with_subject = small("repeat", named, repeat["with_subject"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from incidents import rollups
+from reporting import rollups
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from config.formfields import DateInput, IdModelChoiceField, add_bootstrap_class
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
 
-from .reports import ReportFilters, describe_period, whole_months
+from .queries import ReportFilters, describe_period, whole_months
 
 
 class ReportFilterForm(forms.Form):

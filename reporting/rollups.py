@@ -23,7 +23,7 @@ cache, that they are current (for `REPORT_ROLLUP_MAX_AGE` seconds, default 900);
 otherwise it counts straight from the concerns, as before. A date filter that starts or
 ends inside a month takes whole months from the rollups and counts the days of the cut
 months from the concerns with the same code that builds the rollups, so every figure is
-identical to the direct queries (tests/incidents/test_rollups.py compares them on
+identical to the direct queries (tests/reporting/test_rollups.py compares them on
 SQLite and PostgreSQL).
 """
 
@@ -45,27 +45,25 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
+from audit.models import Event, EventChainHead
 from guidance.models import CodeSection, PlatformCategory, UseContext
-
-from . import reports
-from .models import (
+from incidents.models import (
     OPEN_STATUSES,
     Concern,
     ConfirmedSection,
-    Event,
-    EventChainHead,
     Finding,
     GraduatedResponse,
     ReportedSection,
-    ReportRollup,
-    ReportRollupState,
     Status,
 )
+
+from . import queries
+from .models import ReportRollup, ReportRollupState
 
 logger = logging.getLogger(__name__)
 
 Key = tuple[int, dt.date, int | None, int | None]  # organisation, month, unit, platform
-ADDITIVE = tuple(reports.additive_aggregates())
+ADDITIVE = tuple(queries.additive_aggregates())
 CACHE_PREFIX = "report-rollups:"
 
 
@@ -129,7 +127,7 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
     Keys are (section or None, (organisation, month, unit, platform)). A cell holds the
     additive counts, the section breakdowns and the samples (sorted lists) from which
     distinct employees, durations, ageing and overdue are worked out exactly when read.
-    `concerns` is a `reports.base()` queryset. The tests compare the figures with the
+    `concerns` is a `queries.base()` queryset. The tests compare the figures with the
     direct queries.
     """
     zone = timezone.get_current_timezone()
@@ -251,7 +249,7 @@ def unpack(data, name: str) -> np.ndarray:
 
 
 def _rows(organisation_id: int, months: set[dt.date] | None) -> list[ReportRollup]:
-    concerns = reports.base(reports.ReportScope(organisation_ids=(organisation_id,)))
+    concerns = queries.base(queries.ReportScope(organisation_ids=(organisation_id,)))
     if months is not None:
         concerns = _in_months(concerns, months)
     rows = []
@@ -321,7 +319,7 @@ def refresh_changed(organisation_id: int) -> int:
         concern__isnull=False,
     ).values("concern_id")
     months = {
-        reports.month_key(month)
+        queries.month_key(month)
         for month in Concern.objects.filter(pk__in=touched, submitted_at__isnull=False)
         .annotate(month=TruncMonth("submitted_at"))
         .values_list("month", flat=True)
@@ -355,7 +353,7 @@ def forget() -> None:
 # --- Reading -----------------------------------------------------------------------------
 
 
-def is_current(scope: reports.ReportScope) -> bool:
+def is_current(scope: queries.ReportScope) -> bool:
     """Whether a refresh recently recorded the scope's rollups as current. No query."""
     if not getattr(settings, "REPORT_ROLLUPS", True):
         return False
@@ -365,14 +363,14 @@ def is_current(scope: reports.ReportScope) -> bool:
     return len(cache.get_many(keys)) == len(keys)
 
 
-def figures(scope: reports.ReportScope) -> RollupFigures | reports.DirectFigures:
+def figures(scope: queries.ReportScope) -> RollupFigures | queries.DirectFigures:
     """The dashboard's figures: from rollups when current, else from the concerns."""
     if is_current(scope):
         return RollupFigures(scope)
-    return reports.DirectFigures(scope)
+    return queries.DirectFigures(scope)
 
 
-def _whole_months(f: reports.ReportFilters) -> tuple[dt.date | None, dt.date | None, list]:
+def _whole_months(f: queries.ReportFilters) -> tuple[dt.date | None, dt.date | None, list]:
     """(first whole month, last whole month, partial windows as (from, to) dates)."""
     partial = []
     first = last = None
@@ -409,15 +407,15 @@ def percentile_cont(ordered, fraction: float) -> float:
     return first + (second - first) * (position - first_row)
 
 
-def _duration(values: np.ndarray) -> reports.Duration:
+def _duration(values: np.ndarray) -> queries.Duration:
     """Median and 90th percentile in days. Only the ranks the two percentiles read are put
     in place (a partial sort), which gives the same values as sorting everything."""
     if not len(values):
-        return reports.Duration(0, None, None)
+        return queries.Duration(0, None, None)
     wanted = sorted({rank for f in (0.5, 0.9) for rank in _ranks(len(values), f)[:2]})
     placed = np.partition(values, wanted)
     median, p90 = percentile_cont(placed, 0.5), percentile_cont(placed, 0.9)
-    return reports.Duration(len(values), round(median / 86400, 1), round(p90 / 86400, 1))
+    return queries.Duration(len(values), round(median / 86400, 1), round(p90 / 86400, 1))
 
 
 def _distinct(ids: np.ndarray) -> int:
@@ -435,9 +433,9 @@ def _distinct(ids: np.ndarray) -> int:
 
 class RollupFigures:
     """The dashboard's figures from rollups (and, for months a date filter cuts, from the
-    concerns of those days); the same values as `reports.DirectFigures`."""
+    concerns of those days); the same values as `queries.DirectFigures`."""
 
-    def __init__(self, scope: reports.ReportScope, *, today: dt.date | None = None):
+    def __init__(self, scope: queries.ReportScope, *, today: dt.date | None = None):
         self.scope = scope
         self.today = today
         self._keys: list[Key] | None = None
@@ -479,9 +477,9 @@ class RollupFigures:
                 for name, data in zip(SAMPLES, row[5:], strict=True):
                     samples[name].append(unpack(data, name))
         for start, end in partial:
-            window = reports.ReportScope(
+            window = queries.ReportScope(
                 organisation_ids=scope.organisation_ids,
-                filters=reports.ReportFilters(
+                filters=queries.ReportFilters(
                     date_from=start,
                     date_to=end,
                     business_unit_id=f.business_unit_id,
@@ -491,7 +489,7 @@ class RollupFigures:
             )
             # The same days as a range on submitted_at too, which the database can find
             # through its (organisation, submitted_at) index; the date filter stays.
-            days = reports.base(window).filter(
+            days = queries.base(window).filter(
                 submitted_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
                 submitted_at__lt=timezone.make_aware(
                     dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
@@ -539,7 +537,7 @@ class RollupFigures:
                 moment = (end_of_today - dt.timedelta(days=days) - EPOCH) // MICROSECOND
                 return int(np.count_nonzero(submitted <= moment))
 
-            for index, (_, low, high) in enumerate(reports.AGE_BUCKETS):
+            for index, (_, low, high) in enumerate(queries.AGE_BUCKETS):
                 older = at_or_before(high + 1) if high is not None else 0
                 merged[f"age_{index}"] = at_or_before(low) - older
             merged["subjects"] = _distinct(self._sample("subject_ids"))
@@ -547,7 +545,7 @@ class RollupFigures:
         return self._merged
 
     def by_month(self):
-        return reports.fill_months(self._sum_by(1), self.scope)
+        return queries.fill_months(self._sum_by(1), self.scope)
 
     def by_section(self):
         self._load()
@@ -621,7 +619,7 @@ class RollupFigures:
         }
 
     def parts(self) -> dict[tuple, dict]:
-        """{(organisation id, month): figures}, as `reports.parts` gives them, from the
+        """{(organisation id, month): figures}, as `queries.parts` gives them, from the
         rows already read (no query). Call after the figures whose names it uses."""
         self._load()
         indexes: dict[tuple, list[int]] = defaultdict(list)
@@ -640,7 +638,7 @@ class RollupFigures:
             part_figures._samples = {
                 name: [values[i] for i in chosen] for name, values in self._samples.items()
             }
-            part = reports.empty_part()
+            part = queries.empty_part()
             part["organisation"] = organisations.get(org, "")
             part["counts"].update(part_figures.summary_counts())
             part["triage_n"] = len(part_figures._sample("triage_seconds"))
@@ -660,8 +658,8 @@ class RollupFigures:
             out[(org, month)] = part
         return out
 
-    def time_to_triage(self) -> reports.Duration:
+    def time_to_triage(self) -> queries.Duration:
         return _duration(self._sample("triage_seconds"))
 
-    def time_to_close(self) -> reports.Duration:
+    def time_to_close(self) -> queries.Duration:
         return _duration(self._sample("close_seconds"))

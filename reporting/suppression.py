@@ -72,7 +72,7 @@ What it does not guarantee
   be combined by an attacker; each call protects only its own table. A caller that
   publishes a table which adds up other published tables (several months, the whole
   sector) passes what those tables hide as `hide`, so that the sum cannot be compared
-  with them (see `incidents.dashboard`).
+  with them (see `reporting.dashboard`).
 
 *Hidden on request*: `hide` (and, for totals, `hide_total` and friends) names entries to
 hide before the rules run, reason ``SECONDARY``; zeros are never hidden.

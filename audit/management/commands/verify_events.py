@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation
-from incidents.events import verify_chain
-from incidents.models import Event
+from audit.chain import verify_chain
+from audit.models import Event
 
 
 class Command(BaseCommand):

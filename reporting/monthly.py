@@ -23,7 +23,7 @@ from accounts.models import Organisation, Role
 from . import dashboard
 from .exports import ExportTable, to_xlsx
 from .models import MonthlySummary
-from .reports import ReportFilters, ReportScope
+from .queries import ReportFilters, ReportScope
 
 logger = logging.getLogger(__name__)
 CLAIM_TIMEOUT = dt.timedelta(minutes=30)

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
 from guidance.models import CodeSection, PlatformCategory
-from incidents import dashboard, handling, reports, rollups
-from incidents.models import Concern, ReportRollup, ReportRollupState
+from incidents import handling
+from incidents.models import Concern
+from reporting import dashboard, queries, rollups
+from reporting.models import ReportRollup, ReportRollupState
 from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +62,11 @@ def seeded(guidance):
 
 def _scope(orgs, **filters):
     ids = None if orgs is None else tuple(o.pk for o in orgs)
-    return reports.ReportScope(organisation_ids=ids, filters=reports.ReportFilters(**filters))
+    return queries.ReportScope(organisation_ids=ids, filters=queries.ReportFilters(**filters))
 
 
 def _assert_same(scope):
-    direct = reports.DirectFigures(scope)
+    direct = queries.DirectFigures(scope)
     rolled = rollups.RollupFigures(scope)
     for method in METHODS:
         assert getattr(rolled, method)() == getattr(direct, method)(), (method, scope)
@@ -120,12 +122,12 @@ def test_the_whole_dashboard_is_identical_from_rollups(seeded, committed):
 
 def test_without_a_current_refresh_the_dashboard_counts_directly(seeded, committed):
     scope = _scope([seeded[0]])
-    assert isinstance(rollups.figures(scope), reports.DirectFigures)
+    assert isinstance(rollups.figures(scope), queries.DirectFigures)
     committed(rollups.refresh, seeded[0].pk)
     assert isinstance(rollups.figures(scope), rollups.RollupFigures)
-    assert isinstance(rollups.figures(_scope(seeded)), reports.DirectFigures)  # not both yet
+    assert isinstance(rollups.figures(_scope(seeded)), queries.DirectFigures)  # not both yet
     rollups.forget()
-    assert isinstance(rollups.figures(scope), reports.DirectFigures)
+    assert isinstance(rollups.figures(scope), queries.DirectFigures)
 
 
 def test_a_refresh_picks_up_only_the_months_that_changed(
@@ -181,7 +183,7 @@ def test_dashboard_from_rollups_runs_a_fixed_number_of_queries(
 
 # 7 for the page itself (session, user, roles, organisation, filter lists), the rollup rows,
 # and the names of sections, platforms and business units. The direct path runs 16
-# (tests/incidents/test_reports.py).
+# (tests/reporting/test_reports.py).
 ROLLUP_DASHBOARD_QUERIES = 11
 
 

@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import dashboard, export_jobs, permissions
-from ..events import record_event
-from ..exports import ExportTable, to_csv, to_xlsx
-from ..models import ExportJob
-from ..report_forms import ReportFilterForm
-from ..reports import ReportScope
+from audit.chain import record_event
+from incidents import permissions
+
+from . import dashboard, export_jobs
+from .exports import ExportTable, to_csv, to_xlsx
+from .forms import ReportFilterForm
+from .models import ExportJob
+from .queries import ReportScope
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -55,7 +57,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         "period": form.period_sentence(),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "incidents/reports/dashboard.html", context, status=status)
+    return render(request, "reporting/dashboard.html", context, status=status)
 
 
 def _export_table(panel: dashboard.Panel, period: str = "") -> ExportTable:
@@ -122,9 +124,9 @@ def _own_job(request: HttpRequest, pk: int) -> ExportJob:
 def export_job_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     template = (
-        "incidents/reports/partials/export_progress.html"
+        "reporting/partials/export_progress.html"
         if request.headers.get("HX-Request")
-        else "incidents/reports/export_job.html"
+        else "reporting/export_job.html"
     )
     return render(request, template, {"job": job})
 

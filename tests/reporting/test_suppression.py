@@ -1,6 +1,6 @@
 """Small-cell suppression: worked examples, then seeded property tests that attack the output.
 
-No database and no Django: `incidents.suppression` is pure Python. hypothesis is not
+No database and no Django: `reporting.suppression` is pure Python. hypothesis is not
 installed, so the property tests loop over tables drawn from fixed-seed `random.Random`
 generators; a failure message names the case so it can be replayed.
 
@@ -36,7 +36,7 @@ from functools import cache
 
 import pytest
 
-from incidents.suppression import (
+from reporting.suppression import (
     SECONDARY,
     SMALL,
     Cell,

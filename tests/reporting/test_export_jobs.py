@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from incidents.export_jobs import CLAIM_TIMEOUT, export_job_build
-from incidents.models import ExportJob
+from reporting.export_jobs import CLAIM_TIMEOUT, export_job_build
+from reporting.models import ExportJob
 
 pytestmark = pytest.mark.django_db
 
