@@ -118,6 +118,7 @@ class ServiceIdentityAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         from audit.chain import record_event
+        from audit.models import EventKind
 
         identity = form.instance
         identity.__dict__.pop("roles", None)
@@ -130,7 +131,7 @@ class ServiceIdentityAdmin(admin.ModelAdmin):
         record_event(
             organisation_id=identity.organisation_id,
             actor=request.user,
-            kind="service_identity_changed" if change else "service_identity_created",
+            kind=EventKind.SERVICE_IDENTITY_CHANGED if change else EventKind.SERVICE_IDENTITY_CREATED,
             before=before,
             after=after,
         )

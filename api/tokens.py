@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.chain import record_event
+from audit.models import EventKind
 from incidents import permissions
 
 from .models import TOKEN_PREFIX, ApiToken, ApiTokenUse, hash_secret, new_token_parts
@@ -83,7 +84,7 @@ def token_create(
     record_event(
         organisation_id=user.organisation_id,
         actor=actor,
-        kind="api_token_created",
+        kind=EventKind.API_TOKEN_CREATED,
         after={
             "token": token.pk,
             "prefix": token.display_prefix,
@@ -107,7 +108,7 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
         record_event(
             organisation_id=token.user.organisation_id,
             actor=actor,
-            kind="api_token_revoked",
+            kind=EventKind.API_TOKEN_REVOKED,
             after={"token": token.pk, "prefix": token.display_prefix, "user": token.user_id},
         )
     return token

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.chain import record_event
-from audit.models import AccessRecord
+from audit.models import AccessRecord, EventKind
 from guidance.selectors import active_platform_categories, current_sections
 from incidents import handling, permissions, selectors, services, workflow
 from incidents.case_forms import (
@@ -571,7 +571,7 @@ def _record_report_read(request, key: str) -> None:
     record_event(
         organisation_id=request.user.organisation_id,
         actor=request.user,
-        kind="report_exported",
+        kind=EventKind.REPORT_EXPORTED,
         after={"table": key, "format": "api", "filters": request.query_params.dict()},
     )
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from incidents.models import Concern
 
-from .models import Event, EventChainHead
+from .models import Event, EventChainHead, EventKind
 
 GENESIS = "0" * 64
 
@@ -88,7 +88,7 @@ def event_digest(
 def record_event(
     *,
     organisation_id: int,
-    kind: str,
+    kind: EventKind,
     actor=None,
     concern: Concern | None = None,
     before: dict | None = None,
@@ -96,6 +96,7 @@ def record_event(
     at: dt.datetime | None = None,
 ) -> Event:
     """Append one event to the organisation's chain, inside the caller's transaction."""
+    kind = EventKind(kind)  # an unknown kind is a programming error: refuse it here
     before = _jsonable(before or {})
     after = _jsonable(after or {})
     at = at or timezone.now()

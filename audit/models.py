@@ -57,6 +57,7 @@ class EventKind(models.TextChoices):
     # Access for systems
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    SERVICE_IDENTITY_CREATED = "service_identity_created", "Service identity created"
     SERVICE_IDENTITY_CHANGED = "service_identity_changed", "Service identity changed"
 
 

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.chain import record_event
+from audit.models import EventKind
 from incidents import services as intake
 from incidents.evidence import file_sha256
 from incidents.workflow import TransitionNotAllowed
@@ -138,7 +139,7 @@ def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
         record_event(
             organisation_id=batch.organisation_id,
             actor=actor,
-            kind="import_confirmed",
+            kind=EventKind.IMPORT_CONFIRMED,
             after={
                 "batch": batch.pk,
                 "file_sha256": batch.sha256,
@@ -199,7 +200,7 @@ def _import_row(*, batch: ImportBatch, check: RowCheck) -> str:
                 organisation_id=batch.organisation_id,
                 concern=concern,
                 actor=batch.confirmed_by,
-                kind="imported",
+                kind=EventKind.IMPORTED,
                 after={
                     "batch": batch.pk,
                     "row": check.number,
@@ -281,7 +282,7 @@ def batch_run(batch_id: int, *, budget_seconds: float | None = None) -> RunResul
         record_event(
             organisation_id=batch.organisation_id,
             actor=batch.confirmed_by,
-            kind="import_finished",
+            kind=EventKind.IMPORT_FINISHED,
             after={
                 "batch": batch.pk,
                 "created": created_rows,
@@ -329,7 +330,7 @@ def expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
             record_event(
                 organisation_id=batch.organisation_id,
                 actor=None,
-                kind="import_expired",
+                kind=EventKind.IMPORT_EXPIRED,
                 after={
                     "batch": batch.pk,
                     "file_sha256": batch.sha256,

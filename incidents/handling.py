@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.chain import record_event
+from audit.models import EventKind
 from guidance.models import CodeSection
 from notifications.models import Kind
 from notifications.services import notify
@@ -136,7 +137,7 @@ def concern_record_triage(
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="triage_recorded",
+        kind=EventKind.TRIAGE_RECORDED,
         before=before,
         after=after,
     )
@@ -161,7 +162,7 @@ def concern_assign(*, concern: Concern, actor, assignee, expected_version: int |
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="assigned",
+        kind=EventKind.ASSIGNED,
         before=before,
         after={"assignee": assignee.pk},
     )
@@ -205,7 +206,7 @@ def concern_step_aside(*, concern: Concern, actor, reason: str) -> Concern:
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="stepped_aside",
+        kind=EventKind.STEPPED_ASIDE,
         before={"assignee": actor.pk},
         after={"assignee": None, "reason": reason.strip()},
     )
@@ -232,7 +233,7 @@ def person_set_reporting_line(*, concern: Concern, actor, managers: Sequence) ->
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="reporting_line_recorded",
+        kind=EventKind.REPORTING_LINE_RECORDED,
         before={"reporting_line": before},
         after={"reporting_line": after},
     )
@@ -265,7 +266,7 @@ def concern_record_fairness(
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="fairness_recorded",
+        kind=EventKind.FAIRNESS_RECORDED,
         before=before,
         after=after,
     )
@@ -316,7 +317,7 @@ def concern_record_findings(
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="findings_recorded",
+        kind=EventKind.FINDINGS_RECORDED,
         before=before,
         after=after,
     )
@@ -337,7 +338,7 @@ def note_add(*, concern: Concern, actor, text: str) -> Note:
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=actor,
-        kind="note_added",
+        kind=EventKind.NOTE_ADDED,
         after={"note": note.pk, "length": len(text)},
     )
     return note
@@ -362,7 +363,7 @@ def concern_restrict(*, concern: Concern, actor, reason: str) -> Concern:
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="restricted",
+        kind=EventKind.RESTRICTED,
         before={"restricted": False, "assignee": previous_assignee},
         after={"restricted": True, "assignee": locked.assignee_id, "reason": reason},
     )
@@ -401,7 +402,7 @@ def escalate_overdue(*, today: dt.date | None = None, limit: int = 500) -> int:
                 organisation_id=concern.organisation_id,
                 concern=concern,
                 actor=None,
-                kind="escalated",
+                kind=EventKind.ESCALATED,
                 after={"stage": concern.status, "due_on": concern.due_on.isoformat()},
             )
             managers = list(permissions.case_managers_for(concern))

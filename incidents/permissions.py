@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from audit.models import EventKind
 
 from .models import Concern, ConflictDeclaration, Evidence, Person, Status, normalise_name
 
@@ -345,15 +346,15 @@ def ends_investigated_case(rule: Transition, concern: Concern) -> bool:
     cached = concern.__dict__.get("_was_investigated")
     if cached is None:
         cached = concern.__dict__["_was_investigated"] = Event.objects.filter(
-            concern_id=concern.pk, kind="status_changed", after__status=Status.INVESTIGATION
+            concern_id=concern.pk, kind=EventKind.STATUS_CHANGED, after__status=Status.INVESTIGATION
         ).exists()
     return cached
 
 
 # Events that make a person part of a concern's investigation (read from the record, so
 # reassigning the concern before the decision does not wash it away).
-_INVESTIGATING = Q(kind__in=("findings_recorded", "fairness_recorded")) | Q(
-    kind="status_changed", after__action="propose_decision"
+_INVESTIGATING = Q(kind__in=(EventKind.FINDINGS_RECORDED, EventKind.FAIRNESS_RECORDED)) | Q(
+    kind=EventKind.STATUS_CHANGED, after__action="propose_decision"
 )
 
 
@@ -366,7 +367,7 @@ def investigation_participants(concern: Concern) -> frozenset[int]:
     if cached is None:
         ids: set[int] = {concern.assignee_id} if concern.assignee_id else set()
         rows = Event.objects.filter(
-            Q(concern_id=concern.pk) & (_INVESTIGATING | Q(kind="assigned"))
+            Q(concern_id=concern.pk) & (_INVESTIGATING | Q(kind=EventKind.ASSIGNED))
         ).values_list("kind", "actor_id", "after")
         for kind, actor_id, after in rows:
             person = (after or {}).get("assignee") if kind == "assigned" else actor_id

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from audit.chain import record_event
+from audit.models import EventKind
 
 from . import permissions
 from .models import Person
@@ -91,7 +92,7 @@ def person_export(*, user, person: Person) -> bytes:
     record_event(
         organisation_id=person.organisation_id,
         actor=user,
-        kind="person_exported",
+        kind=EventKind.PERSON_EXPORTED,
         after={"person": person.pk, "concerns": [c["reference"] for c in document["concerns"]]},
     )
     return json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
 from audit.chain import record_event
-from audit.models import AccessRecord
+from audit.models import AccessRecord, EventKind
 from guidance.models import CodeSection, PlatformCategory
 from notifications.models import Kind
 from notifications.services import notify
@@ -211,7 +211,7 @@ def _create_draft(*, reporter, data: ConcernData, at, intake_token) -> Concern:
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=reporter,
-        kind="created",
+        kind=EventKind.CREATED,
         at=concern.created_at,
         after=_snapshot(concern),
     )
@@ -242,7 +242,7 @@ def concern_update_draft(
             organisation_id=locked.organisation_id,
             concern=locked,
             actor=actor,
-            kind="updated",
+            kind=EventKind.UPDATED,
             before=before,
             after=after,
         )
@@ -296,7 +296,7 @@ def concern_submit(
         organisation_id=locked.organisation_id,
         concern=locked,
         actor=actor,
-        kind="reference_issued",
+        kind=EventKind.REFERENCE_ISSUED,
         at=now,
         after={"reference": reference},
     )
@@ -348,7 +348,7 @@ def evidence_add(
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=actor,
-        kind="evidence_added",
+        kind=EventKind.EVIDENCE_ADDED,
         after={
             "evidence": evidence.pk,
             "name": evidence.original_name,
@@ -371,7 +371,7 @@ def evidence_verify(*, evidence: Evidence, actor) -> bool:
             organisation_id=evidence.concern.organisation_id,
             concern=evidence.concern,
             actor=actor,
-            kind="evidence_integrity_failed",
+            kind=EventKind.EVIDENCE_INTEGRITY_FAILED,
             before={"sha256": evidence.sha256},
             after={"sha256": actual, "evidence": evidence.pk},
         )
@@ -384,7 +384,7 @@ def evidence_record_download(*, evidence: Evidence, actor) -> None:
         organisation_id=evidence.concern.organisation_id,
         concern=evidence.concern,
         actor=actor,
-        kind="evidence_downloaded",
+        kind=EventKind.EVIDENCE_DOWNLOADED,
         after={"evidence": evidence.pk, "sha256": evidence.sha256},
     )
 

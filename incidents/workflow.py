@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.chain import record_event
+from audit.models import EventKind
 from records import services as retention
 
 from . import permissions
@@ -321,7 +322,7 @@ def transition(
             organisation_id=concern.organisation_id,
             concern=concern,
             actor=actor,
-            kind="status_changed",
+            kind=EventKind.STATUS_CHANGED,
             at=at,
             before={"status": before},
             after={"status": target, "action": rule.name, **inputs},

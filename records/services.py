@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
 from audit.chain import record_event, redact_concern_events
-from audit.models import AccessRecord
+from audit.models import AccessRecord, EventKind
 from incidents import permissions
 from incidents.models import (
     ADVERSE_FINDINGS,
@@ -172,7 +172,7 @@ def legal_hold_place(*, concern: Concern, actor: User, reason: str) -> LegalHold
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=actor,
-        kind="legal_hold_placed",
+        kind=EventKind.LEGAL_HOLD_PLACED,
         after={"hold": hold.pk, "reason": reason},
     )
     return hold
@@ -198,7 +198,7 @@ def legal_hold_release(*, concern: Concern, actor: User, reason: str) -> LegalHo
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=actor,
-        kind="legal_hold_released",
+        kind=EventKind.LEGAL_HOLD_RELEASED,
         before={"hold": hold.pk},
         after={"reason": reason},
     )
@@ -256,7 +256,7 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
                 organisation_id=concern.organisation_id,
                 concern=concern,
                 actor=actor,
-                kind="disposal_approved",
+                kind=EventKind.DISPOSAL_APPROVED,
                 after={"note": note, "retention_class": schedule.retention_class},
             )
         for concern_id in ids:
@@ -366,7 +366,7 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
         organisation_id=concern.organisation_id,
         concern=concern,
         actor=schedule.approved_by,
-        kind="disposed",
+        kind=EventKind.DISPOSED,
         after={
             "register": number,
             "evidence_destroyed": len(evidence),

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.chain import record_event
+from audit.models import EventKind
 from operations.queueing import queue_on_commit
 
 from . import dashboard
@@ -109,6 +110,6 @@ def export_job_downloaded(*, job: ExportJob, user) -> None:
     record_event(
         organisation_id=user.organisation_id,
         actor=user,
-        kind="report_exported",
+        kind=EventKind.REPORT_EXPORTED,
         after={"table": "all", "format": "xlsx", "job": job.pk, "filters": job.filters},
     )

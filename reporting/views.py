@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.chain import record_event
+from audit.models import EventKind
 from incidents import permissions
 
 from . import dashboard, export_jobs
@@ -92,7 +93,7 @@ def reports_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     record_event(
         organisation_id=request.user.organisation_id,
         actor=request.user,
-        kind="report_exported",
+        kind=EventKind.REPORT_EXPORTED,
         after={"table": key, "format": fmt, "filters": request.GET.dict()},
     )
     stamp = timezone.localdate().isoformat()
