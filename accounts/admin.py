@@ -131,7 +131,9 @@ class ServiceIdentityAdmin(admin.ModelAdmin):
         record_event(
             organisation_id=identity.organisation_id,
             actor=request.user,
-            kind=EventKind.SERVICE_IDENTITY_CHANGED if change else EventKind.SERVICE_IDENTITY_CREATED,
+            kind=EventKind.SERVICE_IDENTITY_CHANGED
+            if change
+            else EventKind.SERVICE_IDENTITY_CREATED,
             before=before,
             after=after,
         )

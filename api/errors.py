@@ -16,8 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from incidents.handling import ActionRefused
-from incidents.services import ConcernConflict
+from incidents.casework.services import ActionRefused
+from incidents.intake.services import ConcernConflict
 from incidents.workflow import TransitionNotAllowed
 
 from .tokens import TokenRefused

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import pagination
 
-from incidents.selectors import CappedPaginator
+from incidents.casework.selectors import CappedPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

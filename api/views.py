@@ -14,11 +14,14 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import access_record
 from audit.chain import record_event
 from audit.models import AccessRecord, EventKind
 from guidance.selectors import active_platform_categories, current_sections
-from incidents import handling, permissions, selectors, services, workflow
-from incidents.case_forms import (
+from incidents import permissions, workflow
+from incidents.casework import selectors
+from incidents.casework import services as casework
+from incidents.casework.forms import (
     ActionForm,
     AssignForm,
     FairnessForm,
@@ -27,9 +30,12 @@ from incidents.case_forms import (
     QueueFilterForm,
     TriageForm,
 )
-from incidents.evidence import download_response
-from incidents.forms import ConcernForm, EvidenceForm
+from incidents.evidence.storage import download_response, evidence_verify
+from incidents.intake import selectors as intake_selectors
+from incidents.intake import services as intake
+from incidents.intake.forms import ConcernForm, EvidenceForm
 from incidents.models import Concern, Status
+from incidents.selectors import concern_record
 from reporting import dashboard
 from reporting.forms import ReportFilterForm
 from reporting.queries import ReportScope
@@ -65,10 +71,10 @@ def concern_response(request, concern: Concern, *, code: int = 200) -> Response:
     user = request.user
     case_record = permissions.can_view_case_record(user, concern)
     if case_record:
-        concern = selectors.concern_record(concern)
+        concern = concern_record(concern)
     draft = permissions.can_edit_draft(user, concern)
     if draft and not case_record:
-        concern = selectors.concern_record(concern)
+        concern = concern_record(concern)
     context = {
         "case_record": case_record,
         "draft": draft,
@@ -152,7 +158,7 @@ class ConcernList(GenericAPIView):
             raise PermissionDenied("Only people with the reporter role log concerns.")
         data = valid(s.ConcernCreateSerializer, request.data)
         form = form_or_400(ConcernForm(data.form_data(), organisation=request.user.organisation))
-        concern = services.concern_create_draft(
+        concern = intake.concern_create_draft(
             reporter=request.user,
             data=form.to_data(),
             intake_token=form.cleaned_data.get("intake_token"),
@@ -168,7 +174,7 @@ class MyConcernList(GenericAPIView):
         """The concerns you logged, with their status."""
         if not permissions.can_log_concern(request.user):
             raise PermissionDenied("Only people with the reporter role log concerns.")
-        page = self.paginate_queryset(selectors.my_concerns(request.user))
+        page = self.paginate_queryset(intake_selectors.my_concerns(request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -177,9 +183,7 @@ class ConcernDetail(APIView):
     def get(self, request, pk: int):
         """One concern as you may see it. Opening it is recorded in its access log."""
         concern = permissions.get_concern_for_user(request.user, pk)
-        services.access_record(
-            concern=concern, user=request.user, action=AccessRecord.Action.VIEWED
-        )
+        access_record(concern=concern, user=request.user, action=AccessRecord.Action.VIEWED)
         return concern_response(request, concern)
 
 
@@ -237,11 +241,11 @@ class ConcernAct(APIView):
         form = form_or_400(ActionForm(body.validated_data, rule=rule))
         version = form.cleaned_data["version"]
         if rule.name == "submit":
-            concern = services.concern_submit(
+            concern = intake.concern_submit(
                 concern=concern, actor=request.user, expected_version=version
             )
         else:
-            concern = handling.concern_act(
+            concern = casework.concern_act(
                 concern=concern,
                 actor=request.user,
                 action=rule.name,
@@ -267,10 +271,10 @@ class ConcernTriage(APIView):
             raise PermissionDenied("You cannot record triage on this concern.")
         body = valid(s.TriageInputSerializer, request.data)
         form = form_or_400(TriageForm(body.validated_data))
-        concern = handling.concern_record_triage(
+        concern = casework.concern_record_triage(
             concern=concern,
             actor=request.user,
-            data=handling.TriageData(
+            data=casework.TriageData(
                 graduated_response=form.cleaned_data["graduated_response"],
                 risk_rating=form.cleaned_data["risk_rating"],
                 sections=list(form.cleaned_data["sections"]),
@@ -295,7 +299,7 @@ class ConcernAssign(APIView):
         form = form_or_400(
             AssignForm(body.validated_data, candidates=permissions.assignable_staff(concern))
         )
-        concern = handling.concern_assign(
+        concern = casework.concern_assign(
             concern=concern,
             actor=request.user,
             assignee=form.cleaned_data["assignee"],
@@ -317,10 +321,10 @@ class ConcernFairness(APIView):
             raise PermissionDenied("You cannot record these steps on this concern.")
         body = valid(s.FairnessInputSerializer, request.data)
         form = form_or_400(FairnessForm(body.validated_data))
-        concern = handling.concern_record_fairness(
+        concern = casework.concern_record_fairness(
             concern=concern,
             actor=request.user,
-            data=handling.FairnessData(
+            data=casework.FairnessData(
                 allegation_notified_on=form.cleaned_data["allegation_notified_on"],
                 response_due_on=form.cleaned_data["response_due_on"],
                 response_received_on=form.cleaned_data["response_received_on"],
@@ -363,10 +367,10 @@ class ConcernFindings(APIView):
                 {"findings": ["Give findings only for the concern's confirmed sections."]}
             )
         form = form_or_400(FindingsForm(data, findings=rows))
-        concern = handling.concern_record_findings(
+        concern = casework.concern_record_findings(
             concern=concern,
             actor=request.user,
-            data=handling.FindingsData(
+            data=casework.FindingsData(
                 findings=form.findings(),
                 action_taken=form.cleaned_data["action_taken"],
                 outcome_summary=form.cleaned_data["outcome_summary"].strip(),
@@ -398,7 +402,7 @@ class ConcernNotes(APIView):
             raise PermissionDenied("Only the assignee and the HR manager add notes.")
         body = valid(s.NoteInputSerializer, request.data)
         form = form_or_400(NoteForm(body.validated_data))
-        note = handling.note_add(
+        note = casework.note_add(
             concern=concern, actor=request.user, text=form.cleaned_data["text"]
         )
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
@@ -446,7 +450,7 @@ class ConcernEvidence(APIView):
         form = form_or_400(
             ApiEvidenceForm(data, {"file": body.validated_data["file"]}, user=request.user)
         )
-        evidence = services.evidence_add(
+        evidence = intake.evidence_add(
             concern=concern,
             actor=request.user,
             upload=form.cleaned_data["file"],
@@ -477,8 +481,8 @@ class EvidenceDownload(APIView):
     def get(self, request, pk: int, evidence_pk: int):
         """Download a file. Its SHA-256 is checked first; the download is recorded."""
         evidence = permissions.get_evidence_for_user(request.user, pk, evidence_pk)
-        if not services.evidence_verify(evidence=evidence, actor=request.user):
-            raise handling.ActionRefused(
+        if not evidence_verify(evidence=evidence, actor=request.user):
+            raise casework.ActionRefused(
                 "This file no longer matches the one that was attached, so it is not served. "
                 "The mismatch has been recorded; tell the HR manager."
             )

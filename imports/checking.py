@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, Role
 from guidance.models import CodeSection, PlatformCategory, UseContext
-from incidents.forms import MAX_DESCRIPTION, MAX_LINKS
+from incidents.intake.forms import MAX_DESCRIPTION, MAX_LINKS
+from incidents.intake.services import ConcernData, normalise_url
 from incidents.models import PidAnswer, normalise_name
-from incidents.services import ConcernData, normalise_url
 
 from .columns import BY_KEY
 from .models import ImportedRow

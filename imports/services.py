@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from audit.chain import record_event
 from audit.models import EventKind
-from incidents import services as intake
-from incidents.evidence import file_sha256
+from incidents.evidence.storage import file_sha256
+from incidents.intake import services as intake
 from incidents.workflow import TransitionNotAllowed
 from operations.queueing import queue_on_commit
 

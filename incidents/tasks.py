@@ -5,16 +5,17 @@ No task stores its result (ignore_result): nobody waits for one (notifications/t
 
 from celery import shared_task
 
-from . import evidence, handling
+from incidents.casework import services as casework
+from incidents.evidence import storage as evidence_storage
 
 
 @shared_task(ignore_result=True)
 def escalate_overdue_concerns() -> int:
     """Escalate concerns past their stage's due date. Idempotent: each stage escalates once."""
-    return handling.escalate_overdue()
+    return casework.escalate_overdue()
 
 
 @shared_task(ignore_result=True)
 def purge_staged_uploads() -> int:
     """Remove evidence files kept for forms that were never completed (older than a day)."""
-    return evidence.purge_staged_uploads()
+    return evidence_storage.purge_staged_uploads()

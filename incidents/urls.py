@@ -1,26 +1,33 @@
+"""Concern addresses, grouped by the room that answers them."""
+
 from django.urls import path
 
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
-from .views import case, concerns, intake
+from .casework.views import case, people, queue
+from .evidence import views as evidence
+from .intake import views as intake
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("", concerns.concern_list, name="list"),
-    path("assign/", concerns.bulk_assign, name="bulk_assign"),
-    path("mine/", concerns.my_concerns, name="mine"),
+    # Intake: the person who logs a concern
+    path("mine/", intake.my_concerns, name="mine"),
     path("new/", intake.concern_create, name="create"),
     path("suggest-sections/", intake.suggest_sections, name="suggest_sections"),
     path("use-context/", intake.use_context_helper, name="use_context"),
-    path("<id:pk>/", concerns.concern_detail, name="detail"),
     path("<id:pk>/edit/", intake.concern_edit, name="edit"),
     path("<id:pk>/review/", intake.concern_review, name="review"),
     path("<id:pk>/submit/", intake.concern_submit, name="submit"),
     path("<id:pk>/evidence/", intake.evidence_upload, name="evidence_upload"),
+    # Evidence
     path(
-        "<id:pk>/evidence/<id:evidence_pk>/", concerns.evidence_download, name="evidence_download"
+        "<id:pk>/evidence/<id:evidence_pk>/", evidence.evidence_download, name="evidence_download"
     ),
+    # Casework: HR's queue and the case page
+    path("", queue.concern_list, name="list"),
+    path("assign/", queue.bulk_assign, name="bulk_assign"),
+    path("<id:pk>/", case.concern_detail, name="detail"),
     path("<id:pk>/act/<slug:action>/", case.act, name="act"),
     path("<id:pk>/triage/", case.triage, name="triage"),
     path("<id:pk>/assign/", case.assign, name="assign"),
@@ -30,6 +37,6 @@ urlpatterns = [
     path("<id:pk>/findings/", case.findings, name="findings"),
     path("<id:pk>/notes/", case.add_note, name="add_note"),
     path("<id:pk>/restrict/", case.restrict, name="restrict"),
-    path("<id:pk>/access-log/", concerns.access_log, name="access_log"),
-    path("people/<id:person_pk>/export/", concerns.person_export, name="person_export"),
+    path("<id:pk>/access-log/", case.access_log, name="access_log"),
+    path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
 ]

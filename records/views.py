@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
+from incidents.casework.views.case import render_case
 from incidents.models import Concern
-from incidents.views.case import render_case
 
 from . import selectors, services
 from .forms import DisposalApprovalForm, LegalHoldForm, ReleaseHoldForm

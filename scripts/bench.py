@@ -241,6 +241,7 @@ def setup_environment(args) -> dict[str, str]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DEVTOOLS": "true",  # the seeder
             "DATABASE_URL": args.database_url,
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": f"{HOST},localhost,testserver",
@@ -263,6 +264,7 @@ def prepare_data(concerns: int) -> dict:
     """Migrate, load the guidance, seed up to `concerns`, rebuild rollups. Returns facts."""
     import django
 
+    os.environ.setdefault("DEVTOOLS", "true")  # the seeder lives in devtools/
     django.setup()
     from django.core.management import call_command
     from django.core.management.base import CommandError

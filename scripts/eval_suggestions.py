@@ -22,7 +22,7 @@ if str(REPO_ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
-from incidents.suggestions import SECTION_CODES, suggest_sections  # noqa: E402
+from incidents.intake.suggestions import SECTION_CODES, suggest_sections  # noqa: E402
 
 DATA_DIR = REPO_ROOT / "tests" / "incidents" / "data"
 SETS: dict[str, Path] = {

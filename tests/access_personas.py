@@ -100,7 +100,8 @@ def build_world() -> World:
     """Both organisations, their people and A's concerns at each stage. Needs the DB."""
     from guidance.loader import load_guidance
     from guidance.models import CodeSection
-    from incidents import handling, services
+    from incidents.casework import services as casework
+    from incidents.intake import services as intake
     from incidents.models import ReferenceCounter
     from reporting import export_jobs
     from reporting.queries import ReportScope
@@ -125,42 +126,40 @@ def build_world() -> World:
     )
     draft = make_concern(reporter, submit=False)
     submitted = make_concern(reporter)
-    assigned = handling.concern_assign(
+    assigned = casework.concern_assign(
         concern=make_concern(reporter),
         actor=hr_manager,
         assignee=investigator,
         expected_version=None,
     )
-    triage = handling.concern_assign(
+    triage = casework.concern_assign(
         concern=make_concern(reporter),
         actor=hr_manager,
         assignee=investigator,
         expected_version=None,
     )
-    triage = handling.concern_act(
+    triage = casework.concern_act(
         concern=triage, actor=hr_manager, action="start_triage", expected_version=triage.version
     )
-    triage = handling.concern_record_triage(
+    triage = casework.concern_record_triage(
         concern=triage,
         actor=hr_manager,
-        data=handling.TriageData(
+        data=casework.TriageData(
             "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
         ),
         expected_version=triage.version,
     )
-    investigating = handling.concern_act(
+    investigating = casework.concern_act(
         concern=triage,
         actor=investigator,
         action="start_investigation",
         expected_version=triage.version,
     )
     evidence = {
-        "submitted": services.evidence_add(
+        "submitted": intake.evidence_add(
             concern=submitted, actor=reporter, upload=png_upload("submitted.png")
         ),
-        "draft": services.evidence_add(
-            concern=draft, actor=reporter, upload=png_upload("draft.png")
-        ),
+        "draft": intake.evidence_add(concern=draft, actor=reporter, upload=png_upload("draft.png")),
     }
     job = export_jobs.export_job_start(
         user=people["executive"], scope=ReportScope(organisation_ids=(org.pk,))

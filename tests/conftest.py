@@ -100,18 +100,18 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def assigned_concern(submitted_concern, hr_manager, investigator):
-    from incidents import handling
+    from incidents.casework import services as casework
 
-    return handling.concern_assign(
+    return casework.concern_assign(
         concern=submitted_concern, actor=hr_manager, assignee=investigator, expected_version=None
     )
 
 
 @pytest.fixture
 def triage_concern(assigned_concern, hr_manager):
-    from incidents import handling
+    from incidents.casework import services as casework
 
-    return handling.concern_act(
+    return casework.concern_act(
         concern=assigned_concern,
         actor=hr_manager,
         action="start_triage",
@@ -122,17 +122,17 @@ def triage_concern(assigned_concern, hr_manager):
 @pytest.fixture
 def investigating_concern(triage_concern, hr_manager, investigator):
     from guidance.models import CodeSection
-    from incidents import handling
+    from incidents.casework import services as casework
 
-    concern = handling.concern_record_triage(
+    concern = casework.concern_record_triage(
         concern=triage_concern,
         actor=hr_manager,
-        data=handling.TriageData(
+        data=casework.TriageData(
             "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
         ),
         expected_version=triage_concern.version,
     )
-    return handling.concern_act(
+    return casework.concern_act(
         concern=concern,
         actor=investigator,
         action="start_investigation",

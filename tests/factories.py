@@ -76,7 +76,7 @@ def concern_data(**overrides):
     import datetime as dt
 
     from guidance.models import CodeSection, PlatformCategory
-    from incidents.services import ConcernData
+    from incidents.intake.services import ConcernData
 
     values = {
         "occurred_on": dt.date(2026, 3, 14),
@@ -96,11 +96,11 @@ def concern_data(**overrides):
 
 def make_concern(reporter, *, submit: bool = True, **overrides):
     """A concern made through the real services, so it carries its events."""
-    from incidents import services
+    from incidents.intake import services as intake
 
-    concern = services.concern_create_draft(reporter=reporter, data=concern_data(**overrides))
+    concern = intake.concern_create_draft(reporter=reporter, data=concern_data(**overrides))
     if submit:
-        concern = services.concern_submit(
+        concern = intake.concern_submit(
             concern=concern, actor=reporter, expected_version=concern.version
         )
     return concern

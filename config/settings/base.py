@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "api",
     "operations",
 ]
+# Demo loaders and the benchmark seeder (devtools/) are for developers: on in the local
+# and test settings, left out of production unless DEVTOOLS=true (the benchmark's seeding).
+if env.bool("DEVTOOLS", False):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

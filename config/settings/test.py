@@ -4,6 +4,8 @@ so CI runs the same suite against PostgreSQL and Redis."""
 from .base import *  # noqa: F403
 
 DEBUG = False
+if "devtools" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
 SECRET_KEY = "test-only-secret-key"  # noqa: S105  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

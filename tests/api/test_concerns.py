@@ -160,7 +160,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
 
 
 def test_the_count_stops_at_the_work_queues_cap(monkeypatch, api, guidance, reporter, hr_manager):
-    from incidents import selectors
+    from incidents.casework import selectors
 
     monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 2)
     for _ in range(3):

@@ -22,7 +22,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from incidents import services
+from incidents.intake import services as intake
 from tests.factories import make_concern, png_upload
 
 ROLES = ("reporter", "investigator", "hr_manager", "executive", "outsider")
@@ -62,7 +62,7 @@ def world(request, settings, guidance, media, make_token, reporter, investigatin
     """Concerns in several states, a file on a draft, and a token for each role."""
     settings.REPORT_CACHE_SECONDS = 300  # as in production: figures built once per filter set
     draft = make_concern(reporter, submit=False)
-    evidence = services.evidence_add(concern=draft, actor=reporter, upload=png_upload())
+    evidence = intake.evidence_add(concern=draft, actor=reporter, upload=png_upload())
     submitted = make_concern(reporter)
     tokens = {role: make_token(request.getfixturevalue(role), "read_write") for role in ROLES}
     # A system's token: a service identity's, made by an HR manager holding its role.

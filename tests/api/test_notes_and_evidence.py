@@ -72,9 +72,9 @@ def test_no_evidence_is_added_to_a_submitted_concern(api, media, submitted_conce
 
 
 def _evidence(concern, user):
-    from incidents import services
+    from incidents.intake import services as intake
 
-    return services.evidence_add(concern=concern, actor=user, upload=png_upload())
+    return intake.evidence_add(concern=concern, actor=user, upload=png_upload())
 
 
 def test_a_download_is_verified_and_recorded(api, media, submitted_concern, reporter, hr_manager):

@@ -255,13 +255,13 @@ def run_axe(page: Page, base: str) -> list[dict]:
 
 def _dismissed_and_due(concern, hr_manager):
     """A concern dismissed at triage whose retention period is over: on the disposal list."""
-    from incidents import handling
+    from incidents.casework import services as casework
     from records import services as records
     from records.models import RetentionSchedule
 
     for action, inputs in (("start_triage", {}), ("dismiss", {"reason": "Not a conduct matter."})):
         concern.refresh_from_db()
-        handling.concern_act(
+        casework.concern_act(
             concern=concern,
             actor=hr_manager,
             action=action,

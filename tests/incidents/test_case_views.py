@@ -242,10 +242,10 @@ def test_queue_query_count_does_not_grow(
 def test_concern_page_query_count_does_not_grow(
     client, submitted_concern, hr_manager, events, django_assert_num_queries
 ):
-    from incidents import handling
+    from incidents.casework import services as casework
 
     for index in range(events):
-        handling.note_add(concern=submitted_concern, actor=hr_manager, text=f"Note {index}")
+        casework.note_add(concern=submitted_concern, actor=hr_manager, text=f"Note {index}")
     client.force_login(hr_manager)
     with django_assert_num_queries(CONCERN_PAGE_QUERIES):
         response = client.get(reverse("incidents:detail", args=[submitted_concern.pk]))

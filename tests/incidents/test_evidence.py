@@ -18,7 +18,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from audit.models import Event
-from incidents import services
+from incidents.intake import services as intake
 from incidents.models import Evidence
 from tests.factories import make_concern
 
@@ -206,7 +206,7 @@ def test_a_decompression_bomb_png_is_refused_quickly_without_decoding(
 def test_the_pixel_limit_is_a_setting_checked_before_decoding(settings, media):
     from PIL import Image as PillowImage
 
-    from incidents.evidence import check_upload
+    from incidents.evidence.checks import check_upload
 
     settings.EVIDENCE_MAX_PIXELS = 1_000_000
 
@@ -226,7 +226,7 @@ def test_the_pixel_limit_is_a_setting_checked_before_decoding(settings, media):
 
 @pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
 def test_pillows_bomb_warning_raised_as_an_error_is_a_refusal_too(settings, media):
-    from incidents.evidence import check_upload
+    from incidents.evidence.checks import check_upload
 
     settings.EVIDENCE_MAX_PIXELS = 1_000_000
     buffer = io.BytesIO()
@@ -264,7 +264,7 @@ def test_an_empty_file_is_refused(client, draft_concern, reporter, media):
 
 def test_the_service_refuses_an_empty_file_too(draft_concern, reporter, media):
     with pytest.raises(ValidationError, match=r"The file is empty\."):
-        services.evidence_add(
+        intake.evidence_add(
             concern=draft_concern, actor=reporter, upload=SimpleUploadedFile("empty.png", b"")
         )
     assert not Evidence.objects.exists()
@@ -287,7 +287,7 @@ def test_the_stored_file_has_a_random_name_without_extension_or_original_name(
 ):
     content = image_bytes("PNG")
     first, second = (
-        services.evidence_add(
+        intake.evidence_add(
             concern=draft_concern,
             actor=reporter,
             upload=SimpleUploadedFile("jordan-example-facebook.png", content),
@@ -311,7 +311,7 @@ def test_download_is_an_attachment_with_the_original_name_and_protective_headers
     client, submitted_concern, reporter, investigator, media
 ):
     content = image_bytes("PNG")
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=submitted_concern,
         actor=reporter,
         upload=SimpleUploadedFile("post-screenshot.png", content),
@@ -335,7 +335,7 @@ def test_download_is_an_attachment_with_the_original_name_and_protective_headers
 
 
 def test_a_refused_download_records_no_event(client, submitted_concern, reporter, media):
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=submitted_concern,
         actor=reporter,
         upload=SimpleUploadedFile("post.png", image_bytes("PNG")),
@@ -354,7 +354,7 @@ def test_evidence_is_not_found_under_another_concerns_address(
     client, guidance, submitted_concern, reporter, investigator, media
 ):
     other = make_concern(reporter)
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=submitted_concern,
         actor=reporter,
         upload=SimpleUploadedFile("post.png", image_bytes("PNG")),
@@ -518,7 +518,7 @@ def test_a_jpeg_cut_short_is_refused(media):
 
     from PIL import Image
 
-    from incidents.evidence import check_upload
+    from incidents.evidence.checks import check_upload
 
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), "red").save(buffer, "JPEG")
@@ -534,7 +534,7 @@ def test_kept_files_of_abandoned_forms_are_purged_after_a_day(media):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from incidents.evidence import purge_staged_uploads
+    from incidents.evidence.storage import purge_staged_uploads
 
     old = default_storage.save("staging/old", ContentFile(b"x"))
     new = default_storage.save("staging/new", ContentFile(b"y"))
@@ -554,7 +554,7 @@ def test_an_image_is_viewed_as_a_clean_copy_and_the_original_is_kept(
     buffer = io.BytesIO()
     Image.new("RGB", (20, 10), "blue").save(buffer, "JPEG", comment=b"camera secrets")
     original = buffer.getvalue()
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=submitted_concern, actor=reporter, upload=SimpleUploadedFile("p.jpg", original)
     )
     client.force_login(investigator)
@@ -569,7 +569,7 @@ def test_an_image_is_viewed_as_a_clean_copy_and_the_original_is_kept(
 def test_a_file_changed_on_disk_is_refused_and_recorded(
     client, submitted_concern, reporter, investigator, media
 ):
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=submitted_concern,
         actor=reporter,
         upload=SimpleUploadedFile("doc.pdf", pdf_bytes()),
@@ -601,7 +601,7 @@ def test_a_file_changed_on_disk_is_refused_and_recorded(
     ],
 )
 def test_polyglots_and_active_content_are_refused(media, name, content):
-    from incidents.evidence import check_upload
+    from incidents.evidence.checks import check_upload
 
     pdf = b"%PDF-1.4\n1 0 obj<< /Type /Catalog /OpenAction 2 0 R >>endobj\n"
     if content is None:

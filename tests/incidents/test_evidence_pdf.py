@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfWriter
 
-from incidents import evidence
-from incidents.evidence import check_upload
+from incidents.evidence import checks as evidence
+from incidents.evidence.checks import check_upload
 from incidents.models import Evidence
 
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"

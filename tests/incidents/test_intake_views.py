@@ -14,8 +14,8 @@ from django.utils.html import escape
 from PIL import Image
 
 from guidance.models import CodeSection, PlatformCategory
-from incidents import services
-from incidents.context_helper import MINOR_ADVICE
+from incidents.intake import services as intake
+from incidents.intake.context_helper import MINOR_ADVICE
 from incidents.models import Concern, Status
 from tests.factories import BusinessUnitFactory, concern_data, make_concern
 
@@ -127,7 +127,7 @@ def test_reporter_logs_a_concern_end_to_end_and_sees_its_reference(
 def test_reporters_status_page_shows_neither_the_employee_nor_the_evidence(
     client, submitted_concern, reporter, investigator, media
 ):
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=submitted_concern,
         actor=reporter,
         upload=SimpleUploadedFile("proof-of-post.png", png_bytes()),
@@ -371,7 +371,7 @@ def test_editing_a_draft_with_a_stale_version_is_a_conflict_that_keeps_the_typed
     client, draft_concern, reporter
 ):
     opened_version = draft_concern.version
-    services.concern_update_draft(
+    intake.concern_update_draft(
         concern=draft_concern,
         actor=reporter,
         data=concern_data(description="Changed in another tab."),
@@ -610,7 +610,7 @@ def test_two_simultaneous_saves_of_one_form_create_one_draft(guidance, reporter)
 
     from django.db import connection
 
-    from incidents import services as intake
+    from incidents.intake import services as intake
     from tests import services as service_markers
     from tests.factories import concern_data
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from incidents import selectors
+from incidents.casework import selectors
 from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db

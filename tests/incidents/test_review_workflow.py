@@ -11,7 +11,8 @@ from accounts.models import Role
 from audit.chain import verify_chain
 from audit.models import Event
 from guidance.models import CodeSection
-from incidents import handling, permissions, workflow
+from incidents import permissions, workflow
+from incidents.casework import services as casework
 from incidents.models import Concern, Status
 from tests.factories import UserFactory, make_concern
 
@@ -22,17 +23,17 @@ TODAY = timezone.localdate
 
 def _act(concern, actor, action, **inputs):
     concern.refresh_from_db()
-    return handling.concern_act(
+    return casework.concern_act(
         concern=concern, actor=actor, action=action, expected_version=concern.version, inputs=inputs
     )
 
 
 def _triage(concern, actor, *, risk="high", codes=("6.2",)):
     concern.refresh_from_db()
-    return handling.concern_record_triage(
+    return casework.concern_record_triage(
         concern=concern,
         actor=actor,
-        data=handling.TriageData(
+        data=casework.TriageData(
             graduated_response="misconduct",
             risk_rating=risk,
             sections=list(CodeSection.objects.filter(code__in=codes)),
@@ -43,17 +44,17 @@ def _triage(concern, actor, *, risk="high", codes=("6.2",)):
 
 def _assign(concern, actor, assignee):
     concern.refresh_from_db()
-    return handling.concern_assign(
+    return casework.concern_assign(
         concern=concern, actor=actor, assignee=assignee, expected_version=concern.version
     )
 
 
 def _fairness(concern, actor, *, told, due, received=None):
     concern.refresh_from_db()
-    return handling.concern_record_fairness(
+    return casework.concern_record_fairness(
         concern=concern,
         actor=actor,
-        data=handling.FairnessData(
+        data=casework.FairnessData(
             allegation_notified_on=told, response_due_on=due, response_received_on=received
         ),
         expected_version=concern.version,
@@ -62,10 +63,10 @@ def _fairness(concern, actor, *, told, due, received=None):
 
 def _findings(concern, actor, finding="substantiated", action="formal_warning"):
     concern.refresh_from_db()
-    return handling.concern_record_findings(
+    return casework.concern_record_findings(
         concern=concern,
         actor=actor,
-        data=handling.FindingsData(
+        data=casework.FindingsData(
             findings={row.section_id: finding for row in concern.findings.all()},
             action_taken=action,
             outcome_summary="Post removed; warning issued.",
@@ -163,10 +164,10 @@ def test_no_substantiated_finding_before_the_employee_could_respond(
     submitted_concern, hr_manager, investigator
 ):
     concern = _to_investigation(submitted_concern, hr_manager, investigator)
-    with pytest.raises(handling.ActionRefused, match="told of the allegations"):
+    with pytest.raises(casework.ActionRefused, match="told of the allegations"):
         _findings(concern, investigator)
     _fairness(concern, investigator, told=TODAY(), due=TODAY() + dt.timedelta(7))
-    with pytest.raises(handling.ActionRefused, match="chance to respond has not ended"):
+    with pytest.raises(casework.ActionRefused, match="chance to respond has not ended"):
         _findings(concern, investigator)
     _fairness(concern, investigator, told=TODAY(), due=TODAY() + dt.timedelta(7), received=TODAY())
     concern = _findings(concern, investigator)
@@ -295,19 +296,19 @@ def test_conflicted_people_cannot_be_assigned(
     own = make_concern(reporter_hr, subject_name="Someone Else")
     # The person who logged it
     _act(own, hr_manager, "start_triage")
-    with pytest.raises(handling.ActionRefused, match="logged the concern"):
+    with pytest.raises(casework.ActionRefused, match="logged the concern"):
         _assign(own, hr_manager, reporter_hr)
     # The employee concerned
     subject = UserFactory(
         organisation=org, roles=[Role.INVESTIGATOR], first_name="Jordan", last_name="Example"
     )
-    with pytest.raises(handling.ActionRefused, match="about them"):
+    with pytest.raises(casework.ActionRefused, match="about them"):
         _assign(submitted_concern, hr_manager, subject)
     # Someone in the employee's reporting line
-    handling.person_set_reporting_line(
+    casework.person_set_reporting_line(
         concern=submitted_concern, actor=hr_manager, managers=[investigator]
     )
-    with pytest.raises(handling.ActionRefused, match="reporting line"):
+    with pytest.raises(casework.ActionRefused, match="reporting line"):
         _assign(submitted_concern, hr_manager, investigator)
     submitted_concern.refresh_from_db()
     assert not permissions.is_hr_for(investigator, submitted_concern)
@@ -319,12 +320,12 @@ def test_stepping_aside_unassigns_and_hides_the_concern(
 ):
     _act(submitted_concern, hr_manager, "start_triage")
     _assign(submitted_concern, hr_manager, investigator)
-    concern = handling.concern_step_aside(
+    concern = casework.concern_step_aside(
         concern=submitted_concern, actor=investigator, reason="I know the employee socially."
     )
     assert concern.assignee is None
     assert not permissions.is_hr_for(investigator, concern)
-    with pytest.raises(handling.ActionRefused, match="stepped aside"):
+    with pytest.raises(casework.ActionRefused, match="stepped aside"):
         _assign(concern, hr_manager, investigator)
 
 
@@ -367,7 +368,7 @@ def test_flagging_later_removes_the_concern_from_others_and_keeps_history(
     org.pid_coordinator = coordinator
     org.save()
     _assign(submitted_concern, hr_manager, investigator)
-    concern = handling.concern_restrict(
+    concern = casework.concern_restrict(
         concern=submitted_concern, actor=hr_manager, reason="Alleges corruption in procurement."
     )
     assert concern.restricted and concern.assignee is None
@@ -400,8 +401,8 @@ def test_overdue_concerns_escalate_once(
     Concern.objects.filter(pk=submitted_concern.pk).update(due_on=TODAY() - dt.timedelta(1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert handling.escalate_overdue() == 1
-        assert handling.escalate_overdue() == 0  # running twice sends once
+        assert casework.escalate_overdue() == 1
+        assert casework.escalate_overdue() == 0  # running twice sends once
     assert sorted(m.to[0] for m in mail.outbox) == sorted([hr_manager.email, investigator.email])
     assert Event.objects.filter(concern=submitted_concern, kind="escalated").count() == 1
 
@@ -409,18 +410,18 @@ def test_overdue_concerns_escalate_once(
 def test_stale_version_is_refused_and_nothing_is_written(submitted_concern, hr_manager):
     seen = submitted_concern.version
     _act(submitted_concern, hr_manager, "start_triage")
-    with pytest.raises(handling.ActionRefused, match="Someone else changed"):
-        handling.concern_record_triage(
+    with pytest.raises(casework.ActionRefused, match="Someone else changed"):
+        casework.concern_record_triage(
             concern=submitted_concern,
             actor=hr_manager,
-            data=handling.TriageData("informal", "low", list(CodeSection.objects.all()[:1])),
+            data=casework.TriageData("informal", "low", list(CodeSection.objects.all()[:1])),
             expected_version=seen,
         )
     assert Concern.objects.get(pk=submitted_concern.pk).risk_rating == ""
 
 
 def test_notes_are_recorded_with_an_event(submitted_concern, hr_manager):
-    note = handling.note_add(
+    note = casework.note_add(
         concern=submitted_concern, actor=hr_manager, text="Called the reporter."
     )
     assert note.pk and Event.objects.filter(kind="note_added", concern=submitted_concern).exists()
@@ -475,16 +476,16 @@ def test_two_people_saving_at_once_one_wins_and_the_other_is_told(
     def save(actor, risk):
         try:
             barrier.wait(timeout=10)
-            handling.concern_record_triage(
+            casework.concern_record_triage(
                 concern=Concern.objects.get(pk=concern.pk),
                 actor=actor,
-                data=handling.TriageData(
+                data=casework.TriageData(
                     "informal", risk, list(CodeSection.objects.filter(code="6.2"))
                 ),
                 expected_version=seen,
             )
             outcomes[risk] = "saved"
-        except handling.ActionRefused as exc:
+        except casework.ActionRefused as exc:
             outcomes[risk] = str(exc)
         finally:
             connection.close()

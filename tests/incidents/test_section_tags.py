@@ -8,7 +8,8 @@ PostgreSQL in CI (each has its own triggers).
 import pytest
 
 from guidance.models import CodeSection
-from incidents import handling, services
+from incidents.casework import services as casework
+from incidents.intake import services as intake
 from incidents.models import Concern, ConfirmedSection, ReportedSection, SectionTag
 from tests.factories import concern_data, make_concern
 
@@ -36,7 +37,7 @@ def test_tags_follow_the_reporters_choice_through_draft_edits(reporter, sections
     concern = make_concern(reporter, submit=False, sections=[sections["3.5"], sections["6.2"]])
     assert _tags(concern) == {"3.5", "6.2"}
 
-    services.concern_update_draft(
+    intake.concern_update_draft(
         concern=concern,
         actor=reporter,
         data=concern_data(sections=[sections["6.2"], sections["3.9"]]),
@@ -50,10 +51,10 @@ def test_tags_follow_triage_and_keep_a_pair_while_either_side_carries_it(
     reporter, hr_manager, sections
 ):
     concern = make_concern(reporter, sections=[sections["3.5"]])
-    handling.concern_record_triage(
+    casework.concern_record_triage(
         concern=concern,
         actor=hr_manager,
-        data=handling.TriageData(
+        data=casework.TriageData(
             graduated_response="misconduct",
             risk_rating="low",
             sections=[sections["3.5"], sections["6.2"]],
@@ -63,10 +64,10 @@ def test_tags_follow_triage_and_keep_a_pair_while_either_side_carries_it(
     assert _tags(concern) == {"3.5", "6.2"}
 
     # HR drops 3.5 from its confirmed set: the reporter still chose it, so it stays.
-    handling.concern_record_triage(
+    casework.concern_record_triage(
         concern=concern,
         actor=hr_manager,
-        data=handling.TriageData(
+        data=casework.TriageData(
             graduated_response="misconduct", risk_rating="low", sections=[sections["6.2"]]
         ),
         expected_version=Concern.objects.get(pk=concern.pk).version,

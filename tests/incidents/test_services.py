@@ -10,7 +10,8 @@ from django.db.models import ProtectedError
 from audit.models import Event
 from guidance.loader import load_guidance, read_content
 from guidance.models import CodeSection
-from incidents import services, workflow
+from incidents import workflow
+from incidents.intake import services as intake
 from incidents.models import Concern, Person, Status
 from tests.factories import concern_data, make_concern
 
@@ -28,23 +29,23 @@ def test_submitting_issues_a_reference_per_organisation_and_year(guidance, repor
 
 
 def test_a_backdated_submission_takes_its_year_from_the_submission(guidance, reporter):
-    concern = services.concern_create_draft(reporter=reporter, data=concern_data())
+    concern = intake.concern_create_draft(reporter=reporter, data=concern_data())
     at = dt.datetime(2025, 6, 1, 10, tzinfo=dt.UTC)
-    concern = services.concern_submit(
+    concern = intake.concern_submit(
         concern=concern, actor=reporter, expected_version=concern.version, at=at
     )
     assert concern.reference == "SMC-2025-00001"
 
 
 def test_every_change_leaves_an_event_with_before_and_after(guidance, reporter):
-    concern = services.concern_create_draft(reporter=reporter, data=concern_data())
-    concern = services.concern_update_draft(
+    concern = intake.concern_create_draft(reporter=reporter, data=concern_data())
+    concern = intake.concern_update_draft(
         concern=concern,
         actor=reporter,
         data=concern_data(description="Changed my mind about the wording."),
         expected_version=concern.version,
     )
-    concern = services.concern_submit(
+    concern = intake.concern_submit(
         concern=concern, actor=reporter, expected_version=concern.version
     )
     kinds = list(Event.objects.filter(concern=concern).values_list("kind", flat=True))
@@ -77,11 +78,11 @@ def test_events_cannot_be_edited_or_deleted_through_the_app(guidance, reporter):
 
 
 def test_an_incomplete_draft_cannot_be_submitted(guidance, reporter):
-    concern = services.concern_create_draft(
+    concern = intake.concern_create_draft(
         reporter=reporter, data=concern_data(description="", subject_name="")
     )
     with pytest.raises(workflow.TransitionNotAllowed, match=r"what you saw.*who it is about"):
-        services.concern_submit(concern=concern, actor=reporter, expected_version=1)
+        intake.concern_submit(concern=concern, actor=reporter, expected_version=1)
     concern.refresh_from_db()
     assert concern.status == Status.DRAFT and concern.reference == ""
 
@@ -89,16 +90,16 @@ def test_an_incomplete_draft_cannot_be_submitted(guidance, reporter):
 def test_only_the_author_can_submit_a_draft(guidance, reporter, second_reporter):
     concern = make_concern(reporter, submit=False)
     with pytest.raises(workflow.TransitionNotAllowed, match="not allowed"):
-        services.concern_submit(concern=concern, actor=second_reporter, expected_version=1)
+        intake.concern_submit(concern=concern, actor=second_reporter, expected_version=1)
 
 
 def test_a_stale_version_is_refused_and_nothing_changes(guidance, reporter):
-    concern = services.concern_create_draft(reporter=reporter, data=concern_data())
-    services.concern_update_draft(
+    concern = intake.concern_create_draft(reporter=reporter, data=concern_data())
+    intake.concern_update_draft(
         concern=concern, actor=reporter, data=concern_data(platform_name="X"), expected_version=1
     )
-    with pytest.raises(services.ConcernConflict, match="changed in another window"):
-        services.concern_update_draft(
+    with pytest.raises(intake.ConcernConflict, match="changed in another window"):
+        intake.concern_update_draft(
             concern=concern,
             actor=reporter,
             data=concern_data(platform_name="LinkedIn"),
@@ -110,8 +111,8 @@ def test_a_stale_version_is_refused_and_nothing_changes(guidance, reporter):
 
 def test_submitted_concerns_cannot_be_edited_as_drafts(guidance, reporter):
     concern = make_concern(reporter)
-    with pytest.raises(services.ConcernConflict):
-        services.concern_update_draft(
+    with pytest.raises(intake.ConcernConflict):
+        intake.concern_update_draft(
             concern=concern, actor=reporter, data=concern_data(), expected_version=concern.version
         )
 
@@ -162,7 +163,7 @@ def test_a_section_that_concerns_point_at_is_never_deleted_by_the_loader(
 
 
 def test_duplicate_hint_for_same_employee_and_link(guidance, reporter, second_reporter):
-    from incidents.selectors import possible_duplicates
+    from incidents.intake.selectors import possible_duplicates
 
     original = make_concern(reporter)
     mine = make_concern(reporter, submit=False, occurred_on=dt.date(2026, 1, 1))
@@ -174,7 +175,7 @@ def test_duplicate_hint_for_same_employee_and_link(guidance, reporter, second_re
 
 
 def test_duplicate_hint_within_fourteen_days_without_a_shared_link(guidance, reporter):
-    from incidents.selectors import possible_duplicates
+    from incidents.intake.selectors import possible_duplicates
 
     make_concern(reporter, links=[], occurred_on=dt.date(2026, 3, 1))
     near = make_concern(reporter, submit=False, links=[], occurred_on=dt.date(2026, 3, 14))
@@ -184,7 +185,7 @@ def test_duplicate_hint_within_fourteen_days_without_a_shared_link(guidance, rep
 
 
 def test_duplicate_hint_ignores_other_employees(guidance, reporter):
-    from incidents.selectors import possible_duplicates
+    from incidents.intake.selectors import possible_duplicates
 
     make_concern(reporter)
     other = make_concern(reporter, submit=False, subject_name="Someone Else")
@@ -192,7 +193,7 @@ def test_duplicate_hint_ignores_other_employees(guidance, reporter):
 
 
 def test_links_match_loosely_for_duplicates():
-    assert services.normalise_url("https://www.Facebook.com/post/1/#c") == services.normalise_url(
+    assert intake.normalise_url("https://www.Facebook.com/post/1/#c") == intake.normalise_url(
         "http://facebook.com/post/1"
     )
 
@@ -211,7 +212,7 @@ def test_concurrent_submissions_never_share_a_reference(guidance, reporter):
     def submit(concern):
         try:
             barrier.wait(timeout=10)
-            services.concern_submit(concern=concern, actor=reporter, expected_version=1)
+            intake.concern_submit(concern=concern, actor=reporter, expected_version=1)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:

@@ -17,12 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents.suggestions import (
-    MAX_TEXT_CHARS,
-    SECTION_CODES,
-    Suggestion,
-    suggest_sections,
-)
+from incidents.intake.suggestions import MAX_TEXT_CHARS, SECTION_CODES, Suggestion, suggest_sections
 
 DATA_DIR = Path(__file__).parent / "data"
 MAIN_SET = DATA_DIR / "suggestion_examples.yaml"

@@ -1,6 +1,7 @@
 """The transition table and the official-or-private helper, tested without the database."""
 
-from incidents import context_helper, workflow
+from incidents import workflow
+from incidents.intake import context_helper
 from incidents.models import Status
 
 

@@ -30,7 +30,8 @@ from psycopg import sql
 
 from accounts.models import Role
 from audit.models import Event, EventChainHead
-from incidents import handling, services
+from incidents.casework import services as casework
+from incidents.intake import services as intake
 from incidents.models import Concern, Evidence, Note
 from notifications.models import Notification
 from tests.factories import UserFactory, make_concern
@@ -113,15 +114,15 @@ def case_records(guidance, reporter, hr_manager, investigator, outsider, media):
         [(reporter, (200, 30, 30)), (reporter, (30, 200, 30)), (outside_reporter, (9, 9, 99))]
     ):
         concern = make_concern(author, description=f"Concern number {number} about a post.")
-        services.evidence_add(
+        intake.evidence_add(
             concern=concern, actor=author, upload=png_upload(f"shot-{number}.png", colour)
         )
-        services.evidence_add(concern=concern, actor=author, upload=pdf_upload(f"doc{number}.pdf"))
+        intake.evidence_add(concern=concern, actor=author, upload=pdf_upload(f"doc{number}.pdf"))
         concerns.append(concern)
-    assigned = handling.concern_assign(
+    assigned = casework.concern_assign(
         concern=concerns[0], actor=hr_manager, assignee=investigator, expected_version=None
     )
-    handling.note_add(concern=assigned, actor=investigator, text="Spoke to the reporter.")
+    casework.note_add(concern=assigned, actor=investigator, text="Spoke to the reporter.")
     make_concern(reporter, submit=False, description="A draft never submitted.")
     return concerns
 

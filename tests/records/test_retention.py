@@ -12,9 +12,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.demo import administrators_group
 from audit.chain import verify_chain
 from audit.models import AccessRecord, Event
+from devtools.demo_people import administrators_group
 from incidents import workflow
 from incidents.models import Concern, Evidence, Note, Person, Status
 from notifications.models import Notification

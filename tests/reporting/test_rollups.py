@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
 from guidance.models import CodeSection, PlatformCategory
-from incidents import handling
+from incidents.casework import services as casework
 from incidents.models import Concern
 from reporting import dashboard, queries, rollups
 from reporting.models import ReportRollup, ReportRollupState
@@ -141,10 +141,10 @@ def test_a_refresh_picks_up_only_the_months_that_changed(
     before = set(ReportRollup.objects.filter(month__lt=timezone.localdate().replace(day=1)))
 
     concern = make_concern(reporter, subject_name="Later Person")
-    concern = handling.concern_assign(
+    concern = casework.concern_assign(
         concern=concern, actor=hr_manager, assignee=investigator, expected_version=None
     )
-    handling.concern_act(
+    casework.concern_act(
         concern=concern, actor=hr_manager, action="start_triage", expected_version=concern.version
     )
     assert rollups.refresh_changed(org.pk) > 0
@@ -163,7 +163,7 @@ def test_a_concern_restricted_later_leaves_the_rollups_at_the_next_refresh(
 ):
     concerns = [make_concern(reporter, subject_name=f"Person {i}") for i in range(3)]
     rollups.refresh(org.pk)
-    handling.concern_restrict(concern=concerns[0], actor=None, reason="Possible disclosure.")
+    casework.concern_restrict(concern=concerns[0], actor=None, reason="Possible disclosure.")
     rollups.refresh_changed(org.pk)
     _assert_same(_scope([org]))
     assert rollups.RollupFigures(_scope([org])).summary_counts()["total"] == 2

@@ -29,8 +29,8 @@ from tests.factories import make_concern, png_upload
 pytestmark = pytest.mark.django_db
 
 FORM_MODULES = (
-    "incidents.forms",
-    "incidents.case_forms",
+    "incidents.intake.forms",
+    "incidents.casework.forms",
     "reporting.forms",
     "accounts.forms",
     "records.forms",
@@ -76,8 +76,8 @@ def _project_forms() -> list[type[forms.BaseForm]]:
 def _instances_with_dynamic_fields(org) -> list[forms.BaseForm]:
     """Forms that add fields in __init__, built so those fields are checked too."""
     from incidents import workflow
-    from incidents.case_forms import ActionForm, FindingsForm
-    from incidents.forms import ConcernForm
+    from incidents.casework.forms import ActionForm, FindingsForm
+    from incidents.intake.forms import ConcernForm
 
     built: list[forms.BaseForm] = [
         ConcernForm(organisation=org),

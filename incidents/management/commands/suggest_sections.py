@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.suggestions import DEFAULT_LIMIT, MAX_TEXT_CHARS, suggest_sections
+from incidents.intake.suggestions import DEFAULT_LIMIT, MAX_TEXT_CHARS, suggest_sections
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from .models import BusinessUnit, Organisation, Role, RoleGrant, User
+from accounts.models import BusinessUnit, Organisation, Role, RoleGrant, User
 
 # Printed for local demos only; load_demo refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  # nosec B105

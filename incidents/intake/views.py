@@ -7,15 +7,18 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guidance.selectors import current_sections
-
-from .. import context_helper, permissions, selectors, services, suggestions
-from ..forms import ConcernForm, EvidenceForm
-from ..workflow import (
+from incidents import permissions
+from incidents.intake import context_helper, selectors, suggestions
+from incidents.intake import services as intake
+from incidents.intake.forms import ConcernForm, EvidenceForm
+from incidents.selectors import concern_record
+from incidents.workflow import (
     REQUIRED_LABELS,
     TransitionNotAllowed,
     allowed_transitions,
@@ -23,6 +26,7 @@ from ..workflow import (
 )
 
 SUGGESTION_TEXT_LIMIT = 20_000
+PAGE_SIZE = 25
 
 
 def _require_reporter(request: HttpRequest) -> None:
@@ -40,7 +44,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
         initial={"intake_token": uuid.uuid4()},
     )
     if request.method == "POST" and form.is_valid():
-        concern = services.concern_create_draft(
+        concern = intake.concern_create_draft(
             reporter=request.user,
             data=form.to_data(),
             intake_token=form.cleaned_data.get("intake_token"),
@@ -55,7 +59,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
-    concern = selectors.concern_record(concern)
+    concern = concern_record(concern)
     form = ConcernForm(
         request.POST or None,
         organisation=concern.organisation,
@@ -68,12 +72,12 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             expected = -1
         try:
-            services.concern_update_draft(
+            intake.concern_update_draft(
                 concern=concern, actor=request.user, data=form.to_data(), expected_version=expected
             )
-        except services.ConcernConflict as exc:
+        except intake.ConcernConflict as exc:
             conflict = str(exc)
-            concern = selectors.concern_record(concern)
+            concern = concern_record(concern)
         else:
             messages.success(request, "Draft saved.")
             return redirect("incidents:review", pk=concern.pk)
@@ -92,7 +96,7 @@ def concern_review(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_review(
     request: HttpRequest, concern, evidence_form: EvidenceForm, *, status: int = 200
 ) -> HttpResponse:
-    concern = selectors.concern_record(concern)
+    concern = concern_record(concern)
     submit = next(iter(allowed_transitions(request.user, concern)), None)
     suggested = suggestions.suggest_sections(concern.description[:SUGGESTION_TEXT_LIMIT])
     context = {
@@ -122,7 +126,7 @@ def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         expected = -1
     try:
-        concern = services.concern_submit(
+        concern = intake.concern_submit(
             concern=concern, actor=request.user, expected_version=expected
         )
     except TransitionNotAllowed as exc:
@@ -143,7 +147,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _render_review(request, concern, form, status=400)
-    evidence = services.evidence_add(
+    evidence = intake.evidence_add(
         concern=concern,
         actor=request.user,
         upload=form.cleaned_data["file"],
@@ -188,3 +192,14 @@ def use_context_helper(request: HttpRequest) -> HttpResponse:
         "incidents/partials/context_suggestion.html",
         {"assessment": context_helper.assess(answers, serious_sections=serious)},
     )
+
+
+@login_required
+@require_GET
+def my_concerns(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_log_concern(request.user):
+        raise PermissionDenied("Only people with the reporter role log concerns.")
+    page = Paginator(selectors.my_concerns(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "incidents/my_concerns.html", {"page": page})

@@ -10,15 +10,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from records import selectors as retention_selectors
-from records.forms import LegalHoldForm, ReleaseHoldForm
-
-from .. import handling, permissions, selectors, workflow
-from ..case_forms import (
+from audit.access import access_record
+from audit.models import AccessRecord
+from incidents import permissions, workflow
+from incidents.casework import selectors
+from incidents.casework import services as casework
+from incidents.casework.forms import (
     ActionForm,
     AssignForm,
     FairnessForm,
@@ -29,7 +31,10 @@ from ..case_forms import (
     StepAsideForm,
     TriageForm,
 )
-from ..models import Concern, Status
+from incidents.models import Concern, Status
+from incidents.selectors import concern_record
+from records import selectors as retention_selectors
+from records.forms import LegalHoldForm, ReleaseHoldForm
 
 TRIAGE_STAGES = (Status.SUBMITTED, Status.TRIAGE)
 INVESTIGATION_STAGES = (Status.INVESTIGATION, Status.DECISION)
@@ -50,7 +55,7 @@ def render_case(
     """The concern page; `bound` replaces one form with the user's submission."""
     bound = bound or {}
     user = request.user
-    concern = selectors.concern_record(concern)
+    concern = concern_record(concern)
     version = {"version": concern.version}
     findings = list(concern.findings.all())
     can_work = permissions.can_work_on(user, concern)
@@ -166,14 +171,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return _render_after_action(request, concern, form, key, status=400)
     try:
-        concern = handling.concern_act(
+        concern = casework.concern_act(
             concern=concern,
             actor=request.user,
             action=rule.name,
             expected_version=form.cleaned_data["version"],
             inputs=form.inputs(),
         )
-    except (workflow.TransitionNotAllowed, handling.ActionRefused) as exc:
+    except (workflow.TransitionNotAllowed, casework.ActionRefused) as exc:
         return _render_after_action(request, concern, form, key, status=409, error=str(exc))
     messages.success(request, f"{concern.reference} is now {concern.get_status_display().lower()}.")
     if permissions.can_view_case_record(request.user, concern):
@@ -199,7 +204,7 @@ def _post_form(request, concern, key, form, call, success: str) -> HttpResponse:
         return render_case(request, concern, bound={key: form}, status=400)
     try:
         call(form)
-    except handling.ActionRefused as exc:
+    except casework.ActionRefused as exc:
         return _refused(request, concern, exc, bound={key: form})
     messages.success(request, success)
     if permissions.can_view_case_record(request.user, Concern.objects.get(pk=concern.pk)):
@@ -219,10 +224,10 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "triage",
         form,
-        lambda f: handling.concern_record_triage(
+        lambda f: casework.concern_record_triage(
             concern=concern,
             actor=request.user,
-            data=handling.TriageData(
+            data=casework.TriageData(
                 graduated_response=f.cleaned_data["graduated_response"],
                 risk_rating=f.cleaned_data["risk_rating"],
                 sections=list(f.cleaned_data["sections"]),
@@ -245,7 +250,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "assign",
         form,
-        lambda f: handling.concern_assign(
+        lambda f: casework.concern_assign(
             concern=concern,
             actor=request.user,
             assignee=f.cleaned_data["assignee"],
@@ -267,7 +272,7 @@ def step_aside(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "step_aside",
         form,
-        lambda f: handling.concern_step_aside(
+        lambda f: casework.concern_step_aside(
             concern=concern, actor=request.user, reason=f.cleaned_data["reason"]
         ),
         "You have stepped aside. The HR manager will reassign the concern.",
@@ -290,7 +295,7 @@ def reporting_line(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "reporting_line",
         form,
-        lambda f: handling.person_set_reporting_line(
+        lambda f: casework.person_set_reporting_line(
             concern=concern, actor=request.user, managers=f.managers()
         ),
         "Reporting line recorded.",
@@ -309,10 +314,10 @@ def fairness(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "fairness",
         form,
-        lambda f: handling.concern_record_fairness(
+        lambda f: casework.concern_record_fairness(
             concern=concern,
             actor=request.user,
-            data=handling.FairnessData(
+            data=casework.FairnessData(
                 allegation_notified_on=f.cleaned_data["allegation_notified_on"],
                 response_due_on=f.cleaned_data["response_due_on"],
                 response_received_on=f.cleaned_data["response_received_on"],
@@ -335,10 +340,10 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "findings",
         form,
-        lambda f: handling.concern_record_findings(
+        lambda f: casework.concern_record_findings(
             concern=concern,
             actor=request.user,
-            data=handling.FindingsData(
+            data=casework.FindingsData(
                 findings=f.findings(),
                 action_taken=f.cleaned_data["action_taken"],
                 outcome_summary=f.cleaned_data["outcome_summary"].strip(),
@@ -361,7 +366,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "note",
         form,
-        lambda f: handling.note_add(
+        lambda f: casework.note_add(
             concern=concern, actor=request.user, text=f.cleaned_data["text"]
         ),
         "Note added.",
@@ -380,8 +385,46 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "restrict",
         form,
-        lambda f: handling.concern_restrict(
+        lambda f: casework.concern_restrict(
             concern=concern, actor=request.user, reason=f.cleaned_data["reason"]
         ),
         "Restricted as a possible public interest disclosure. Only the coordinator can see it now.",
     )
+
+
+@login_required
+@require_GET
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = permissions.get_concern_for_user(request.user, pk)
+    access_record(concern=concern, user=request.user, action=AccessRecord.Action.VIEWED)
+    if permissions.can_view_case_record(request.user, concern):
+        return render_case(request, concern)
+    withdraw = workflow.BY_NAME["withdraw"]
+    can_withdraw = concern.status != "draft" and permissions.can_apply_transition(
+        request.user, concern, withdraw
+    )
+    return render(
+        request,
+        "incidents/concern_status.html",
+        {
+            "concern": concern,
+            "can_edit": permissions.can_edit_draft(request.user, concern),
+            "withdraw_form": ActionForm(initial={"version": concern.version}, rule=withdraw)
+            if can_withdraw
+            else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who opened this concern and its files. Reading it is recorded too."""
+    concern = permissions.get_concern_for_user(request.user, pk)
+    if not permissions.can_view_case_record(request.user, concern):
+        raise Http404("No such concern.")
+    if not permissions.can_view_access_log(request.user, concern):
+        raise PermissionDenied("The access log is for HR managers.")
+    access_record(concern=concern, user=request.user, action=AccessRecord.Action.LOG_READ)
+    page = Paginator(selectors.access_log(concern), 50).get_page(request.GET.get("page"))
+    return render(request, "incidents/access_log.html", {"concern": concern, "page": page})

@@ -1,4 +1,4 @@
-"""A few dozen realistic concerns for the demo organisation, made through the services."""
+"""A few dozen realistic concerns for the demo organisation, made through the intake services."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, User
 from guidance.models import CodeSection, PlatformCategory
-
-from . import services
-from .models import Concern
+from incidents.intake import services as intake
+from incidents.models import Concern
 
 # (description, platform category, platform name, use context, sections)
 SCENARIOS = (
@@ -137,7 +136,7 @@ def load_demo_concerns(*, reporter: User, count: int = 36, seed: int = 2026) -> 
         text, category, platform, use, codes = SCENARIOS[index % len(SCENARIOS)]
         name, position = SUBJECTS[rng.randrange(len(SUBJECTS))]
         reported = now - dt.timedelta(days=rng.randint(1, 360), hours=rng.randint(0, 8))
-        data = services.ConcernData(
+        data = intake.ConcernData(
             occurred_on=(reported - dt.timedelta(days=rng.randint(0, 6))).date(),
             description=text,
             platform_category=categories[category],
@@ -149,8 +148,8 @@ def load_demo_concerns(*, reporter: User, count: int = 36, seed: int = 2026) -> 
             subject_business_unit=rng.choice(units) if units else None,
             sections=[sections[code] for code in codes if code in sections],
         )
-        concern = services.concern_create_draft(reporter=reporter, data=data, at=reported)
-        services.concern_submit(
+        concern = intake.concern_create_draft(reporter=reporter, data=data, at=reported)
+        intake.concern_submit(
             concern=concern,
             actor=reporter,
             expected_version=concern.version,

@@ -25,11 +25,11 @@ from config.formfields import (
 )
 from guidance.models import CodeSection, PlatformCategory, UseContext
 from guidance.selectors import active_platform_categories, current_sections
-
-from .context_helper import QUESTIONS
-from .evidence import STAGING_DIR, check_upload
-from .models import Concern, PidAnswer, YesNoUnsure
-from .services import ConcernData
+from incidents.evidence.checks import check_upload
+from incidents.evidence.storage import STAGING_DIR
+from incidents.intake.context_helper import QUESTIONS
+from incidents.intake.services import ConcernData
+from incidents.models import Concern, PidAnswer, YesNoUnsure
 
 MAX_LINKS = 10
 MAX_DESCRIPTION = 10_000

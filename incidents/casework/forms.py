@@ -20,10 +20,9 @@ from config.formfields import (
 )
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
-
-from .models import ActionTaken, Finding, GraduatedResponse, RiskRating, Status
-from .selectors import SORTS
-from .workflow import INPUT_LABELS, OPTIONAL_INPUTS, Transition
+from incidents.casework.selectors import SORTS
+from incidents.models import ActionTaken, Finding, GraduatedResponse, RiskRating, Status
+from incidents.workflow import INPUT_LABELS, OPTIONAL_INPUTS, Transition
 
 
 class VersionedForm(forms.Form):

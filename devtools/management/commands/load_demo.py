@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, load_demo_people
 from accounts.models import Role
+from devtools.demo_people import DEMO_PASSWORD, load_demo_people
 
 
 class Command(BaseCommand):
@@ -21,8 +21,8 @@ class Command(BaseCommand):
                 "Demo data has a published password; refusing with DEBUG off. "
                 "Pass --allow-production only on a throwaway installation."
             )
+        from devtools.demo_concerns import load_demo_concerns
         from guidance.models import PlatformCategory
-        from incidents.demo import load_demo_concerns
         from notifications.services import withheld
 
         if not PlatformCategory.objects.exists():

@@ -18,11 +18,8 @@ from django.utils import timezone
 from audit.chain import record_event
 from audit.models import EventKind
 from guidance.models import CodeSection
-from notifications.models import Kind
-from notifications.services import notify
-
-from . import permissions, workflow
-from .models import (
+from incidents import permissions, workflow
+from incidents.models import (
     ADVERSE_FINDINGS,
     OPEN_STATUSES,
     Concern,
@@ -31,6 +28,8 @@ from .models import (
     Note,
     Status,
 )
+from notifications.models import Kind
+from notifications.services import notify
 
 
 class ActionRefused(Exception):

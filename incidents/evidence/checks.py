@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 
 # Magic numbers for the accepted types.
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -359,68 +357,3 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(content_type=content_type, size=upload.size, sha256=digest.hexdigest())
-
-
-def file_sha256(field_file) -> str:
-    digest = hashlib.sha256()
-    with field_file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-STAGING_DIR = "staging"
-
-
-def purge_staged_uploads(*, older_than: timedelta = timedelta(days=1)) -> int:
-    """Delete files kept for a form that was never completed (their tokens have expired)."""
-    from django.core.files.storage import default_storage
-
-    try:
-        _, names = default_storage.listdir(STAGING_DIR)
-    except FileNotFoundError:
-        return 0
-    cutoff = timezone.now() - older_than
-    removed = 0
-    for name in names:
-        path = f"{STAGING_DIR}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
-            removed += 1
-    return removed
-
-
-def download_response(*, evidence, user, original: bool, via: str = ""):
-    """Serve a verified evidence file as an attachment, recording the download.
-
-    `original` asks for the file exactly as uploaded; otherwise an image's clean viewing
-    copy is served. The response can never render in the browser (attachment,
-    nosniff, a sandbox policy) and is never cached. Verify the hash before calling.
-    """
-    from django.http import FileResponse
-
-    from audit.models import AccessRecord
-
-    from . import services
-
-    original = original or not evidence.derived
-    services.evidence_record_download(evidence=evidence, actor=user)
-    services.access_record(
-        concern=evidence.concern,
-        user=user,
-        action=AccessRecord.Action.DOWNLOADED,
-        detail=f"{evidence.original_name}{'' if original else ' (viewing copy)'}{via}",
-    )
-    name = evidence.original_name
-    if not original:
-        name = name.rsplit(".", 1)[0] + " (viewing copy).png"
-    response = FileResponse(
-        (evidence.file if original else evidence.derived).open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=evidence.content_type if original else "image/png",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response

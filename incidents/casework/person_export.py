@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from audit.chain import record_event
 from audit.models import EventKind
-
-from . import permissions
-from .models import Person
+from incidents import permissions
+from incidents.models import Person
 
 
 def person_export(*, user, person: Person) -> bytes:

@@ -15,15 +15,12 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit, Organisation
 from audit.chain import record_event
-from audit.models import AccessRecord, EventKind
+from audit.models import EventKind
 from guidance.models import CodeSection, PlatformCategory
-from notifications.models import Kind
-from notifications.services import notify
-
-from . import permissions, workflow
-from .evidence import check_upload, derive_image, file_sha256
-from .handling import concern_restrict
-from .models import (
+from incidents import permissions, workflow
+from incidents.casework.services import concern_restrict
+from incidents.evidence.checks import check_upload, derive_image
+from incidents.models import (
     Concern,
     ConcernLink,
     Evidence,
@@ -34,6 +31,8 @@ from .models import (
     Status,
     normalise_name,
 )
+from notifications.models import Kind
+from notifications.services import notify
 
 
 class ConcernConflict(Exception):
@@ -357,38 +356,3 @@ def evidence_add(
         },
     )
     return evidence
-
-
-def evidence_verify(*, evidence: Evidence, actor) -> bool:
-    """Check the stored original against its recorded SHA-256 before it is served.
-
-    A mismatch is recorded as a security event in the concern's record; the caller
-    then refuses the file.
-    """
-    actual = file_sha256(evidence.file)
-    if actual != evidence.sha256:
-        record_event(
-            organisation_id=evidence.concern.organisation_id,
-            concern=evidence.concern,
-            actor=actor,
-            kind=EventKind.EVIDENCE_INTEGRITY_FAILED,
-            before={"sha256": evidence.sha256},
-            after={"sha256": actual, "evidence": evidence.pk},
-        )
-        return False
-    return True
-
-
-def evidence_record_download(*, evidence: Evidence, actor) -> None:
-    record_event(
-        organisation_id=evidence.concern.organisation_id,
-        concern=evidence.concern,
-        actor=actor,
-        kind=EventKind.EVIDENCE_DOWNLOADED,
-        after={"evidence": evidence.pk, "sha256": evidence.sha256},
-    )
-
-
-def access_record(*, concern: Concern, user, action: str, detail: str = "") -> None:
-    """Note that someone opened a concern, downloaded a file or read the access log."""
-    AccessRecord.objects.create(concern=concern, user=user, action=action, detail=detail[:255])
