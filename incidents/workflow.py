@@ -1,15 +1,18 @@
-"""The review workflow as data: which status may follow which, for whom, needing what.
+"""The review workflow as data: which status may follow which, for whom, needing what,
+and what each change does.
 
 `transition()` is the only code that writes `Concern.status`. Views, admin actions,
 tasks and any API call it; the UI reads `allowed_transitions()` to show only the
-actions the table allows the current user, with the inputs each one needs.
+actions the table allows the current user, with the inputs each one needs. What a
+change does besides its event (a reference, a restriction, emails, retention, due
+dates) is declared in `ON_ENTER` / `ON_LEAVE` below the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -18,10 +21,12 @@ from django.utils import timezone
 from accounts.models import Role
 from audit.chain import record_event
 from audit.models import EventKind
+from notifications.models import Kind
+from notifications.services import notify
 from records import services as retention
 
-from . import permissions
-from .models import ADVERSE_FINDINGS, FINAL_STATUSES, Concern, Status
+from . import permissions, working_days
+from .models import ADVERSE_FINDINGS, FINAL_STATUSES, Concern, PidAnswer, Status
 
 S = Status
 HR = frozenset({Role.HR_MANAGER, Role.INVESTIGATOR})
@@ -222,27 +227,116 @@ def allowed_transitions(user, concern: Concern) -> list[Transition]:
 # --- Due dates -----------------------------------------------------------------------
 
 
-def add_working_days(start: date, days: int) -> date:
-    """`days` working days after `start`, skipping Saturdays and Sundays."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+# --- What a status change does, besides its event ---------------------------------------
+#
+# Read this section to know what moving a concern into (or out of) a status does. Each
+# effect runs inside transition()'s transaction, in the order listed, after the status
+# and its event are written; an email is queued for after the commit (notify()).
 
 
 def due_on_entering(concern: Concern, target: str, today: date) -> date | None:
+    """The stage's due date, in the organisation's working days (its public holidays off)."""
     organisation = concern.organisation
+    state = organisation.holiday_state
     if target in (S.SUBMITTED, S.TRIAGE):
-        return add_working_days(today, organisation.triage_working_days)
-    if target == S.INVESTIGATION:
+        days = organisation.triage_working_days
+    elif target == S.INVESTIGATION:
         days = organisation.investigation_working_days(concern.risk_rating or "medium")
-        return add_working_days(today, days)
-    if target == S.DECISION:
-        return add_working_days(today, organisation.decision_working_days)
-    return None
+    elif target == S.DECISION:
+        days = organisation.decision_working_days
+    else:
+        return None
+    return working_days.add_working_days(today, days, state=state)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One status change, as its effects see it."""
+
+    concern: Concern  # as it is after the change
+    rule: Transition
+    actor: object
+    before: str
+    at: datetime
+    imported: bool  # logged long ago, reaching HR now through a spreadsheet import
+
+
+def _issue_reference(change: Change) -> None:
+    """A submitted concern gets its reference number (SMC-year-number)."""
+    from incidents.intake.services import next_reference
+
+    concern = change.concern
+    year = timezone.localtime(change.at).year
+    reference = next_reference(organisation=concern.organisation, year=year)
+    Concern.objects.filter(pk=concern.pk).update(reference=reference, submitted_at=change.at)
+    concern.reference, concern.submitted_at = reference, change.at
+    record_event(
+        organisation_id=concern.organisation_id,
+        concern=concern,
+        actor=change.actor,
+        kind=EventKind.REFERENCE_ISSUED,
+        at=change.at,
+        after={"reference": reference},
+    )
+
+
+def _restrict_if_possible_disclosure(change: Change) -> None:
+    """The reporter said it may be a public interest disclosure: only the coordinator sees it."""
+    from incidents.casework.services import concern_restrict
+
+    if change.concern.possible_pid in (PidAnswer.YES, PidAnswer.UNSURE):
+        restricted = concern_restrict(
+            concern=change.concern, actor=None, reason="The reporter said it may be a disclosure."
+        )
+        change.concern.restricted = restricted.restricted
+        change.concern.assignee_id = restricted.assignee_id
+        change.concern.version = restricted.version
+
+
+def _tell_case_managers(change: Change) -> None:
+    """HR learns of a new concern (the coordinator only, for a restricted one). An import
+    is one event for the HR manager who ran it, not one email per row."""
+    if not change.imported:
+        notify(
+            recipients=permissions.case_managers_for(change.concern),
+            kind=Kind.SUBMITTED,
+            concern=change.concern,
+        )
+
+
+def _tell_reporter_of_closure(change: Change) -> None:
+    """The person who logged it is told it is finished (with HR's message, if any)."""
+    notify(
+        recipients=[change.concern.reporter],
+        kind=Kind.CLOSED,
+        concern=change.concern,
+        dedupe_key_suffix=str(change.concern.version),
+    )
+
+
+def _keep_until_disposal(change: Change) -> None:
+    """A finished concern starts its retention period (records.services)."""
+    retention.schedule_retention(change.concern)
+
+
+def _cancel_disposal(change: Change) -> None:
+    """A reopened concern is live again: no disposal date while it is worked on."""
+    retention.cancel_retention(change.concern)
+
+
+ON_ENTER: dict[str, tuple[Callable[[Change], None], ...]] = {
+    S.SUBMITTED: (_issue_reference, _restrict_if_possible_disclosure, _tell_case_managers),
+    S.CLOSED: (_keep_until_disposal, _tell_reporter_of_closure),
+    S.DISMISSED: (_keep_until_disposal,),
+    S.REFERRED: (_keep_until_disposal,),
+    S.WITHDRAWN: (_keep_until_disposal,),
+}
+ON_LEAVE: dict[str, tuple[Callable[[Change], None], ...]] = dict.fromkeys(
+    FINAL_STATUSES, (_cancel_disposal,)
+)
+# Also on every change, in transition() itself: the stage's due date (due_on_entering),
+# the first triage time, and the closing time (set on entering a final status, cleared
+# on leaving one).
 
 
 # --- The one writer of status ---------------------------------------------------------
@@ -257,13 +351,18 @@ def transition(
     inputs: dict[str, str] | None = None,
     on_commit: Callable[[], None] | None = None,
     at: datetime | None = None,
+    imported: bool = False,
 ) -> Concern:
     """Apply the named action (a row of the table), enforcing it, and leave an event.
 
     An action name means exactly one rule: an action the concern's status does not
     allow is refused, never run as another rule that happens to reach the same status.
     Compare-and-set on status and version: if someone else changed the concern
-    first, nothing is written and the caller is told.
+    first, nothing is written and the caller is told. Then the effects declared above
+    for leaving the old status and entering the new one run, in the same transaction.
+
+    `at` backdates the change (demo data, imports of past concerns). An `imported`
+    concern reaches HR today: its stage's clock counts from today, and nobody is emailed.
     """
     rule = BY_NAME.get(action)
     if rule is None:
@@ -290,7 +389,7 @@ def transition(
         raise TransitionNotAllowed(f"Please give the {needed}.")
 
     at = at or timezone.now()
-    today = timezone.localdate(at)
+    today = timezone.localdate() if imported else timezone.localdate(at)
     version = concern.version if expected_version is None else expected_version
     changes: dict = {
         "status": target,
@@ -327,10 +426,11 @@ def transition(
             before={"status": before},
             after={"status": target, "action": rule.name, **inputs},
         )
-        if target in FINAL_STATUSES:
-            retention.schedule_retention(concern)
-        elif before in FINAL_STATUSES:
-            retention.cancel_retention(concern)
+        change = Change(
+            concern=concern, rule=rule, actor=actor, before=before, at=at, imported=imported
+        )
+        for effect in (*ON_LEAVE.get(before, ()), *ON_ENTER.get(target, ())):
+            effect(change)
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return concern

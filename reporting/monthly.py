@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
+from incidents.working_days import first_working_day
 
 from . import dashboard
 from .exports import ExportTable, to_xlsx
@@ -28,13 +29,6 @@ from .queries import ReportFilters, ReportScope
 logger = logging.getLogger(__name__)
 CLAIM_TIMEOUT = dt.timedelta(minutes=30)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def first_working_day(year: int, month: int) -> dt.date:
-    day = dt.date(year, month, 1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
 
 
 def previous_month(today: dt.date) -> dt.date:
@@ -95,11 +89,12 @@ def _send(summary: MonthlySummary) -> int:
 def send_monthly_summaries(*, today: dt.date | None = None) -> int:
     """Send last month's summary to each organisation's executives, once."""
     today = today or timezone.localdate()
-    if today < first_working_day(today.year, today.month):
-        return 0
     month = previous_month(today)
     sent = 0
     for organisation in Organisation.objects.order_by("pk"):
+        state = organisation.holiday_state
+        if today < first_working_day(today.year, today.month, state=state):
+            continue  # New Year's Day, say: it goes out on the first day back
         MonthlySummary.objects.get_or_create(organisation=organisation, month=month)
         now = timezone.now()
         claimed = (

@@ -74,27 +74,16 @@ def concern_act(
     expected_version: int,
     inputs: dict[str, str] | None = None,
 ) -> Concern:
-    """Apply a named workflow action, then tell the people who need to know."""
-    rule = workflow.BY_NAME.get(action)
-    if rule is None:
-        raise workflow.TransitionNotAllowed("That action does not exist.")
+    """Apply a named workflow action; its effects (emails included) are the workflow's."""
     with transaction.atomic():
         locked = _lock(concern, None)
-        locked = workflow.transition(
+        return workflow.transition(
             concern=locked,
-            action=rule.name,
+            action=action,
             actor=actor,
             expected_version=expected_version,
             inputs=inputs,
         )
-        if rule.target == Status.CLOSED:
-            notify(
-                recipients=[locked.reporter],
-                kind=Kind.CLOSED,
-                concern=locked,
-                dedupe_key_suffix=str(locked.version),
-            )
-    return locked
 
 
 # --- Triage ---------------------------------------------------------------------------

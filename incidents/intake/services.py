@@ -17,22 +17,18 @@ from accounts.models import BusinessUnit, Organisation
 from audit.chain import record_event
 from audit.models import EventKind
 from guidance.models import CodeSection, PlatformCategory
-from incidents import permissions, workflow
-from incidents.casework.services import concern_restrict
+from incidents import workflow
 from incidents.evidence.checks import check_upload, derive_image
 from incidents.models import (
     Concern,
     ConcernLink,
     Evidence,
     Person,
-    PidAnswer,
     ReferenceCounter,
     ReportedSection,
     Status,
     normalise_name,
 )
-from notifications.models import Kind
-from notifications.services import notify
 
 
 class ConcernConflict(Exception):
@@ -272,48 +268,22 @@ def concern_submit(
     at: dt.datetime | None = None,
     imported: bool = False,
 ) -> Concern:
-    """Submit a draft: check it is complete, give it a reference, move it to Submitted.
+    """Submit a draft: the workflow checks it is complete and moves it to Submitted, which
+    gives it a reference, restricts a possible disclosure and tells HR
+    (`workflow.ON_ENTER`).
 
-    `at` backdates the submission (demo data and imports of past concerns). An
-    `imported` concern was reported long ago but reaches HR today: its triage is due
-    counting from today, and no email goes out for it (the import is one event for
-    the HR manager who ran it, not one email per row).
+    `at` backdates the submission (demo data and imports of past concerns); an
+    `imported` concern reaches HR today (see `workflow.transition`).
     """
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
-    now = at or timezone.now()
-    locked = workflow.transition(
+    return workflow.transition(
         concern=locked,
         action="submit",
         actor=actor,
         expected_version=expected_version,
-        at=now,
+        at=at or timezone.now(),
+        imported=imported,
     )
-    reference = next_reference(organisation=locked.organisation, year=timezone.localtime(now).year)
-    Concern.objects.filter(pk=locked.pk).update(reference=reference, submitted_at=now)
-    locked.refresh_from_db()
-    record_event(
-        organisation_id=locked.organisation_id,
-        concern=locked,
-        actor=actor,
-        kind=EventKind.REFERENCE_ISSUED,
-        at=now,
-        after={"reference": reference},
-    )
-    if locked.possible_pid in (PidAnswer.YES, PidAnswer.UNSURE):
-        locked = concern_restrict(
-            concern=locked, actor=None, reason="The reporter said it may be a disclosure."
-        )
-    if imported:
-        due_on = workflow.due_on_entering(locked, Status.SUBMITTED, timezone.localdate())
-        Concern.objects.filter(pk=locked.pk).update(due_on=due_on)
-        locked.due_on = due_on
-        return locked
-    notify(
-        recipients=permissions.case_managers_for(locked),
-        kind=Kind.SUBMITTED,
-        concern=locked,
-    )
-    return locked
 
 
 @transaction.atomic

@@ -13,7 +13,9 @@ from audit.models import Event
 from guidance.models import CodeSection
 from incidents import permissions, workflow
 from incidents.casework import services as casework
+from incidents.intake import services as intake
 from incidents.models import Concern, Status
+from incidents.working_days import add_working_days
 from tests.factories import UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
@@ -381,17 +383,49 @@ def test_flagging_later_removes_the_concern_from_others_and_keeps_history(
 
 def test_due_dates_follow_the_stage_and_risk(submitted_concern, hr_manager, investigator):
     submitted_concern.refresh_from_db()
-    assert submitted_concern.due_on == workflow.add_working_days(
+    assert submitted_concern.due_on == add_working_days(
         submitted_concern.submitted_at.astimezone().date(), 5
     )
     concern = _to_investigation(submitted_concern, hr_manager, investigator)
-    assert concern.due_on == workflow.add_working_days(TODAY(), 10)  # high risk
+    assert concern.due_on == add_working_days(TODAY(), 10)  # high risk
 
 
-def test_working_days_skip_weekends():
-    friday = dt.date(2026, 11, 27)
-    assert workflow.add_working_days(friday, 1) == dt.date(2026, 11, 30)
-    assert workflow.add_working_days(friday, 5) == dt.date(2026, 12, 4)
+@pytest.mark.parametrize(
+    ("state", "due"),
+    [
+        # Friday 30 October 2026 + 5 working days: Melbourne Cup day (Tuesday 3 November)
+        # is a holiday in Victoria only.
+        ("VIC", dt.date(2026, 11, 9)),
+        ("NSW", dt.date(2026, 11, 6)),
+    ],
+)
+def test_a_triage_due_date_skips_the_organisations_public_holidays(
+    guidance, org, reporter, state, due
+):
+    org.holiday_state = state
+    org.save()
+    draft = make_concern(reporter, submit=False)
+    submitted = intake.concern_submit(
+        concern=draft,
+        actor=reporter,
+        expected_version=draft.version,
+        at=dt.datetime(2026, 10, 30, 10, tzinfo=dt.UTC).astimezone(),
+    )
+    assert submitted.due_on == due
+
+
+def test_a_triage_due_date_over_christmas_skips_the_holidays(guidance, org, reporter):
+    draft = make_concern(reporter, submit=False)
+    submitted = intake.concern_submit(
+        concern=draft,
+        actor=reporter,
+        expected_version=draft.version,
+        # Thursday 24 December 2026. Christmas (Friday), Boxing Day observed (Monday 28th)
+        # and New Year's Day (Friday 1 January) are not working days in Victoria; counting
+        # weekends only would have said Thursday 31 December.
+        at=dt.datetime(2026, 12, 24, 1, tzinfo=dt.UTC).astimezone(),
+    )
+    assert submitted.due_on == dt.date(2027, 1, 5)
 
 
 def test_overdue_concerns_escalate_once(

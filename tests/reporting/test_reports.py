@@ -256,6 +256,17 @@ def test_monthly_summary_is_sent_once_on_the_first_working_day(known_data, org, 
     assert MonthlySummary.objects.get(organisation=org).sent_at is not None
 
 
+def test_the_january_summary_waits_for_the_first_day_back_after_new_year(
+    known_data, org, executive
+):
+    # Friday 1 January 2027 is New Year's Day: the first working day is Monday 4 January.
+    mail.outbox.clear()
+    assert monthly.send_monthly_summaries(today=dt.date(2027, 1, 1)) == 0
+    assert mail.outbox == []
+    assert monthly.send_monthly_summaries(today=dt.date(2027, 1, 4)) == 1
+    assert "December 2026" in mail.outbox[0].subject
+
+
 def test_a_failed_monthly_summary_is_retried_next_run(known_data, org, executive, monkeypatch):
     calls = {"n": 0}
     original = monthly._send
