@@ -234,6 +234,225 @@ def _hidden_entries(panel: Panel) -> set[Entry]:
     return entries | {(None, index) for index, cell in enumerate(panel.total) if _is_hidden(cell)}
 
 
+@dataclass(frozen=True)
+class _Figures:
+    """What each panel builder reads: the raw figures, the scope and what must be hidden."""
+
+    raw: dict
+    scope: queries.ReportScope
+    drill_through: bool
+    forced: dict[str, set[Entry]]
+    limit: int
+
+    @property
+    def counts(self) -> dict:
+        return self.raw["counts"]
+
+    def hide(self, key: str) -> dict:
+        """Cells another view's figures would give away (see `hidden_by_parts`)."""
+        entries = self.forced.get(key, set())
+        return {
+            "hide": {label for label, _ in entries if label is not None},
+            "hide_total": (None, 0) in entries,
+        }
+
+    def small(self, key: str, label: str, value: int) -> Cell | str:
+        if (label, 0) in self.forced.get(key, ()) and value:
+            return f"<{self.limit}"
+        return _small(value)
+
+    def drill_for(self, param: str, lookup: dict[str, int]) -> Callable[[str], str] | None:
+        """HR managers follow a number to the matching concerns in their work queue."""
+        if not self.drill_through:
+            return None
+        return lambda label: urlencode({param: lookup[label]}) if label in lookup else ""
+
+
+def _months_panel(f: _Figures) -> Panel:
+    rows = [(f"{month:%b %Y}", count) for month, count in f.raw["months"]]
+    return _series_panel("months", "Concerns by month", rows, **f.hide("months"))
+
+
+def _sections_panel(f: _Figures) -> Panel:
+    sections = f.raw["sections"]
+    labels = [f"{code} {title}" for code, title, _, _ in sections]
+    cols = ["Confirmed by HR", "As reported, not yet confirmed"]
+    table = suppress_table(
+        {
+            **{(f"{c} {t}", cols[0]): n for c, t, n, _ in sections},
+            **{(f"{c} {t}", cols[1]): m for c, t, _, m in sections},
+        },
+        row_keys=labels,
+        col_keys=cols,
+        threshold=f.limit,
+        **_table_hide(f.forced.get("sections", set()), cols),
+    )
+    return Panel(
+        key="sections",
+        title="Concerns by Code section",
+        header=("Code section", *cols),
+        rows=tuple(
+            Row(label, tuple(table.cells[(label, col)] for col in cols)) for label in labels
+        ),
+        total=tuple(table.col_totals[col] for col in cols),
+        note="A concern can touch more than one section. HR's confirmed sections are used "
+        "where triage has confirmed them; otherwise the reporter's choice is counted.",
+    )
+
+
+def _platforms_panel(f: _Figures) -> Panel:
+    return _series_panel(
+        "platforms",
+        "Concerns by platform",
+        f.raw["platforms"],
+        drill=f.drill_for("platform", queries.platform_ids()) if f.drill_through else None,
+        **f.hide("platforms"),
+    )
+
+
+def _use_panel(f: _Figures) -> Panel:
+    return _series_panel(
+        "use",
+        "Concerns by use",
+        queries.by_use_context(f.scope, f.counts),
+        chart="doughnut",
+        note="Official use means acting as a representative of the public sector.",
+        **f.hide("use"),
+    )
+
+
+def _groups_panel(f: _Figures) -> Panel:
+    """By organisation for the sector view; by business unit inside one organisation."""
+    if f.scope.organisation_ids is None:
+        return _series_panel(
+            "organisations", "Concerns by organisation", f.raw["groups"], **f.hide("organisations")
+        )
+    return _series_panel(
+        "units",
+        "Concerns by business unit",
+        f.raw["groups"],
+        drill=f.drill_for("unit", queries.unit_ids(f.scope)) if f.drill_through else None,
+        **f.hide("units"),
+    )
+
+
+def _findings_panel(f: _Figures) -> Panel:
+    findings = f.raw["findings"]
+    rows = sorted({row for row, _ in findings})
+    cols = [label for _, label in Finding.choices]
+    table = suppress_table(
+        findings,
+        row_keys=rows,
+        col_keys=cols,
+        threshold=f.limit,
+        **_table_hide(f.forced.get("findings", set()), cols),
+    )
+    return Panel(
+        key="findings",
+        title="Findings by Code section",
+        header=("Code section", *cols),
+        rows=tuple(Row(label, tuple(table.cells[(label, col)] for col in cols)) for label in rows),
+        total=tuple(table.col_totals[col] for col in cols),
+    )
+
+
+def _responses_panel(f: _Figures) -> Panel:
+    return _series_panel(
+        "responses",
+        "Responses chosen at triage",
+        queries.graduated_responses(f.scope, f.counts),
+        **f.hide("responses"),
+    )
+
+
+def _durations_panel(f: _Figures) -> Panel:
+    limit = f.limit
+    rows = []
+    for label, value in (
+        ("Submission to triage", f.raw["triage"]),
+        ("Submission to closure", f.raw["close"]),
+    ):
+        if (label, 2) in f.forced.get("durations", ()):
+            rows.append(
+                Row(label, ("not shown (too few in one month or organisation)", "", f"<{limit}"))
+            )
+        elif value.count >= limit:
+            rows.append(Row(label, (str(value.median_days), str(value.p90_days), str(value.count))))
+        else:
+            rows.append(Row(label, (f"fewer than {limit} concerns", "", _small(value.count))))
+    return Panel(
+        key="durations",
+        title="Time taken (days)",
+        header=("Stage", "Median", "90th percentile", "Concerns measured"),
+        rows=tuple(rows),
+        chart="",
+    )
+
+
+def _ageing_panel(f: _Figures) -> Panel:
+    return _series_panel(
+        "ageing",
+        "Open concerns by age",
+        queries.ageing(f.scope, counts=f.counts),
+        column="Open concerns",
+        **f.hide("ageing"),
+    )
+
+
+def _due_panel(f: _Figures) -> Panel:
+    due = queries.due_compliance(f.scope, counts=f.counts)
+    measures = (
+        ("Open", "open"),
+        ("Open and past their due date", "open_overdue"),
+        ("Ever escalated as overdue", "escalated"),
+    )
+    return Panel(
+        key="due",
+        title="Due dates",
+        header=("Measure", "Concerns"),
+        rows=tuple(Row(label, (f.small("due", label, due[name]),)) for label, name in measures),
+        chart="",
+    )
+
+
+def _repeat_panel(f: _Figures) -> Panel:
+    repeat = queries.repeat_concerns(f.scope, f.counts)
+    first_time = repeat["with_subject"] - repeat["repeat"]
+    named = "Concerns with a named employee"
+    with_subject = f.small("repeat", named, repeat["with_subject"])
+    if repeat["repeat"] >= f.limit and first_time >= f.limit and not _is_hidden(with_subject):
+        share = f"{round(100 * repeat['repeat'] / repeat['with_subject'])}%"
+    else:
+        share = "not shown (too few to report safely)"
+    return Panel(
+        key="repeat",
+        title="Concerns about employees with an earlier concern",
+        header=("Measure", "Value"),
+        rows=(
+            Row("Share of concerns with a named employee", (share,)),
+            Row(named, (with_subject,)),
+        ),
+        chart="",
+        note="A number only: the people concerned are never shown here.",
+    )
+
+
+# Every panel, in the order the page, the exports and the monthly summary show them.
+PANELS: tuple[Callable[[_Figures], Panel], ...] = (
+    _months_panel,
+    _sections_panel,
+    _platforms_panel,
+    _use_panel,
+    _groups_panel,
+    _findings_panel,
+    _responses_panel,
+    _durations_panel,
+    _ageing_panel,
+    _due_panel,
+    _repeat_panel,
+)
+
+
 def _panels(
     raw: dict,
     scope: queries.ReportScope,
@@ -241,202 +460,8 @@ def _panels(
     drill_through: bool = False,
     forced: dict[str, set[Entry]] | None = None,
 ) -> list[Panel]:
-    limit = threshold()
-    forced = forced or {}
-
-    def hide(key: str) -> dict:
-        entries = forced.get(key, set())
-        return {
-            "hide": {label for label, _ in entries if label is not None},
-            "hide_total": (None, 0) in entries,
-        }
-
-    def small(key: str, label: str, value: int) -> Cell | str:
-        if (label, 0) in forced.get(key, ()) and value:
-            return f"<{limit}"
-        return _small(value)
-
-    def drill_for(param: str, lookup: dict[str, int]) -> Callable[[str], str] | None:
-        """HR managers follow a number to the matching concerns in their work queue."""
-        if not drill_through:
-            return None
-        return lambda label: urlencode({param: lookup[label]}) if label in lookup else ""
-
-    counts = raw["counts"]
-    month_rows = [(f"{month:%b %Y}", count) for month, count in raw["months"]]
-    panels = [
-        _series_panel("months", "Concerns by month", month_rows, **hide("months")),
-    ]
-
-    sections = raw["sections"]
-    section_labels = [f"{code} {title}" for code, title, _, _ in sections]
-    section_cols = ["Confirmed by HR", "As reported, not yet confirmed"]
-    table = suppress_table(
-        {
-            **{(f"{c} {t}", section_cols[0]): n for c, t, n, _ in sections},
-            **{(f"{c} {t}", section_cols[1]): m for c, t, _, m in sections},
-        },
-        row_keys=section_labels,
-        col_keys=section_cols,
-        threshold=limit,
-        **_table_hide(forced.get("sections", set()), section_cols),
-    )
-    panels.append(
-        Panel(
-            key="sections",
-            title="Concerns by Code section",
-            header=("Code section", *section_cols),
-            rows=tuple(
-                Row(label, tuple(table.cells[(label, col)] for col in section_cols))
-                for label in section_labels
-            ),
-            total=tuple(table.col_totals[col] for col in section_cols),
-            note="A concern can touch more than one section. HR's confirmed sections are used "
-            "where triage has confirmed them; otherwise the reporter's choice is counted.",
-        )
-    )
-    panels.append(
-        _series_panel(
-            "platforms",
-            "Concerns by platform",
-            raw["platforms"],
-            drill=drill_for("platform", queries.platform_ids()) if drill_through else None,
-            **hide("platforms"),
-        )
-    )
-    panels.append(
-        _series_panel(
-            "use",
-            "Concerns by use",
-            queries.by_use_context(scope, counts),
-            chart="doughnut",
-            note="Official use means acting as a representative of the public sector.",
-            **hide("use"),
-        )
-    )
-    if scope.organisation_ids is None:
-        panels.append(
-            _series_panel(
-                "organisations",
-                "Concerns by organisation",
-                raw["groups"],
-                **hide("organisations"),
-            )
-        )
-    else:
-        panels.append(
-            _series_panel(
-                "units",
-                "Concerns by business unit",
-                raw["groups"],
-                drill=drill_for("unit", queries.unit_ids(scope)) if drill_through else None,
-                **hide("units"),
-            )
-        )
-
-    findings = raw["findings"]
-    finding_rows = sorted({row for row, _ in findings})
-    finding_cols = [label for _, label in Finding.choices]
-    ftable = suppress_table(
-        findings,
-        row_keys=finding_rows,
-        col_keys=finding_cols,
-        threshold=limit,
-        **_table_hide(forced.get("findings", set()), finding_cols),
-    )
-    panels.append(
-        Panel(
-            key="findings",
-            title="Findings by Code section",
-            header=("Code section", *finding_cols),
-            rows=tuple(
-                Row(label, tuple(ftable.cells[(label, col)] for col in finding_cols))
-                for label in finding_rows
-            ),
-            total=tuple(ftable.col_totals[col] for col in finding_cols),
-        )
-    )
-    panels.append(
-        _series_panel(
-            "responses",
-            "Responses chosen at triage",
-            queries.graduated_responses(scope, counts),
-            **hide("responses"),
-        )
-    )
-
-    durations = []
-    for label, value in (
-        ("Submission to triage", raw["triage"]),
-        ("Submission to closure", raw["close"]),
-    ):
-        if (label, 2) in forced.get("durations", ()):
-            durations.append(
-                Row(label, ("not shown (too few in one month or organisation)", "", f"<{limit}"))
-            )
-        elif value.count >= limit:
-            durations.append(
-                Row(label, (str(value.median_days), str(value.p90_days), str(value.count)))
-            )
-        else:
-            durations.append(Row(label, (f"fewer than {limit} concerns", "", _small(value.count))))
-    panels.append(
-        Panel(
-            key="durations",
-            title="Time taken (days)",
-            header=("Stage", "Median", "90th percentile", "Concerns measured"),
-            rows=tuple(durations),
-            chart="",
-        )
-    )
-    panels.append(
-        _series_panel(
-            "ageing",
-            "Open concerns by age",
-            queries.ageing(scope, counts=counts),
-            column="Open concerns",
-            **hide("ageing"),
-        )
-    )
-    due = queries.due_compliance(scope, counts=counts)
-    rows = []
-    for label, name in (
-        ("Open", "open"),
-        ("Open and past their due date", "open_overdue"),
-        ("Ever escalated as overdue", "escalated"),
-    ):
-        rows.append(Row(label, (small("due", label, due[name]),)))
-    panels.append(
-        Panel(
-            key="due",
-            title="Due dates",
-            header=("Measure", "Concerns"),
-            rows=tuple(rows),
-            chart="",
-        )
-    )
-    repeat = queries.repeat_concerns(scope, counts)
-    first_time = repeat["with_subject"] - repeat["repeat"]
-    named = "Concerns with a named employee"
-    with_subject = small("repeat", named, repeat["with_subject"])
-    if repeat["repeat"] >= limit and first_time >= limit and not _is_hidden(with_subject):
-        share = f"{round(100 * repeat['repeat'] / repeat['with_subject'])}%"
-    else:
-        share = "not shown (too few to report safely)"
-    panels.append(
-        Panel(
-            key="repeat",
-            title="Concerns about employees with an earlier concern",
-            header=("Measure", "Value"),
-            rows=(
-                Row("Share of concerns with a named employee", (share,)),
-                Row(named, (with_subject,)),
-            ),
-            chart="",
-            note="A number only: the people concerned are never shown here.",
-        )
-    )
-    return panels
+    figures = _Figures(raw, scope, drill_through, forced or {}, threshold())
+    return [build(figures) for build in PANELS]
 
 
 def _table_hide(entries: set[Entry], cols: Sequence[str]) -> dict:

@@ -210,11 +210,6 @@ def by_section(scope: ReportScope) -> list[tuple[str, str, int, int]]:
     ]
 
 
-def _count_by(scope: ReportScope, field_name: str) -> list[tuple[str, int]]:
-    rows = base(scope).values(field_name).annotate(n=Count("id")).order_by(field_name)
-    return [(row[field_name] or "", row["n"]) for row in rows]
-
-
 def by_platform(scope: ReportScope) -> list[tuple[str, int]]:
     rows = (
         base(scope)

@@ -74,10 +74,6 @@ def max_age() -> int:
 # --- Counting -----------------------------------------------------------------------------
 
 
-def _empty() -> dict:
-    return {**dict.fromkeys(ADDITIVE, 0), "confirmed": {}, "reported_only": {}, "findings": {}}
-
-
 def _month_start(month: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(month.replace(day=1), dt.time.min))
 

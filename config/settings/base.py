@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
-    "health_check",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
