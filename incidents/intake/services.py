@@ -309,7 +309,7 @@ def concern_submit(
         locked.due_on = due_on
         return locked
     notify(
-        recipients=permissions.case_managers_for(locked),
+        recipients=permissions.managers_to_notify(locked),
         kind=Kind.SUBMITTED,
         concern=locked,
     )
