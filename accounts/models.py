@@ -116,7 +116,7 @@ class User(AbstractUser):
 
     # For a service identity answering an API request: the HR manager who made the
     # request's token. Set by api.auth for that request only; the permission rules let
-    # the request see only what both may see (incidents.permissions).
+    # the request see only what both may see (accounts.permissions.answers_to).
     token_maker: User | None = None
 
     @cached_property

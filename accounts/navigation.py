@@ -21,10 +21,14 @@ def places_for(user) -> list[Place]:
     is_verified = getattr(user, "is_verified", None)
     if settings.MFA_REQUIRED and is_verified is not None and not is_verified():
         return []  # nothing to offer until the second factor is entered
-    from incidents import permissions
+    from api.permissions import can_hold_token
+    from imports.permissions import can_import
+    from incidents.permissions import can_log_concern, can_see_hr_list
+    from records.permissions import can_manage_records
+    from reporting.permissions import can_view_reports
 
     places = []
-    if permissions.can_log_concern(user):
+    if can_log_concern(user):
         places += [
             Place(
                 "Log a concern",
@@ -38,7 +42,7 @@ def places_for(user) -> list[Place]:
                 "Follow the status of the concerns you have logged.",
             ),
         ]
-    if permissions.can_see_hr_list(user):
+    if can_see_hr_list(user):
         places.append(
             Place(
                 "Concerns",
@@ -46,7 +50,7 @@ def places_for(user) -> list[Place]:
                 "Every concern submitted in your organisation.",
             )
         )
-    if permissions.can_manage_records(user):
+    if can_manage_records(user):
         places.append(
             Place(
                 "Records",
@@ -54,7 +58,7 @@ def places_for(user) -> list[Place]:
                 "Closed concerns due for disposal, legal holds and the disposal register.",
             )
         )
-    if permissions.can_import(user):
+    if can_import(user):
         places.append(
             Place(
                 "Imports",
@@ -63,7 +67,7 @@ def places_for(user) -> list[Place]:
                 "anything is created.",
             )
         )
-    if permissions.can_view_reports(user):
+    if can_view_reports(user):
         places.append(
             Place(
                 "Trends",
@@ -72,9 +76,7 @@ def places_for(user) -> list[Place]:
                 "Counts only, never individuals.",
             )
         )
-    if permissions.can_hold_token(user) and (
-        permissions.can_see_hr_list(user) or permissions.can_view_reports(user)
-    ):
+    if can_hold_token(user) and (can_see_hr_list(user) or can_view_reports(user)):
         places.append(
             Place(
                 "API tokens",

@@ -1,4 +1,4 @@
-"""What the API reads and writes. Explicit field lists only; rules live in incidents/.
+"""What the API reads and writes. Explicit field lists only; rules live in the apps.
 
 Input serializers describe types for the schema; the project's own forms then apply
 every rule the web pages apply (api/views.py `_form_or_400`), so the API accepts

@@ -10,10 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents import permissions
-
+from . import permissions, tokens
 from . import serializers as s
-from . import tokens
 from .auth import SessionOnly, TokenScopePermission
 
 

@@ -1,4 +1,4 @@
-"""Writes for API tokens (the rules are in incidents/permissions.py).
+"""Writes for API tokens (the rules are in api/permissions.py).
 
 Anyone with an account in an organisation may make personal tokens for themselves. An HR
 manager may also make tokens for a service identity of their organisation (an HR system,
@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from audit.chain import record_event
 from audit.models import EventKind
-from incidents import permissions
 
+from . import permissions
 from .models import TOKEN_PREFIX, ApiToken, ApiTokenUse, hash_secret, new_token_parts
 
 logger = logging.getLogger(__name__)

@@ -37,6 +37,7 @@ from incidents.intake.forms import ConcernForm, EvidenceForm
 from incidents.models import Concern, Status
 from incidents.selectors import concern_record
 from reporting import dashboard
+from reporting import permissions as report_permissions
 from reporting.forms import ReportFilterForm
 from reporting.queries import ReportScope
 from reporting.suppression import Cell
@@ -266,7 +267,7 @@ class ConcernTriage(APIView):
     )
     def post(self, request, pk: int):
         """Record triage: the response chosen, the risk rating and HR's confirmed sections."""
-        concern = permissions.get_case_record_for_user(request.user, pk)
+        concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record triage on this concern.")
         body = valid(s.TriageInputSerializer, request.data)
@@ -292,7 +293,7 @@ class ConcernAssign(APIView):
     )
     def post(self, request, pk: int):
         """Give the concern to an investigator (HR managers)."""
-        concern = permissions.get_case_record_for_user(request.user, pk)
+        concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_assign(request.user, concern):
             raise PermissionDenied("Only the HR manager assigns this concern.")
         body = valid(s.AssignInputSerializer, request.data)
@@ -316,7 +317,7 @@ class ConcernFairness(APIView):
     )
     def post(self, request, pk: int):
         """Record when the employee was told of the allegations and their response."""
-        concern = permissions.get_case_record_for_user(request.user, pk)
+        concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record these steps on this concern.")
         body = valid(s.FairnessInputSerializer, request.data)
@@ -342,7 +343,7 @@ class ConcernFindings(APIView):
     )
     def post(self, request, pk: int):
         """Record a finding per confirmed section, the action taken and the outcome."""
-        concern = permissions.get_case_record_for_user(request.user, pk)
+        concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record findings on this concern.")
         body = valid(s.FindingsInputSerializer, request.data)
@@ -387,7 +388,7 @@ class ConcernNotes(APIView):
     @extend_schema(operation_id="concerns_notes_list", responses=s.NoteSerializer(many=True))
     def get(self, request, pk: int):
         """HR's internal notes on the concern (never shown to the reporter)."""
-        concern = permissions.get_case_record_for_user(request.user, pk)
+        concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         return Response(s.NoteSerializer(selectors.notes(concern), many=True).data)
 
     @extend_schema(
@@ -397,7 +398,7 @@ class ConcernNotes(APIView):
     )
     def post(self, request, pk: int):
         """Add an internal note (the assignee and the case managers)."""
-        concern = permissions.get_case_record_for_user(request.user, pk)
+        concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_add_note(request.user, concern):
             raise PermissionDenied("Only the assignee and the HR manager add notes.")
         body = valid(s.NoteInputSerializer, request.data)
@@ -557,14 +558,14 @@ def _period(form: ReportFilterForm) -> dict:
 
 def report_panels(request) -> tuple[ReportScope, list[dashboard.Panel], dict]:
     user = request.user
-    if not permissions.can_view_reports(user):
+    if not report_permissions.can_view_reports(user):
         raise PermissionDenied("Reports are for executives, HR managers and sector analysts.")
-    sector = permissions.is_sector_analyst(user)
+    sector = report_permissions.is_sector_analyst(user)
     own = None if sector else (user.organisation_id,)
     form = form_or_400(
         ReportFilterForm(request.query_params or None, organisation_ids=own, sector=sector)
     )
-    organisations = permissions.report_organisations(user, form.organisation_id())
+    organisations = report_permissions.report_organisations(user, form.organisation_id())
     scope = ReportScope(organisation_ids=organisations, filters=form.report_filters())
     return scope, dashboard.cached_panels(scope), _period(form)
 

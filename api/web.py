@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.formfields import DateInput, IdModelChoiceField
-from incidents import permissions
 
-from . import tokens
+from . import permissions, tokens
 from .models import ApiToken
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from incidents.permissions import imports_visible_to
-
 from .models import ImportBatch, ImportedRow
+from .permissions import imports_visible_to
 
 
 def past_imports(user) -> QuerySet[ImportBatch]:

@@ -1,6 +1,7 @@
 """Importing past concerns from a spreadsheet: upload, dry run, confirm, progress, summary.
 
-Each view checks `incidents.permissions` (where every rule lives), then calls one service.
+Each view checks `imports.permissions` (who may import, and which batches they see), then
+calls one service.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guidance.selectors import active_platform_categories, current_sections
-from incidents import permissions
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .columns import COLUMNS, NOT_IMPORTED
 from .forms import ImportUploadForm
 from .models import ImportBatch

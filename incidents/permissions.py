@@ -1,9 +1,18 @@
-"""Every rule about who may see or do what to a concern lives here.
+"""Who may see or do what to a concern, its evidence and the employee it is about.
 
-Views fetch through `get_concern_for_user`, which answers 404 for a concern that
-does not exist and for one the user may not see alike. Lists start from
-`concerns_visible_to` / `hr_concerns`. Templates receive booleans computed here;
-they never re-derive a rule.
+This module governs concerns (intake, casework and the workflow's actors), conflicts of
+interest, the restriction of a possible public interest disclosure, evidence files and
+the export of an employee's record for an access request. Other areas keep their own
+rules and build on these: retention and disposal in `records.permissions`, spreadsheet
+imports in `imports.permissions`, reports in `reporting.permissions`, API tokens in
+`api.permissions`, and whose rules a service identity's request must pass in
+`accounts.permissions`. Nothing here imports those areas (reporting above all).
+
+Views fetch through one getter per kind of object, which answers 404 for one that
+does not exist and for one the user may not see alike: `get_concern_for_user`,
+`get_evidence_for_user`, `get_person_for_export`. Lists start from
+`concerns_visible_to`, `hr_concerns` or `reported_by`. Templates receive booleans
+computed here; they never re-derive a rule.
 
 Who sees a submitted concern's full record:
 - HR managers of its organisation;
@@ -26,6 +35,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from accounts.permissions import answers_to, is_service_identity
 from audit.models import EventKind
 
 from .models import Concern, ConflictDeclaration, Evidence, Person, Status, normalise_name
@@ -126,26 +136,6 @@ def may_see_restricted(user, organisation) -> bool:
     return user.has_role(Role.HR_MANAGER)
 
 
-# --- Service identities --------------------------------------------------------------
-# A service identity (an HR system, a BI tool) uses the API through a token that an HR
-# manager made for it. Its request answers to that maker too: it sees a concern only if
-# both the service identity and the maker may (so the maker's conflicts of interest and
-# the restricted rule bind it), and nothing at all without a maker.
-
-
-def is_service_identity(user) -> bool:
-    return bool(getattr(user, "is_service_identity", False))
-
-
-def _answers_to(user) -> tuple:
-    """Whose rules a request of this user must pass: the user, and the token's maker
-    for a service identity (an empty tuple when there is no maker: it sees nothing)."""
-    if not is_service_identity(user):
-        return (user,)
-    maker = user.token_maker
-    return (user, maker) if maker is not None else ()
-
-
 # --- Rules over (user, concern) ----------------------------------------------------
 
 
@@ -153,13 +143,19 @@ def is_reporter_of(user, concern: Concern) -> bool:
     return user.is_authenticated and concern.reporter_id == user.pk
 
 
-def is_hr_for(user, concern: Concern) -> bool:
-    """May open the full record of this concern in an HR capacity."""
-    people = _answers_to(user)
-    return bool(people) and all(_is_hr_for(person, concern) for person in people)
+def can_view_case_record(user, concern: Concern) -> bool:
+    """May open the full record (employee, evidence, notes, timeline) in an HR capacity.
+
+    Reporters see the status only (can_view_concern). A service identity's request
+    needs both the identity and the token's maker to pass (accounts.permissions).
+    """
+    people = answers_to(user)
+    return bool(people) and all(_can_view_case_record_alone(person, concern) for person in people)
 
 
-def _is_hr_for(user, concern: Concern) -> bool:
+def _can_view_case_record_alone(user, concern: Concern) -> bool:
+    """can_view_case_record for this one account, ignoring whom it answers to: for a
+    service identity it does not look at the token's maker. Never the whole rule."""
     if not (user.is_authenticated and user.has_role(*HR_ROLES) and _in_org(user, concern)):
         return False
     if concern.status == Status.DRAFT:
@@ -172,10 +168,15 @@ def _is_hr_for(user, concern: Concern) -> bool:
 
 
 def is_case_manager(user, concern: Concern) -> bool:
-    """An HR manager (or the coordinator, for a restricted concern) who may see it."""
+    """Manages this concern: an HR manager who may open its full record; for a restricted
+    concern, whoever may open it (the coordinator, who may be an investigator, or the HR
+    managers when none is designated).
+
+    Not the same people as managers_to_notify, which does not look at conflicts.
+    """
     if concern.restricted:
-        return is_hr_for(user, concern)
-    return user.has_role(Role.HR_MANAGER) and is_hr_for(user, concern)
+        return can_view_case_record(user, concern)
+    return user.has_role(Role.HR_MANAGER) and can_view_case_record(user, concern)
 
 
 def can_log_concern(user) -> bool:
@@ -185,12 +186,9 @@ def can_log_concern(user) -> bool:
 
 
 def can_view_concern(user, concern: Concern) -> bool:
-    return is_reporter_of(user, concern) or is_hr_for(user, concern)
-
-
-def can_view_case_record(user, concern: Concern) -> bool:
-    """The full record (employee, evidence, notes, timeline). Reporters see status only."""
-    return is_hr_for(user, concern)
+    """May open the concern at all: its reporter (the status page, or their draft), or HR
+    who may open its full record (can_view_case_record)."""
+    return is_reporter_of(user, concern) or can_view_case_record(user, concern)
 
 
 def can_edit_draft(user, concern: Concern) -> bool:
@@ -200,12 +198,15 @@ def can_edit_draft(user, concern: Concern) -> bool:
 
 
 def can_download_evidence(user, evidence: Evidence) -> bool:
+    """HR who may open the concern's full record, or the author of its draft."""
     concern = evidence.concern
     return can_view_case_record(user, concern) or can_edit_draft(user, concern)
 
 
-def handles(user, concern: Concern) -> bool:
-    """The assignee or a case manager; before investigation, any HR who may see it.
+def _is_handler(user, concern: Concern) -> bool:
+    """The stage part of can_work_on: the assignee or a case manager; while it is
+    unassigned and not yet under investigation, anyone. Never the whole rule: call it
+    only for someone who may open the full record.
 
     An unassigned concern in the triage stage can be picked up from the queue by an
     investigator; from the investigation on, only its assignee and the managers act.
@@ -216,25 +217,32 @@ def handles(user, concern: Concern) -> bool:
 
 
 def can_work_on(user, concern: Concern) -> bool:
-    """Record triage, fairness steps and findings."""
-    return concern.is_open and is_hr_for(user, concern) and handles(user, concern)
+    """Record triage, fairness steps and findings: on an open concern, HR who may open its
+    full record and are its assignee or a case manager, or any of them while it is
+    unassigned and not yet under investigation."""
+    return concern.is_open and can_view_case_record(user, concern) and _is_handler(user, concern)
 
 
 def can_add_note(user, concern: Concern) -> bool:
+    """Add an internal note: HR who may open its full record and are its assignee or a
+    case manager, until it is disposed of. Unlike can_work_on, closed concerns included,
+    and an unassigned concern in triage gives no one else the right."""
     return (
         concern.disposed_at is None
-        and is_hr_for(user, concern)
+        and can_view_case_record(user, concern)
         and (concern.assignee_id == user.pk or is_case_manager(user, concern))
     )
 
 
 def get_person_for_export(user, pk) -> Person:
-    """An employee's record, for an HR manager answering an access request; else 404/403.
+    """An employee's record, for an HR manager answering an access request.
 
-    A person is reachable only through a submitted concern the requester may open: never
+    404 for a person who does not exist and for one out of the user's reach alike. A
+    person is reachable only through a submitted concern the requester may open: never
     through a reporter's unsubmitted draft, a restricted concern or a conflicted one. The
     rule is applied in the one query, so a person who exists but is out of reach costs
-    what a missing id does.
+    what a missing id does. HR who may reach the person but may not export (an
+    investigator) get 403, like any HR action they may see but not take.
     """
     if not can_see_hr_list(user):
         raise Http404("No such person.")
@@ -258,6 +266,9 @@ def person_concerns_for_export(user, person: Person) -> QuerySet[Concern]:
 
 
 def can_export_person(user, concern: Concern) -> bool:
+    """The link to the employee's access-request export: a case manager who holds the HR
+    manager role (a coordinator who is an investigator does not), on a concern with an
+    employee."""
     return (
         concern.subject_id is not None
         and user.has_role(Role.HR_MANAGER)
@@ -266,7 +277,8 @@ def can_export_person(user, concern: Concern) -> bool:
 
 
 def can_view_access_log(user, concern: Concern) -> bool:
-    """Who opened this concern and its files: for its case managers."""
+    """Who opened this concern and its files: today exactly its case managers
+    (is_case_manager); named apart because it is a rule about the log, not a role."""
     return is_case_manager(user, concern)
 
 
@@ -275,7 +287,9 @@ def can_assign(user, concern: Concern) -> bool:
 
 
 def can_step_aside(user, concern: Concern) -> bool:
-    return concern.is_open and concern.assignee_id == user.pk and is_hr_for(user, concern)
+    return (
+        concern.is_open and concern.assignee_id == user.pk and can_view_case_record(user, concern)
+    )
 
 
 def can_flag_pid(user, concern: Concern) -> bool:
@@ -313,12 +327,14 @@ def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
         return False
     if rule.actor == "author":
         return is_reporter_of(user, concern)
-    if not is_hr_for(user, concern):
+    if not can_view_case_record(user, concern):
         return False
     if rule.actor == "manager":
         return is_case_manager(user, concern)
     allowed = (
-        is_case_manager(user, concern) if rule.actor == "decision_maker" else handles(user, concern)
+        is_case_manager(user, concern)
+        if rule.actor == "decision_maker"
+        else _is_handler(user, concern)
     )
     return allowed and outcome_refusal(user, concern, rule) is None
 
@@ -329,7 +345,7 @@ def outcome_refusal(user, concern: Concern, rule: Transition) -> str | None:
     answers to its maker here too."""
     if not (rule.actor == "decision_maker" or ends_investigated_case(rule, concern)):
         return None
-    for person in _answers_to(user):
+    for person in answers_to(user):
         reason = decision_refusal(person, concern)
         if reason:
             return reason
@@ -409,12 +425,15 @@ def _made_tokens_for_any(user, people: frozenset[int]) -> bool:
 
 
 def can_see_hr_list(user) -> bool:
+    """HR's work queue: HR staff (investigators and managers) of an organisation. What it
+    lists is hr_concerns."""
     return user.is_authenticated and user.organisation_id is not None and user.has_role(*HR_ROLES)
 
 
 def hr_concerns(user) -> QuerySet[Concern]:
-    """Concerns the user may open in an HR capacity (the queryset twin of is_hr_for)."""
-    people = _answers_to(user)
+    """Concerns the user may open in an HR capacity (the queryset twin of
+    can_view_case_record): never a draft, never the user's own as reporter."""
+    people = answers_to(user)
     if not people or not all(can_see_hr_list(person) for person in people):
         return Concern.objects.none()
     concerns = Concern.objects.all()
@@ -436,20 +455,30 @@ def _hr_visible_q(user) -> Q:
 
 
 def reported_by(user) -> QuerySet[Concern]:
+    """Every concern the user logged, drafts included (the queryset twin of
+    is_reporter_of): the reporter's own list."""
     return (
         Concern.objects.filter(reporter=user) if user.is_authenticated else Concern.objects.none()
     )
 
 
 def concerns_visible_to(user) -> QuerySet[Concern]:
-    """Every concern the user may open, for lists and searches."""
+    """Every concern the user may open at all: reported_by and hr_concerns together (the
+    queryset twin of can_view_concern)."""
     if not user.is_authenticated:
         return Concern.objects.none()
     return Concern.objects.filter(Q(pk__in=reported_by(user)) | Q(pk__in=hr_concerns(user)))
 
 
-def case_managers_for(concern: Concern) -> QuerySet:
-    """Who hears about a concern as its managers: the coordinator for a restricted one."""
+def managers_to_notify(concern: Concern) -> QuerySet:
+    """Who is emailed about a concern as its managers: the coordinator for a restricted
+    one (when designated), else the organisation's active HR managers (people, not
+    systems) other than its reporter.
+
+    Not the same people as is_case_manager: apart from the reporter, conflicts of interest
+    are not looked at here. The email names the concern's reference only, and opening it
+    goes through get_concern_for_user.
+    """
     User = get_user_model()
     organisation = concern.organisation
     if concern.restricted and organisation.pid_coordinator_id is not None:
@@ -484,49 +513,55 @@ def assignable_staff(concern: Concern) -> list:
     return [person for person in staff if assignment_conflict(person, concern) is None]
 
 
-def get_case_record_for_user(user, pk) -> Concern:
-    """A concern whose full record this person may see (HR); 404 for anyone else."""
-    concern = get_concern_for_user(user, pk)
-    if not can_view_case_record(user, concern):
-        raise Http404("No such concern.")
-    return concern
-
-
 def can_bulk_assign(user) -> bool:
-    """Assign several concerns at once from the queue: HR managers only."""
+    """Assign several concerns at once from the queue: HR managers of an organisation
+    (can_see_hr_list without the investigators)."""
     return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
 
 
 # --- Getters -------------------------------------------------------------------------
 
 
-def _getter_scope(user, pk, *, for_write: bool) -> Q:
+def _getter_scope(user, pk, *, for_write: bool = False, full_record: bool = False) -> Q:
     """The getters' rule as a filter on one concern id (the queryset twin of
-    can_view_concern / can_edit_draft), so a concern the user may not see and one that
-    does not exist cost the same: the same queries, each answering no row."""
+    can_view_concern, can_edit_draft with for_write, can_view_case_record with
+    full_record), so a concern the user may not see and one that does not exist cost the
+    same: the same queries, each answering no row."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    own = Q(reporter_id=user.pk, organisation_id=user.organisation_id)
     if for_write:
-        return own & Q(status=Status.DRAFT)
-    return Q(reporter_id=user.pk) | Q(pk__in=hr_concerns(user).filter(pk=pk).values("pk"))
+        return Q(reporter_id=user.pk, organisation_id=user.organisation_id, status=Status.DRAFT)
+    as_hr = Q(pk__in=hr_concerns(user).filter(pk=pk).values("pk"))
+    return as_hr if full_record else Q(reporter_id=user.pk) | as_hr
 
 
-def get_concern_for_user(user, pk, *, for_write: bool = False) -> Concern:
-    """The concern, if this user may see it (or edit its draft, with for_write); else 404.
+def get_concern_for_user(
+    user, pk, *, for_write: bool = False, full_record: bool = False
+) -> Concern:
+    """The concern, if this user may see it; else 404, the same as a missing one.
 
-    Missing and forbidden look alike, in the answer and in the work done: the rule is
-    applied in the one query, then checked again on the row found.
+    By default, what can_view_concern allows (its reporter, or HR who may open it); with
+    for_write, only a draft its author may edit (can_edit_draft); with full_record, only
+    for HR who may open the full record (can_view_case_record): the HR pages and
+    actions. Missing and forbidden look alike, in the answer and in the work done: the
+    rule is applied in the one query, then checked again on the row found.
     """
+    if for_write and full_record:
+        raise TypeError("Ask for a draft to edit or for the full record, not both.")
     try:
         concern = (
             Concern.objects.select_related("organisation", "subject")
-            .filter(_getter_scope(user, pk, for_write=for_write))
+            .filter(_getter_scope(user, pk, for_write=for_write, full_record=full_record))
             .get(pk=pk)
         )
     except (Concern.DoesNotExist, ValueError, TypeError):
         raise Http404("No such concern.") from None
-    allowed = can_edit_draft(user, concern) if for_write else can_view_concern(user, concern)
+    if for_write:
+        allowed = can_edit_draft(user, concern)
+    elif full_record:
+        allowed = can_view_case_record(user, concern)
+    else:
+        allowed = can_view_concern(user, concern)
     if not allowed:
         raise Http404("No such concern.")
     return concern
@@ -538,7 +573,7 @@ def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     if not user.is_authenticated:
         raise Http404("No such file.")
     # The twin of can_download_evidence: HR who see the full record, or the draft's author.
-    scope = Q(pk__in=hr_concerns(user).filter(pk=concern_pk).values("pk")) | _getter_scope(
+    scope = _getter_scope(user, concern_pk, full_record=True) | _getter_scope(
         user, concern_pk, for_write=True
     )
     try:
@@ -554,192 +589,3 @@ def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     if not can_download_evidence(user, evidence):
         raise Http404("No such file.")
     return evidence
-
-
-# --- Reports -------------------------------------------------------------------------
-
-REPORT_ROLES = (Role.EXECUTIVE, Role.HR_MANAGER, Role.SECTOR_ANALYST)
-
-
-def can_view_reports(user) -> bool:
-    return user.is_authenticated and user.has_role(*REPORT_ROLES)
-
-
-def is_sector_analyst(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.SECTOR_ANALYST)
-
-
-def report_organisations(user, requested: int | None = None) -> tuple[int, ...] | None:
-    """Which organisations' aggregates the user may see: None means every organisation.
-
-    A sector analyst sees the sector, or one organisation they pick; everyone else sees
-    their own organisation only, whatever they ask for.
-    """
-    if is_sector_analyst(user):
-        return (requested,) if requested else None
-    return (user.organisation_id,)
-
-
-def can_drill_through(user) -> bool:
-    """HR managers may follow a number to their organisation's concern list; executives never."""
-    return user.is_authenticated and user.has_role(Role.HR_MANAGER) and can_see_hr_list(user)
-
-
-# --- Records retention and disposal ---------------------------------------------------
-
-
-def can_manage_records(user) -> bool:
-    """The disposal list and the disposal register: HR managers of an organisation."""
-    return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
-
-
-def records_concerns(user) -> QuerySet[Concern]:
-    """Concerns whose retention this HR manager handles (the queryset twin of the rules
-    below: a restricted concern only for the coordinator, never with a conflict)."""
-    return hr_concerns(user) if can_manage_records(user) else Concern.objects.none()
-
-
-def can_view_retention(user, concern: Concern) -> bool:
-    return can_manage_records(user) and is_case_manager(user, concern)
-
-
-def can_place_legal_hold(user, concern: Concern) -> bool:
-    """HR managers who handle the concern; never once it has been disposed of."""
-    return concern.disposed_at is None and can_view_retention(user, concern)
-
-
-def can_approve_disposal(user, concern: Concern) -> bool:
-    return concern.disposed_at is None and can_view_retention(user, concern)
-
-
-# --- Spreadsheet imports ----------------------------------------------------------------
-
-
-def can_import(user) -> bool:
-    """Bring in past concerns from a spreadsheet: HR managers, into their own organisation."""
-    return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
-
-
-def can_confirm_import(user, batch) -> bool:
-    """The person who uploaded the file confirms it: they saw what it would do."""
-    return can_import(user) and batch.uploaded_by_id == user.pk
-
-
-def imports_visible_to(user) -> QuerySet:
-    from imports.models import ImportBatch
-
-    if not can_import(user):
-        return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(organisation_id=user.organisation_id)
-
-
-def get_import_batch_for_user(user, pk):
-    """The import batch, if this user may see it; else 404, the same as a missing one."""
-    from imports.models import ImportBatch
-
-    try:
-        return (
-            imports_visible_to(user)
-            .select_related("organisation", "uploaded_by", "confirmed_by")
-            .get(pk=pk)
-        )
-    except (ImportBatch.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such import.") from None
-
-
-# --- API tokens -----------------------------------------------------------------------
-# A token never carries more than its maker may do:
-# - a personal token is always for the person who makes it, and acts as them;
-# - a service token acts as a service identity (made by an administrator, with its own
-#   roles) and is made by an HR manager of the same organisation who holds every role the
-#   identity has. It works only while that stays true (checked at each request, below),
-#   and its requests see only what both the identity and the maker may see.
-# Administrators define service identities but never make their tokens.
-# HR managers also see and revoke the tokens of their organisation.
-
-
-def is_token_manager(actor) -> bool:
-    return (
-        actor.is_authenticated
-        and actor.organisation_id is not None
-        and actor.has_role(Role.HR_MANAGER)
-        and not is_service_identity(actor)
-    )
-
-
-def can_hold_token(user) -> bool:
-    """May make (and hold) personal tokens: a person of an organisation."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.organisation_id is not None
-        and not is_service_identity(user)
-    )
-
-
-def can_make_service_token(actor, service) -> bool:
-    return (
-        is_token_manager(actor)
-        and actor.is_active
-        and not actor.is_superuser
-        and not actor.has_role(Role.ADMINISTRATOR)
-        and is_service_identity(service)
-        and service.is_active
-        and service.organisation_id == actor.organisation_id
-        and service.roles <= actor.roles
-    )
-
-
-def can_create_token_for(actor, user) -> bool:
-    if is_service_identity(user):
-        return can_make_service_token(actor, user)
-    return can_hold_token(actor) and actor.pk == user.pk
-
-
-def token_in_force(token) -> bool:
-    """Whether a token that is neither expired nor revoked may still answer a request.
-
-    A personal token works only for the person who made it (tokens once made by HR
-    managers for other people never work); a service token only while its maker may
-    still make it: active, in the identity's organisation, holding its roles.
-    """
-    holder, maker = token.user, token.created_by
-    if maker is None or not holder.is_active:
-        return False
-    if is_service_identity(holder):
-        return can_make_service_token(maker, holder)
-    return maker.pk == holder.pk and can_hold_token(holder)
-
-
-def service_identities_for(actor) -> QuerySet:
-    """The service identities this HR manager may make tokens for."""
-    from accounts.models import ServiceIdentity
-
-    if not is_token_manager(actor) or actor.is_superuser or actor.has_role(Role.ADMINISTRATOR):
-        return ServiceIdentity.objects.none()
-    missing = set(Role.values) - set(actor.roles)
-    return (
-        ServiceIdentity.objects.filter(organisation_id=actor.organisation_id, is_active=True)
-        .exclude(role_grants__role__in=missing)
-        .order_by("first_name", "username")
-    )
-
-
-def tokens_visible_to(actor) -> QuerySet:
-    from api.models import ApiToken
-
-    if not can_hold_token(actor):
-        return ApiToken.objects.none()
-    mine = Q(user_id=actor.pk)
-    if is_token_manager(actor):
-        mine |= Q(user__organisation_id=actor.organisation_id)
-    return ApiToken.objects.filter(mine).select_related("user", "created_by", "revoked_by")
-
-
-def get_token_for_user(actor, pk):
-    from api.models import ApiToken
-
-    try:
-        return tokens_visible_to(actor).get(pk=pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such token.") from None

@@ -298,7 +298,7 @@ def _tell_case_managers(change: Change) -> None:
     is one event for the HR manager who ran it, not one email per row."""
     if not change.imported:
         notify(
-            recipients=permissions.case_managers_for(change.concern),
+            recipients=permissions.managers_to_notify(change.concern),
             kind=Kind.SUBMITTED,
             concern=change.concern,
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
-from incidents import permissions
 from incidents.models import Concern
 
+from . import permissions
 from .models import DisposalRecord, LegalHold, RetentionSchedule
 
 

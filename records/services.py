@@ -25,7 +25,6 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, User
 from audit.chain import record_event, redact_concern_events
 from audit.models import AccessRecord, EventKind
-from incidents import permissions
 from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
@@ -37,6 +36,7 @@ from incidents.models import (
 )
 from operations.queueing import queue_on_commit
 
+from . import permissions
 from .models import (
     DEFAULT_RETENTION,
     DisposalRecord,

@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents import permissions
 from incidents.casework.views.case import render_case
 from incidents.models import Concern
+from incidents.permissions import get_concern_for_user
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import DisposalApprovalForm, LegalHoldForm, ReleaseHoldForm
 
 LIST_LIMIT = 200
@@ -85,9 +85,7 @@ def disposal_register(request: HttpRequest) -> HttpResponse:
 
 
 def _held_concern(request: HttpRequest, pk: int) -> Concern:
-    concern = permissions.get_concern_for_user(request.user, pk)
-    if not permissions.can_view_case_record(request.user, concern):
-        raise Http404("No such concern.")
+    concern = get_concern_for_user(request.user, pk, full_record=True)
     if not permissions.can_place_legal_hold(request.user, concern):
         raise PermissionDenied
     return concern

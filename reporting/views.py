@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.chain import record_event
 from audit.models import EventKind
-from incidents import permissions
 
-from . import dashboard, export_jobs
+from . import dashboard, export_jobs, permissions
 from .exports import ExportTable, to_csv, to_xlsx
 from .forms import ReportFilterForm
 from .models import ExportJob

@@ -2,7 +2,7 @@
 
 A personal token is now always for the person who made it (a system uses a token for its
 service identity instead). Such tokens are already refused at every request
-(incidents.permissions.token_in_force); revoking them here also shows them as revoked.
+(api.permissions.token_in_force); revoking them here also shows them as revoked.
 """
 
 from django.db import migrations

@@ -199,7 +199,7 @@ def concern_step_aside(*, concern: Concern, actor, reason: str) -> Concern:
         after={"assignee": None, "reason": reason.strip()},
     )
     notify(
-        recipients=permissions.case_managers_for(locked),
+        recipients=permissions.managers_to_notify(locked),
         kind=Kind.ESCALATED,
         concern=locked,
         dedupe_key_suffix=f"aside-{actor.pk}",
@@ -393,7 +393,7 @@ def escalate_overdue(*, today: dt.date | None = None, limit: int = 500) -> int:
                 kind=EventKind.ESCALATED,
                 after={"stage": concern.status, "due_on": concern.due_on.isoformat()},
             )
-            managers = list(permissions.case_managers_for(concern))
+            managers = list(permissions.managers_to_notify(concern))
             notify(recipients=managers, kind=Kind.ESCALATED, concern=concern, dedupe_key_suffix=key)
             if concern.assignee_id:
                 notify(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, RoleGrant, ServiceIdentity
+from api import permissions as token_permissions
 from api import tokens
 from api.models import ApiToken
 from audit.models import Event
@@ -78,7 +79,7 @@ def test_the_maker_must_hold_every_role_of_the_service_identity(hr_manager, org)
     wider = ServiceIdentityFactory(
         username="bi-tool", organisation=org, roles=[Role.HR_MANAGER, Role.EXECUTIVE]
     )
-    assert wider not in permissions.service_identities_for(hr_manager)
+    assert wider not in token_permissions.service_identities_for(hr_manager)
     with pytest.raises(tokens.TokenRefused):
         tokens.token_create(
             actor=hr_manager, user=wider, name="BI", scope="read", expires_at=_expiry()
@@ -98,7 +99,7 @@ def test_only_hr_managers_make_service_tokens_and_never_administrators(
         username="admin-and-hr", organisation=org, roles=[Role.HR_MANAGER, Role.ADMINISTRATOR]
     )
     for actor in (investigator, administrator, both):
-        assert not permissions.service_identities_for(actor).exists()
+        assert not token_permissions.service_identities_for(actor).exists()
         with pytest.raises(tokens.TokenRefused):
             tokens.token_create(
                 actor=actor, user=hr_system, name="x", scope="read", expires_at=_expiry()
@@ -154,7 +155,7 @@ def test_a_service_token_cannot_read_a_restricted_concern_its_maker_may_not_see(
 
 def test_a_service_identity_sees_nothing_without_a_maker(hr_system, submitted_concern):
     hr_system.__dict__.pop("roles", None)
-    assert not permissions.is_hr_for(hr_system, submitted_concern)
+    assert not permissions.can_view_case_record(hr_system, submitted_concern)
     assert not permissions.hr_concerns(hr_system).exists()
 
 
@@ -175,7 +176,7 @@ def test_a_service_identity_is_never_offered_as_an_assignee(
     hr_system, hr_manager, submitted_concern
 ):
     assert hr_system not in permissions.assignable_staff(submitted_concern)
-    assert hr_system not in permissions.case_managers_for(submitted_concern)
+    assert hr_system not in permissions.managers_to_notify(submitted_concern)
     assert permissions.assignment_conflict(hr_system, submitted_concern)
 
 

@@ -313,7 +313,7 @@ def test_conflicted_people_cannot_be_assigned(
     with pytest.raises(casework.ActionRefused, match="reporting line"):
         _assign(submitted_concern, hr_manager, investigator)
     submitted_concern.refresh_from_db()
-    assert not permissions.is_hr_for(investigator, submitted_concern)
+    assert not permissions.can_view_case_record(investigator, submitted_concern)
     assert submitted_concern not in permissions.hr_concerns(investigator)
 
 
@@ -326,7 +326,7 @@ def test_stepping_aside_unassigns_and_hides_the_concern(
         concern=submitted_concern, actor=investigator, reason="I know the employee socially."
     )
     assert concern.assignee is None
-    assert not permissions.is_hr_for(investigator, concern)
+    assert not permissions.can_view_case_record(investigator, concern)
     with pytest.raises(casework.ActionRefused, match="stepped aside"):
         _assign(concern, hr_manager, investigator)
 
@@ -374,9 +374,9 @@ def test_flagging_later_removes_the_concern_from_others_and_keeps_history(
         concern=submitted_concern, actor=hr_manager, reason="Alleges corruption in procurement."
     )
     assert concern.restricted and concern.assignee is None
-    assert not permissions.is_hr_for(investigator, concern)
-    assert not permissions.is_hr_for(hr_manager, concern)
-    assert permissions.is_hr_for(coordinator, concern)
+    assert not permissions.can_view_case_record(investigator, concern)
+    assert not permissions.can_view_case_record(hr_manager, concern)
+    assert permissions.can_view_case_record(coordinator, concern)
     event = Event.objects.get(concern=concern, kind="restricted")
     assert event.before["assignee"] == investigator.pk  # who had it is kept
 

@@ -33,6 +33,7 @@ from incidents.casework.forms import (
 )
 from incidents.models import Concern, Status
 from incidents.selectors import concern_record
+from records import permissions as retention_permissions
 from records import selectors as retention_selectors
 from records.forms import LegalHoldForm, ReleaseHoldForm
 
@@ -41,7 +42,7 @@ INVESTIGATION_STAGES = (Status.INVESTIGATION, Status.DECISION)
 
 
 def _hr_concern(request: HttpRequest, pk: int) -> Concern:
-    return permissions.get_case_record_for_user(request.user, pk)
+    return permissions.get_concern_for_user(request.user, pk, full_record=True)
 
 
 def render_case(
@@ -134,7 +135,7 @@ def render_case(
 
 def _retention_context(user, concern: Concern, bound: dict) -> dict:
     """The records panel: retention class and date, legal holds, and the hold forms."""
-    if not permissions.can_view_retention(user, concern):
+    if not retention_permissions.can_view_retention(user, concern):
         return {}
     holds = retention_selectors.holds_of(concern)
     context = {
@@ -143,7 +144,7 @@ def _retention_context(user, concern: Concern, bound: dict) -> dict:
         "holds": holds,
         "hold_form": None,
     }
-    if permissions.can_place_legal_hold(user, concern):
+    if retention_permissions.can_place_legal_hold(user, concern):
         if any(hold.is_active for hold in holds):
             context["hold_form"] = bound.get("hold_release") or ReleaseHoldForm()
             context["hold_action"] = "release"
@@ -420,9 +421,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Who opened this concern and its files. Reading it is recorded too."""
-    concern = permissions.get_concern_for_user(request.user, pk)
-    if not permissions.can_view_case_record(request.user, concern):
-        raise Http404("No such concern.")
+    concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
     if not permissions.can_view_access_log(request.user, concern):
         raise PermissionDenied("The access log is for HR managers.")
     access_record(concern=concern, user=request.user, action=AccessRecord.Action.LOG_READ)
