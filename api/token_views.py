@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import Refused
 from incidents import permissions
 
 from . import serializers as s
@@ -51,7 +52,7 @@ class TokenList(TokenPermissions, GenericAPIView):
                 .first()
             )
             if user is None:
-                raise tokens.TokenRefused(tokens.REFUSED_HOLDER)
+                raise Refused(tokens.REFUSED_HOLDER, status=400)
         token, plaintext = tokens.token_create(
             actor=request.user,
             user=user,

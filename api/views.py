@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from audit.access import access_record
 from audit.chain import record_event
 from audit.models import AccessRecord, EventKind
+from config.errors import Refused
 from guidance.selectors import active_platform_categories, current_sections
 from incidents import permissions, workflow
 from incidents.casework import selectors
@@ -482,7 +483,7 @@ class EvidenceDownload(APIView):
         """Download a file. Its SHA-256 is checked first; the download is recorded."""
         evidence = permissions.get_evidence_for_user(request.user, pk, evidence_pk)
         if not evidence_verify(evidence=evidence, actor=request.user):
-            raise casework.ActionRefused(
+            raise Refused(
                 "This file no longer matches the one that was attached, so it is not served. "
                 "The mismatch has been recorded; tell the HR manager."
             )
