@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConcernStatusEnum": "incidents.models.Status",
         "TokenStateEnum": "api.models.STATES",
+        # Yes / no / not sure: post_deleted, and the intake page's q_* questions.
+        "PostDeletedEnum": "incidents.models.YesNoUnsure",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
