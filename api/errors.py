@@ -16,11 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from incidents.casework.services import ActionRefused
-from incidents.intake.services import ConcernConflict
-from incidents.workflow import TransitionNotAllowed
-
-from .tokens import TokenRefused
+from config.errors import Refused
 
 DEFAULT_MESSAGES = {
     400: "The request could not be used. See the fields for what to change.",
@@ -61,11 +57,15 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
-    elif isinstance(exc, TransitionNotAllowed | ActionRefused | ConcernConflict):
+    elif isinstance(exc, Refused):
+        # 409 "refused" (the workflow, a version changed first); a refusal that answers
+        # 400 is refused input, shown as the request's whole-input error.
         set_rollback()
-        return Response(payload("refused", str(exc)), status=status.HTTP_409_CONFLICT)
-    elif isinstance(exc, TokenRefused):
-        exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+        if exc.status == status.HTTP_400_BAD_REQUEST:
+            body = payload("invalid", exc.message, {"non_field_errors": [exc.message]})
+        else:
+            body = payload("refused", exc.message)
+        return Response(body, status=exc.status)
 
     if not isinstance(exc, exceptions.APIException):
         return None

@@ -1,8 +1,10 @@
 """What the API reads and writes. Explicit field lists only; rules live in the apps.
 
-Input serializers describe types for the schema; the project's own forms then apply
-every rule the web pages apply (api/views.py `_form_or_400`), so the API accepts
-nothing a page would refuse.
+Input serializers only document the request bodies in the schema: nothing is validated
+with them. The API binds the web page's own form to the body (api/formdata.py) and
+refuses with that form's messages, so it accepts exactly what a page accepts;
+tests/api/test_request_documentation.py keeps each documented body's fields equal to
+its form's. (Tokens, which have no such form, are still read by their serializer.)
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guidance.models import CodeSection, PlatformCategory, UseContext
+from incidents.intake.context_helper import QUESTIONS
+from incidents.intake.forms import YES_NO_UNSURE
 from incidents.models import (
     ActionTaken,
     Concern,
@@ -295,7 +299,10 @@ class ActionInfoSerializer(serializers.Serializer):
 
 
 class ConcernCreateSerializer(serializers.Serializer):
-    """A new draft. Everything is optional for a draft; submitting checks completeness."""
+    """A new draft. Everything is optional for a draft; submitting checks completeness.
+
+    The q_* answers are the intake page's official-or-private questions.
+    """
 
     occurred_on = serializers.DateField(required=False, allow_null=True)
     description = serializers.CharField(
@@ -325,12 +332,13 @@ class ConcernCreateSerializer(serializers.Serializer):
         help_text="Send the same value when retrying: the draft is then made only once.",
     )
 
-    def form_data(self) -> dict:
-        data = dict(self.validated_data)
-        data["links"] = "\n".join(data.get("links") or [])
-        if data.get("occurred_on"):
-            data["occurred_on"] = data["occurred_on"].isoformat()
-        return {key: value for key, value in data.items() if value is not None}
+    def get_fields(self):
+        fields = super().get_fields()
+        for key, question in QUESTIONS:
+            fields[f"q_{key}"] = serializers.ChoiceField(
+                choices=YES_NO_UNSURE, required=False, allow_blank=True, help_text=question
+            )
+        return fields
 
 
 class VersionSerializer(serializers.Serializer):
@@ -348,9 +356,7 @@ class ActionInputSerializer(VersionSerializer):
 class TriageInputSerializer(VersionSerializer):
     graduated_response = serializers.ChoiceField(choices=GraduatedResponse.choices)
     risk_rating = serializers.ChoiceField(choices=RiskRating.choices)
-    sections = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=50
-    )
+    sections = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1)
 
 
 class AssignInputSerializer(VersionSerializer):
@@ -369,7 +375,7 @@ class FindingInputSerializer(serializers.Serializer):
 
 
 class FindingsInputSerializer(VersionSerializer):
-    findings = serializers.ListField(child=FindingInputSerializer(), required=False, max_length=50)
+    findings = serializers.ListField(child=FindingInputSerializer(), required=False)
     action_taken = serializers.ChoiceField(
         choices=[("", "Not decided"), *ActionTaken.choices], required=False, default=""
     )

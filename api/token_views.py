@@ -10,6 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import Refused
+
 from . import permissions, tokens
 from . import serializers as s
 from .auth import SessionOnly, TokenScopePermission
@@ -49,7 +51,7 @@ class TokenList(TokenPermissions, GenericAPIView):
                 .first()
             )
             if user is None:
-                raise tokens.TokenRefused(tokens.REFUSED_HOLDER)
+                raise Refused(tokens.REFUSED_HOLDER, status=400)
         token, plaintext = tokens.token_create(
             actor=request.user,
             user=user,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audit.chain import record_event
 from audit.models import EventKind
+from config.errors import Refused
 
 from . import permissions
 from .models import TOKEN_PREFIX, ApiToken, ApiTokenUse, hash_secret, new_token_parts
@@ -27,10 +28,6 @@ logger = logging.getLogger(__name__)
 
 # Only refresh `last_used_at` this often, so most requests write a single row.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-
-class TokenRefused(Exception):
-    """The token cannot be made; the message says why."""
 
 
 REFUSED_HOLDER = (
@@ -51,23 +48,25 @@ def token_create(
     """Make a token and return it with its full text, which is never stored or shown again.
 
     `user` is the holder: the actor themselves, or a service identity they may make
-    tokens for.
+    tokens for. A refusal is about what was asked for, so it answers 400 (refused input),
+    as the API always has.
     """
     if not permissions.can_create_token_for(actor, user):
-        raise TokenRefused(REFUSED_HOLDER)
+        raise Refused(REFUSED_HOLDER, status=400)
     now = timezone.now()
     if expires_at <= now:
-        raise TokenRefused("The expiry must be in the future.")
+        raise Refused("The expiry must be in the future.", status=400)
     if expires_at > now + max_lifetime():
-        raise TokenRefused(
+        raise Refused(
             f"A token may last at most {settings.API_TOKEN_MAX_DAYS} days; "
-            "choose an earlier expiry."
+            "choose an earlier expiry.",
+            status=400,
         )
     if scope not in ApiToken.Scope.values:
-        raise TokenRefused("Choose read only or read and write.")
+        raise Refused("Choose read only or read and write.", status=400)
     name = name.strip()
     if not name:
-        raise TokenRefused("Give the token a name that says what it is for.")
+        raise Refused("Give the token a name that says what it is for.", status=400)
     prefix, secret = new_token_parts()
     token = ApiToken(
         user=user,

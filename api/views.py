@@ -1,5 +1,6 @@
-"""API views: each fetches through the permission module, validates with the project's
-own form, calls one service, and answers with an explicit serializer.
+"""API views: each fetches through the permission module, validates once with the web
+page's own form (the request body translated by api/formdata.py), calls one service, and
+answers with an explicit serializer. The input serializers only document the bodies.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from audit.access import access_record
 from audit.chain import record_event
 from audit.models import AccessRecord, EventKind
+from config.errors import Refused
 from guidance.selectors import active_platform_categories, current_sections
 from incidents import permissions, workflow
 from incidents.casework import selectors
@@ -43,29 +45,25 @@ from reporting.queries import ReportScope
 from reporting.suppression import Cell
 
 from . import serializers as s
+from .formdata import bind, body_object
 from .pagination import WorkQueuePagination
 
 # --- Shared helpers ----------------------------------------------------------------------
 
 
-def form_or_400(form):
+def form_or_400(form, *, names: dict[str, str] | None = None):
     """Run the web form's rules; refuse with its messages, field by field.
 
-    An unbound form (a list asked for without filters) is simply returned.
+    `names` gives the API's name for a form field where they differ (a finding). An
+    unbound form (a list asked for without filters) is simply returned.
     """
     if form.is_bound and not form.is_valid():
-        fields = {
-            ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
-            for name, messages in form.errors.items()
-        }
+        names = {"__all__": "non_field_errors", **(names or {})}
+        fields: dict[str, list[str]] = {}
+        for name, messages in form.errors.items():
+            fields.setdefault(names.get(name, name), []).extend(str(m) for m in messages)
         raise drf_serializers.ValidationError(fields)
     return form
-
-
-def valid(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer
 
 
 def concern_response(request, concern: Concern, *, code: int = 200) -> Response:
@@ -157,8 +155,10 @@ class ConcernList(GenericAPIView):
     def post(self, request):
         if not permissions.can_log_concern(request.user):
             raise PermissionDenied("Only people with the reporter role log concerns.")
-        data = valid(s.ConcernCreateSerializer, request.data)
-        form = form_or_400(ConcernForm(data.form_data(), organisation=request.user.organisation))
+        body = body_object(request.data)
+        if isinstance(body.get("links"), list):  # the API's list is the page's one per line
+            body = {**body, "links": "\n".join(str(link) for link in body["links"])}
+        form = form_or_400(bind(ConcernForm, body, organisation=request.user.organisation))
         concern = intake.concern_create_draft(
             reporter=request.user,
             data=form.to_data(),
@@ -238,8 +238,7 @@ class ConcernAct(APIView):
             raise Http404("No such action.")
         if not permissions.can_apply_transition(request.user, concern, rule):
             raise PermissionDenied("You cannot do that to this concern now.")
-        body = valid(s.ActionInputSerializer, request.data)
-        form = form_or_400(ActionForm(body.validated_data, rule=rule))
+        form = form_or_400(bind(ActionForm, request.data, rule=rule))
         version = form.cleaned_data["version"]
         if rule.name == "submit":
             concern = intake.concern_submit(
@@ -270,8 +269,7 @@ class ConcernTriage(APIView):
         concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record triage on this concern.")
-        body = valid(s.TriageInputSerializer, request.data)
-        form = form_or_400(TriageForm(body.validated_data))
+        form = form_or_400(bind(TriageForm, request.data))
         concern = casework.concern_record_triage(
             concern=concern,
             actor=request.user,
@@ -296,9 +294,8 @@ class ConcernAssign(APIView):
         concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_assign(request.user, concern):
             raise PermissionDenied("Only the HR manager assigns this concern.")
-        body = valid(s.AssignInputSerializer, request.data)
         form = form_or_400(
-            AssignForm(body.validated_data, candidates=permissions.assignable_staff(concern))
+            bind(AssignForm, request.data, candidates=permissions.assignable_staff(concern))
         )
         concern = casework.concern_assign(
             concern=concern,
@@ -320,8 +317,7 @@ class ConcernFairness(APIView):
         concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record these steps on this concern.")
-        body = valid(s.FairnessInputSerializer, request.data)
-        form = form_or_400(FairnessForm(body.validated_data))
+        form = form_or_400(bind(FairnessForm, request.data))
         concern = casework.concern_record_fairness(
             concern=concern,
             actor=request.user,
@@ -335,6 +331,36 @@ class ConcernFairness(APIView):
         return concern_response(request, concern)
 
 
+NOT_FINDINGS = "Give findings as a list of objects, each with a section and a finding."
+UNKNOWN_SECTION = "Give findings only for the concern's confirmed sections."
+
+
+def _is_finding(item) -> bool:
+    """An object with its `finding`: a Finding value, or "" or null for none yet."""
+    return isinstance(item, dict) and "finding" in item and isinstance(item["finding"], str | None)
+
+
+def findings_as_fields(data, fields: dict[int, str]) -> dict:
+    """The API's `findings` list as the findings form's one field per confirmed section.
+
+    A confirmed section left out of the list is given no finding, as before.
+    """
+    body = body_object(data).copy()
+    for name in fields.values():  # only through `findings`, as documented
+        body.pop(name, None)
+    items = body.pop("findings", None)
+    items = [] if items is None else items
+    if not isinstance(items, list) or not all(map(_is_finding, items)):
+        raise drf_serializers.ValidationError({"findings": [NOT_FINDINGS]})
+    by_text = {str(pk): name for pk, name in fields.items()}
+    for item in items:
+        name = by_text.get(str(item.get("section")))
+        if name is None:
+            raise drf_serializers.ValidationError({"findings": [UNKNOWN_SECTION]})
+        body[name] = item.get("finding")
+    return body
+
+
 class ConcernFindings(APIView):
     @extend_schema(
         operation_id="concerns_findings",
@@ -346,28 +372,12 @@ class ConcernFindings(APIView):
         concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_work_on(request.user, concern):
             raise PermissionDenied("You cannot record findings on this concern.")
-        body = valid(s.FindingsInputSerializer, request.data)
         rows = list(concern.findings.select_related("section"))
-        data = {
-            "version": body.validated_data["version"],
-            "action_taken": body.validated_data["action_taken"],
-            "outcome_summary": body.validated_data["outcome_summary"],
-            **{
-                f"finding_{item['section']}": item["finding"]
-                for item in body.validated_data.get("findings", [])
-            },
-        }
-        known = {row.section_id for row in rows}
-        unknown = [
-            i["section"]
-            for i in body.validated_data.get("findings", [])
-            if i["section"] not in known
-        ]
-        if unknown:
-            raise drf_serializers.ValidationError(
-                {"findings": ["Give findings only for the concern's confirmed sections."]}
-            )
-        form = form_or_400(FindingsForm(data, findings=rows))
+        fields = dict(FindingsForm(findings=rows).finding_fields)  # section id -> field
+        form = form_or_400(
+            bind(FindingsForm, findings_as_fields(request.data, fields), findings=rows),
+            names=dict.fromkeys(fields.values(), "findings"),
+        )
         concern = casework.concern_record_findings(
             concern=concern,
             actor=request.user,
@@ -401,8 +411,7 @@ class ConcernNotes(APIView):
         concern = permissions.get_concern_for_user(request.user, pk, full_record=True)
         if not permissions.can_add_note(request.user, concern):
             raise PermissionDenied("Only the assignee and the HR manager add notes.")
-        body = valid(s.NoteInputSerializer, request.data)
-        form = form_or_400(NoteForm(body.validated_data))
+        form = form_or_400(bind(NoteForm, request.data))
         note = casework.note_add(
             concern=concern, actor=request.user, text=form.cleaned_data["text"]
         )
@@ -413,7 +422,15 @@ class ConcernNotes(APIView):
 
 
 class ApiEvidenceForm(EvidenceForm):
-    """The web form's checks, without keeping a refused upload for a later retry."""
+    """The web form's checks, without keeping a refused upload for a later retry (an API
+    client sends the file again; there is no `staged` field to send it back in)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["staged"]
+
+    def _staged_file(self):
+        return None
 
     def _stage(self, upload) -> None:
         return None
@@ -440,16 +457,8 @@ class ConcernEvidence(APIView):
     def post(self, request, pk: int):
         """Attach a file to your draft (multipart form data; PNG, JPEG or PDF)."""
         concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
-        body = valid(s.EvidenceUploadSerializer, request.data)
-        data = {
-            key: value
-            for key, value in body.validated_data.items()
-            if key != "file" and value is not None
-        }
-        if data.get("captured_at"):
-            data["captured_at"] = data["captured_at"].strftime("%Y-%m-%d %H:%M")
         form = form_or_400(
-            ApiEvidenceForm(data, {"file": body.validated_data["file"]}, user=request.user)
+            bind(ApiEvidenceForm, request.data, files=request.FILES, user=request.user)
         )
         evidence = intake.evidence_add(
             concern=concern,
@@ -483,7 +492,7 @@ class EvidenceDownload(APIView):
         """Download a file. Its SHA-256 is checked first; the download is recorded."""
         evidence = permissions.get_evidence_for_user(request.user, pk, evidence_pk)
         if not evidence_verify(evidence=evidence, actor=request.user):
-            raise casework.ActionRefused(
+            raise Refused(
                 "This file no longer matches the one that was attached, so it is not served. "
                 "The mismatch has been recorded; tell the HR manager."
             )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.errors import Refused
 from config.formfields import DateInput, IdModelChoiceField
 
 from . import permissions, tokens
@@ -120,7 +121,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at(),
             )
-        except tokens.TokenRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             response = render(

@@ -13,6 +13,8 @@ middleware sees it, so such errors are noted by a `got_request_exception` receiv
 the 500 is replaced here. Errors raised by a view arrive through `process_exception`.
 The 503 page is rendered without the request, so no context processor touches the
 database.
+
+RefusedMiddleware, below, gives a refusal that no view caught its 409 page.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+from config.errors import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -70,4 +75,25 @@ class DatabaseUnavailableMiddleware:
                 "Database unavailable, answering 503 for %s: %s", request.path_info, exception
             )
             return unavailable_response(request)
+        return None
+
+
+class RefusedMiddleware:
+    """A refusal no view caught answers with its message on a page (409), never a 500.
+
+    Views that re-render a form keep catching `Refused` themselves, so that what the
+    person typed is kept next to the message; this covers every other view. The API
+    maps `Refused` in its own exception handler (api/errors.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Refused):
+            context = {"message": exception.message}
+            return render(request, "409.html", context, status=exception.status)
         return None

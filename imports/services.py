@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from audit.chain import record_event
 from audit.models import EventKind
+from config.errors import Refused
 from incidents.evidence.storage import file_sha256
 from incidents.intake import services as intake
-from incidents.workflow import TransitionNotAllowed
 from operations.queueing import queue_on_commit
 
 from .checking import RowCheck, check_rows
@@ -45,10 +45,6 @@ PROGRESS_EVERY = 25  # rows between progress updates
 class RunResult:
     created: int  # concerns this run created
     more: bool  # stopped for time: another slice is needed
-
-
-class ImportNotAllowed(Exception):
-    """Raised with a message a person can act on."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +91,12 @@ def batch_check(*, user, content: bytes, name: str) -> tuple[ImportBatch, list[R
 def _read_batch(batch: ImportBatch) -> Table:
     """The batch's stored file, parsed again after checking it has not changed."""
     if not batch.file:
-        raise ImportNotAllowed(
+        raise Refused(
             "The uploaded file has been deleted (files are kept only until the import ends "
             "or expires). Upload it again."
         )
     if file_sha256(batch.file) != batch.sha256:
-        raise ImportNotAllowed(
+        raise Refused(
             "The stored file no longer matches the one you uploaded, so it will not be "
             "imported. Upload it again."
         )
@@ -123,7 +119,7 @@ def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
 
     dry_run = batch_dry_run(batch=batch)
     if not dry_run.to_create:
-        raise ImportNotAllowed(
+        raise Refused(
             "No row of this file can be imported: every row has a problem or was imported "
             "before. Correct the file and upload it again."
         )
@@ -135,7 +131,7 @@ def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
             **_counts(dry_run.checks),
         )
         if not claimed:
-            raise ImportNotAllowed("This import has already been confirmed.")
+            raise Refused("This import has already been confirmed.")
         record_event(
             organisation_id=batch.organisation_id,
             actor=actor,
@@ -208,7 +204,7 @@ def _import_row(*, batch: ImportBatch, check: RowCheck) -> str:
                     "Earlier entries carry the dates given in the spreadsheet.",
                 },
             )
-    except (TransitionNotAllowed, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         return f"Could not be imported: {message}"
     return "created"
@@ -261,7 +257,7 @@ def batch_run(batch_id: int, *, budget_seconds: float | None = None) -> RunResul
         with transaction.atomic():
             ImportBatch.objects.filter(pk=batch.pk).update(
                 state=ImportBatch.State.FAILED,
-                error=str(exc)[:500] if isinstance(exc, ImportNotAllowed) else "",
+                error=str(exc)[:500] if isinstance(exc, Refused) else "",
                 finished_at=timezone.now(),
             )
             _delete_file(batch)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.errors import Refused
 from guidance.selectors import active_platform_categories, current_sections
 
 from . import permissions, selectors, services
@@ -97,7 +98,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if checked:
         try:
             context["dry_run"] = services.batch_dry_run(batch=batch)
-        except (services.ImportNotAllowed, ValidationError) as exc:
+        except (Refused, ValidationError) as exc:
             context["refused"] = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             context["can_confirm"] = False
     elif batch.state == ImportBatch.State.DONE:
@@ -115,7 +116,7 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the person who uploaded a file can confirm it.")
     try:
         services.batch_confirm(batch=batch, actor=request.user)
-    except (services.ImportNotAllowed, ValidationError) as exc:
+    except (Refused, ValidationError) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
     else:

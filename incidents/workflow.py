@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Role
 from audit.chain import record_event
 from audit.models import EventKind
+from config.errors import Refused
 from notifications.models import Kind
 from notifications.services import notify
 from records import services as retention
@@ -32,10 +33,6 @@ S = Status
 HR = frozenset({Role.HR_MANAGER, Role.INVESTIGATOR})
 MANAGER = frozenset({Role.HR_MANAGER})
 REPORTER = frozenset({Role.REPORTER})
-
-
-class TransitionNotAllowed(Exception):
-    """Raised with a message a person can act on."""
 
 
 STALE = (
@@ -366,27 +363,27 @@ def transition(
     """
     rule = BY_NAME.get(action)
     if rule is None:
-        raise TransitionNotAllowed("That action does not exist.")
+        raise Refused("That action does not exist.")
     if expected_version is not None and expected_version != concern.version:
-        raise TransitionNotAllowed(STALE)
+        raise Refused(STALE)
     if concern.status not in rule.sources:
-        raise TransitionNotAllowed(
+        raise Refused(
             f"“{rule.label}” is not possible for a concern at the "
             f"{concern.get_status_display().lower()} stage."
         )
     if not permissions.can_apply_transition(actor, concern, rule):
         reason = permissions.outcome_refusal(actor, concern, rule)
-        raise TransitionNotAllowed(reason or "You are not allowed to do that to this concern.")
+        raise Refused(reason or "You are not allowed to do that to this concern.")
     target = rule.target
     missing = missing_fields(concern, rule)
     if missing:
         needed = "; ".join(REQUIRED_LABELS.get(name, name) for name in missing)
-        raise TransitionNotAllowed(f"Before you can do that, please add: {needed}.")
+        raise Refused(f"Before you can do that, please add: {needed}.")
     inputs = {key: (value or "").strip() for key, value in (inputs or {}).items()}
     absent = [name for name in rule.inputs if name not in OPTIONAL_INPUTS and not inputs.get(name)]
     if absent:
         needed = ", ".join(INPUT_LABELS[name].lower() for name in absent)
-        raise TransitionNotAllowed(f"Please give the {needed}.")
+        raise Refused(f"Please give the {needed}.")
 
     at = at or timezone.now()
     today = timezone.localdate() if imported else timezone.localdate(at)
@@ -414,7 +411,7 @@ def transition(
             pk=concern.pk, status=concern.status, version=version
         ).update(**changes)
         if updated != 1:
-            raise TransitionNotAllowed(STALE)
+            raise Refused(STALE)
         before = concern.status
         concern.refresh_from_db()
         record_event(

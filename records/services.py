@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Role, User
 from audit.chain import record_event, redact_concern_events
 from audit.models import AccessRecord, EventKind
+from config.errors import Refused
 from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
@@ -47,10 +48,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-class RecordsError(Exception):
-    """A retention or disposal action that cannot be done; the message says why."""
 
 
 # --- Scheduling (called from the workflow) -------------------------------------------
@@ -79,7 +76,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 def schedule_retention(concern: Concern) -> RetentionSchedule:
     """Give a concern that has just reached a final status its class and disposal date."""
     if concern.status not in FINAL_STATUSES or concern.closed_at is None:
-        raise RecordsError("Only a closed concern has a retention schedule.")
+        raise Refused("Only a closed concern has a retention schedule.")
     outcome = outcome_of(concern)
     rule = RetentionRule.objects.filter(
         organisation_id=concern.organisation_id, outcome=outcome
@@ -160,13 +157,13 @@ def active_hold(concern: Concern) -> LegalHold | None:
 @transaction.atomic
 def legal_hold_place(*, concern: Concern, actor: User, reason: str) -> LegalHold:
     if not permissions.can_place_legal_hold(actor, concern):
-        raise RecordsError("You are not allowed to place a legal hold on this concern.")
+        raise Refused("You are not allowed to place a legal hold on this concern.")
     reason = reason.strip()
     if not reason:
-        raise RecordsError("Please say why the record must be held.")
+        raise Refused("Please say why the record must be held.")
     Concern.objects.select_for_update().filter(pk=concern.pk).first()
     if active_hold(concern) is not None:
-        raise RecordsError("This concern is already on legal hold.")
+        raise Refused("This concern is already on legal hold.")
     hold = LegalHold.objects.create(concern=concern, reason=reason, placed_by=actor)
     record_event(
         organisation_id=concern.organisation_id,
@@ -181,17 +178,17 @@ def legal_hold_place(*, concern: Concern, actor: User, reason: str) -> LegalHold
 @transaction.atomic
 def legal_hold_release(*, concern: Concern, actor: User, reason: str) -> LegalHold:
     if not permissions.can_place_legal_hold(actor, concern):
-        raise RecordsError("You are not allowed to release a legal hold on this concern.")
+        raise Refused("You are not allowed to release a legal hold on this concern.")
     reason = reason.strip()
     if not reason:
-        raise RecordsError("Please say why the hold can be released.")
+        raise Refused("Please say why the hold can be released.")
     hold = (
         LegalHold.objects.select_for_update()
         .filter(concern=concern, released_at__isnull=True)
         .first()
     )
     if hold is None:
-        raise RecordsError("This concern is not on legal hold.")
+        raise Refused("This concern is not on legal hold.")
     hold.released_by, hold.released_at, hold.release_reason = actor, timezone.now(), reason
     hold.save(update_fields=["released_by", "released_at", "release_reason"])
     record_event(
@@ -218,10 +215,10 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
 
     note = note.strip()
     if not note:
-        raise RecordsError("Please record the authority or reason for the disposal.")
+        raise Refused("Please record the authority or reason for the disposal.")
     ids = sorted(set(concern_ids))
     if not ids:
-        raise RecordsError("Choose at least one concern to dispose of.")
+        raise Refused("Choose at least one concern to dispose of.")
     now = timezone.now()
     with transaction.atomic():
         schedules = list(
@@ -232,7 +229,7 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
         )
         found = {schedule.concern_id for schedule in schedules}
         if found != set(ids):
-            raise RecordsError("Some of the chosen concerns are not due for disposal.")
+            raise Refused("Some of the chosen concerns are not due for disposal.")
         held = set(
             LegalHold.objects.filter(concern_id__in=ids, released_at__isnull=True).values_list(
                 "concern_id", flat=True
@@ -241,15 +238,13 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
         for schedule in schedules:
             concern = schedule.concern
             if not permissions.can_approve_disposal(actor, concern):
-                raise RecordsError("Some of the chosen concerns are not due for disposal.")
+                raise Refused("Some of the chosen concerns are not due for disposal.")
             if schedule.disposed_at is not None or schedule.listed_at is None:
-                raise RecordsError(f"{concern.reference} is not listed for disposal.")
+                raise Refused(f"{concern.reference} is not listed for disposal.")
             if schedule.approved_at is not None:
-                raise RecordsError(f"{concern.reference} is already approved for disposal.")
+                raise Refused(f"{concern.reference} is already approved for disposal.")
             if concern.pk in held:
-                raise RecordsError(
-                    f"{concern.reference} is on legal hold: it cannot be disposed of."
-                )
+                raise Refused(f"{concern.reference} is on legal hold: it cannot be disposed of.")
             schedule.approved_by, schedule.approved_at, schedule.approval_note = actor, now, note
             schedule.save(update_fields=["approved_by", "approved_at", "approval_note"])
             record_event(

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.errors import Refused
 from incidents.casework.views.case import render_case
 from incidents.models import Concern
 from incidents.permissions import get_concern_for_user
@@ -65,7 +66,7 @@ def disposal_approve(request: HttpRequest) -> HttpResponse:
             concern_ids=[concern.pk for concern in form.cleaned_data["concerns"]],
             note=form.cleaned_data["note"],
         )
-    except services.RecordsError as exc:
+    except Refused as exc:
         return _render_disposal_list(request, form, status=409, error=str(exc))
     messages.success(
         request,
@@ -102,7 +103,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
         services.legal_hold_place(
             concern=concern, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.RecordsError as exc:
+    except Refused as exc:
         return render_case(request, concern, bound={"hold_place": form}, status=409, error=str(exc))
     messages.success(
         request, "Legal hold placed. The concern cannot be disposed of while it stands."
@@ -121,7 +122,7 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         services.legal_hold_release(
             concern=concern, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.RecordsError as exc:
+    except Refused as exc:
         return render_case(
             request, concern, bound={"hold_release": form}, status=409, error=str(exc)
         )

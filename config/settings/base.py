@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
+    # A refusal (config.errors.Refused) that no view caught: a 409 page with its message.
+    "config.middleware.RefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -373,6 +375,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConcernStatusEnum": "incidents.models.Status",
         "TokenStateEnum": "api.models.STATES",
+        # Yes / no / not sure: post_deleted, and the intake page's q_* questions.
+        "PostDeletedEnum": "incidents.models.YesNoUnsure",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

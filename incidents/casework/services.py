@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.chain import record_event
 from audit.models import EventKind
+from config.errors import Refused
 from guidance.models import CodeSection
 from incidents import permissions, workflow
 from incidents.models import (
@@ -32,10 +33,6 @@ from notifications.models import Kind
 from notifications.services import notify
 
 
-class ActionRefused(Exception):
-    """The action cannot be done; the message says why in plain words."""
-
-
 def _lock(concern: Concern, expected_version: int | None) -> Concern:
     locked = (
         Concern.objects.select_for_update(of=("self",))
@@ -43,7 +40,7 @@ def _lock(concern: Concern, expected_version: int | None) -> Concern:
         .get(pk=concern.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise ActionRefused(
+        raise Refused(
             "Someone else changed this concern while you were working on it. Your entries are "
             "still in the form: reload the concern in another tab, compare, then save again."
         )
@@ -60,7 +57,7 @@ def _require(
     allowed: bool, message: str = "You are not allowed to do that to this concern."
 ) -> None:
     if not allowed:
-        raise ActionRefused(message)
+        raise Refused(message)
 
 
 # --- Workflow actions ------------------------------------------------------------------
@@ -103,7 +100,7 @@ def concern_record_triage(
     locked = _lock(concern, expected_version)
     _require(permissions.can_work_on(actor, locked))
     if locked.status not in (Status.SUBMITTED, Status.TRIAGE):
-        raise ActionRefused("Triage can be recorded only before the investigation starts.")
+        raise Refused("Triage can be recorded only before the investigation starts.")
     before = {
         "graduated_response": locked.graduated_response,
         "risk_rating": locked.risk_rating,
@@ -141,7 +138,7 @@ def concern_assign(*, concern: Concern, actor, assignee, expected_version: int |
     _require(permissions.can_assign(actor, locked))
     reason = permissions.assignment_conflict(assignee, locked)
     if reason:
-        raise ActionRefused(reason)
+        raise Refused(reason)
     if locked.assignee_id == assignee.pk:
         return locked
     before = {"assignee": locked.assignee_id}
@@ -175,7 +172,7 @@ def concerns_assign_many(*, concerns: Iterable[Concern], actor, assignee) -> Bul
     for concern in concerns:
         try:
             concern_assign(concern=concern, actor=actor, assignee=assignee, expected_version=None)
-        except ActionRefused as exc:
+        except Refused as exc:
             refused.append((concern.reference, str(exc)))
         else:
             assigned.append(concern.reference)
@@ -187,7 +184,7 @@ def concern_step_aside(*, concern: Concern, actor, reason: str) -> Concern:
     locked = _lock(concern, None)
     _require(permissions.can_step_aside(actor, locked))
     if not reason.strip():
-        raise ActionRefused("Please say why you are stepping aside.")
+        raise Refused("Please say why you are stepping aside.")
     ConflictDeclaration.objects.create(concern=locked, user=actor, reason=reason.strip())
     locked = _bump(locked, assignee=None)
     record_event(
@@ -245,7 +242,7 @@ def concern_record_fairness(
     locked = _lock(concern, expected_version)
     _require(permissions.can_work_on(actor, locked))
     if locked.status not in (Status.INVESTIGATION, Status.DECISION):
-        raise ActionRefused("These steps are recorded during the investigation.")
+        raise Refused("These steps are recorded during the investigation.")
     fields = ("allegation_notified_on", "response_due_on", "response_received_on")
     before = {name: getattr(locked, name) for name in fields}
     after = {name: getattr(data, name) for name in fields}
@@ -275,11 +272,11 @@ def concern_record_findings(
     locked = _lock(concern, expected_version)
     _require(permissions.can_work_on(actor, locked))
     if locked.status not in (Status.INVESTIGATION, Status.DECISION):
-        raise ActionRefused("Findings are recorded during the investigation.")
+        raise Refused("Findings are recorded during the investigation.")
     rows = {row.section_id: row for row in locked.findings.select_related("section")}
     adverse = any(value in ADVERSE_FINDINGS for value in data.findings.values())
     if adverse and locked.allegation_notified_on is None:
-        raise ActionRefused(
+        raise Refused(
             "A breach cannot be found substantiated until the employee has been told of the "
             "allegations and given a chance to respond. Record the date they were told first."
         )
@@ -288,7 +285,7 @@ def concern_record_findings(
         and locked.response_received_on is None
         and (locked.response_due_on is None or locked.response_due_on >= timezone.localdate())
     ):
-        raise ActionRefused(
+        raise Refused(
             "The employee's chance to respond has not ended: record their response, or wait "
             "until the response date has passed."
         )
@@ -320,7 +317,7 @@ def note_add(*, concern: Concern, actor, text: str) -> Note:
     _require(permissions.can_add_note(actor, concern))
     text = text.strip()
     if not text:
-        raise ActionRefused("The note is empty.")
+        raise Refused("The note is empty.")
     note = Note.objects.create(concern=concern, author=actor, text=text)
     record_event(
         organisation_id=concern.organisation_id,

@@ -332,6 +332,12 @@ class EvidenceForm(forms.Form):
 
     def clean_captured_at(self):
         value = self.cleaned_data.get("captured_at")
+        if value:
+            try:  # stored in UTC: the first hours of year 1 cannot be (a 500 until now)
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                invalid = self.fields["captured_at"].error_messages["invalid"]
+                raise ValidationError(invalid) from None
         if value and value > timezone.now() + dt.timedelta(minutes=5):
             raise ValidationError("The capture time can't be in the future.")
         return value

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import BusinessUnit, Organisation
 from audit.chain import record_event
 from audit.models import EventKind
+from config.errors import Refused
 from guidance.models import CodeSection, PlatformCategory
 from incidents import workflow
 from incidents.evidence.checks import check_upload, derive_image
@@ -29,10 +30,6 @@ from incidents.models import (
     Status,
     normalise_name,
 )
-
-
-class ConcernConflict(Exception):
-    """Someone else saved the concern first (optimistic locking)."""
 
 
 @dataclass
@@ -220,7 +217,7 @@ def concern_update_draft(
     """Save the reporter's edits, unless someone saved a newer version first."""
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
     if locked.version != expected_version or locked.status != Status.DRAFT:
-        raise ConcernConflict(
+        raise Refused(
             "This draft was changed in another window or tab after you opened it. "
             "Your text is still below: compare it with the latest version, then save again."
         )

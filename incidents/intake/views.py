@@ -12,18 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.errors import Refused
 from guidance.selectors import current_sections
 from incidents import permissions
 from incidents.intake import context_helper, selectors, suggestions
 from incidents.intake import services as intake
 from incidents.intake.forms import ConcernForm, EvidenceForm
 from incidents.selectors import concern_record
-from incidents.workflow import (
-    REQUIRED_LABELS,
-    TransitionNotAllowed,
-    allowed_transitions,
-    missing_fields,
-)
+from incidents.workflow import REQUIRED_LABELS, allowed_transitions, missing_fields
 
 SUGGESTION_TEXT_LIMIT = 20_000
 PAGE_SIZE = 25
@@ -75,7 +71,7 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
             intake.concern_update_draft(
                 concern=concern, actor=request.user, data=form.to_data(), expected_version=expected
             )
-        except intake.ConcernConflict as exc:
+        except Refused as exc:
             conflict = str(exc)
             concern = concern_record(concern)
         else:
@@ -129,7 +125,7 @@ def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
         concern = intake.concern_submit(
             concern=concern, actor=request.user, expected_version=expected
         )
-    except TransitionNotAllowed as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return _render_review(request, concern, EvidenceForm(user=request.user), status=409)
     messages.success(

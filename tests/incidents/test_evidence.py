@@ -279,6 +279,20 @@ def test_posting_the_form_without_a_file_asks_for_one(client, draft_concern, rep
     assert "Choose a file to attach." in file_error(response.content.decode())
 
 
+def test_a_capture_time_that_cannot_be_stored_is_refused_not_a_server_error(
+    client, draft_concern, reporter, media
+):
+    client.force_login(reporter)
+
+    response = post_file(
+        client, draft_concern, "x.png", image_bytes("PNG"), captured_at="0001-01-01 00:00"
+    )
+
+    assert response.status_code == 400
+    assert "Enter a date and time" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
 # --- How it is stored ----------------------------------------------------------------
 
 

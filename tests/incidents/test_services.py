@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import ProtectedError
 
 from audit.models import Event
+from config.errors import Refused
 from guidance.loader import load_guidance, read_content
 from guidance.models import CodeSection
-from incidents import workflow
 from incidents.intake import services as intake
 from incidents.models import Concern, Person, Status
 from tests.factories import concern_data, make_concern
@@ -81,7 +81,7 @@ def test_an_incomplete_draft_cannot_be_submitted(guidance, reporter):
     concern = intake.concern_create_draft(
         reporter=reporter, data=concern_data(description="", subject_name="")
     )
-    with pytest.raises(workflow.TransitionNotAllowed, match=r"what you saw.*who it is about"):
+    with pytest.raises(Refused, match=r"what you saw.*who it is about"):
         intake.concern_submit(concern=concern, actor=reporter, expected_version=1)
     concern.refresh_from_db()
     assert concern.status == Status.DRAFT and concern.reference == ""
@@ -89,7 +89,7 @@ def test_an_incomplete_draft_cannot_be_submitted(guidance, reporter):
 
 def test_only_the_author_can_submit_a_draft(guidance, reporter, second_reporter):
     concern = make_concern(reporter, submit=False)
-    with pytest.raises(workflow.TransitionNotAllowed, match="not allowed"):
+    with pytest.raises(Refused, match="not allowed"):
         intake.concern_submit(concern=concern, actor=second_reporter, expected_version=1)
 
 
@@ -98,7 +98,7 @@ def test_a_stale_version_is_refused_and_nothing_changes(guidance, reporter):
     intake.concern_update_draft(
         concern=concern, actor=reporter, data=concern_data(platform_name="X"), expected_version=1
     )
-    with pytest.raises(intake.ConcernConflict, match="changed in another window"):
+    with pytest.raises(Refused, match="changed in another window"):
         intake.concern_update_draft(
             concern=concern,
             actor=reporter,
@@ -111,7 +111,7 @@ def test_a_stale_version_is_refused_and_nothing_changes(guidance, reporter):
 
 def test_submitted_concerns_cannot_be_edited_as_drafts(guidance, reporter):
     concern = make_concern(reporter)
-    with pytest.raises(intake.ConcernConflict):
+    with pytest.raises(Refused):
         intake.concern_update_draft(
             concern=concern, actor=reporter, data=concern_data(), expected_version=concern.version
         )

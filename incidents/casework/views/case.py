@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.access import access_record
 from audit.models import AccessRecord
+from config.errors import Refused
 from incidents import permissions, workflow
 from incidents.casework import selectors
 from incidents.casework import services as casework
@@ -179,7 +180,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             inputs=form.inputs(),
         )
-    except (workflow.TransitionNotAllowed, casework.ActionRefused) as exc:
+    except Refused as exc:
         return _render_after_action(request, concern, form, key, status=409, error=str(exc))
     messages.success(request, f"{concern.reference} is now {concern.get_status_display().lower()}.")
     if permissions.can_view_case_record(request.user, concern):
@@ -205,7 +206,7 @@ def _post_form(request, concern, key, form, call, success: str) -> HttpResponse:
         return render_case(request, concern, bound={key: form}, status=400)
     try:
         call(form)
-    except casework.ActionRefused as exc:
+    except Refused as exc:
         return _refused(request, concern, exc, bound={key: form})
     messages.success(request, success)
     if permissions.can_view_case_record(request.user, Concern.objects.get(pk=concern.pk)):
