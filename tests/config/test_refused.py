@@ -176,8 +176,7 @@ def test_a_records_refusal_reaches_the_person(client, submitted_concern, hr_mana
 
 def test_a_token_refusal_reaches_the_person(client, monkeypatch, reporter):
     """Refused input, so 400 on the page and through the API, as it always was."""
-    from api import tokens
-    from api import permissions
+    from api import permissions, tokens
 
     past = (timezone.now() - dt.timedelta(days=1)).isoformat()
     session_api = APIClient()
