@@ -7,6 +7,9 @@ reached, a read is a miss and a write is dropped (each logged as a warning): pag
 working from the database instead of failing with a 500, the dashboard counts directly,
 and the detailed status page (/health/status/) reports the cache as unavailable.
 
+A value that can no longer be read (pickled by an earlier release whose classes have
+moved, say) is a miss too: it is logged, deleted and rebuilt, never a 500.
+
 After a connection failure the cache is not tried again for REDIS_BACKOFF_SECONDS
 (config/breaker.py): during an outage each request pays for one failed connection per
 process and backoff, not one per cache call.
@@ -15,6 +18,7 @@ process and backoff, not one per cache call.
 from __future__ import annotations
 
 import logging
+import pickle  # nosec B403: reading back only what this application wrote
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -24,6 +28,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from config.breaker import breaker_for
 
 logger = logging.getLogger(__name__)
+
+# What unpickling a value written by another version of the code can raise.
+UNREADABLE = (pickle.UnpicklingError, ImportError, AttributeError, EOFError, TypeError, ValueError)
 
 
 class FailSoftRedisCache(RedisCache):
@@ -50,11 +57,24 @@ class FailSoftRedisCache(RedisCache):
             breaker.succeeded()
         return result
 
+    def _unreadable(self, keys, version, exc) -> None:
+        logger.warning("Cache value could not be read, rebuilding it: %r", exc)
+        self.delete_many(keys, version)
+
     def get(self, key, default=None, version=None):
-        return self._soft(default, super().get, key, default, version)
+        try:
+            return self._soft(default, super().get, key, default, version)
+        except UNREADABLE as exc:
+            self._unreadable([key], version, exc)
+            return default
 
     def get_many(self, keys, version=None):
-        return self._soft({}, super().get_many, keys, version)
+        keys = list(keys)
+        try:
+            return self._soft({}, super().get_many, keys, version)
+        except UNREADABLE as exc:
+            self._unreadable(keys, version, exc)
+            return {}
 
     def has_key(self, key, version=None):
         return self._soft(False, super().has_key, key, version)

@@ -111,6 +111,17 @@ def _small(value: int) -> Cell | str:
     return str(value)
 
 
+# Part of the cache key: change it when a Panel's shape or home changes, so that a
+# release never reads panels pickled by the one before (2: moved to reporting/).
+CACHE_VERSION = 2
+
+
+def cache_key(scope: queries.ReportScope, *, drill_through: bool = False) -> str:
+    """Everything that changes the figures, and the version of the panels' shape."""
+    digest = hashlib.sha256(repr((scope, drill_through, threshold())).encode()).hexdigest()
+    return f"dashboard:v{CACHE_VERSION}:{digest}"
+
+
 def cached_panels(scope: queries.ReportScope, *, drill_through: bool = False) -> list[Panel]:
     """The panels, from the cache when they were built in the last few minutes.
 
@@ -120,10 +131,7 @@ def cached_panels(scope: queries.ReportScope, *, drill_through: bool = False) ->
     seconds = settings.REPORT_CACHE_SECONDS
     if not seconds:
         return build_panels(scope, drill_through=drill_through)
-    key = (
-        "dashboard:"
-        + hashlib.sha256(repr((scope, drill_through, threshold())).encode()).hexdigest()
-    )
+    key = cache_key(scope, drill_through=drill_through)
     panels = cache.get(key)
     if panels is None:
         panels = build_panels(scope, drill_through=drill_through)
