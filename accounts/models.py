@@ -59,6 +59,14 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # An unknown state would make every due date (and so every status change)
+            # fail; the database refuses it, whichever way it is written.
+            models.CheckConstraint(
+                condition=models.Q(holiday_state__in=HolidayState.values),
+                name="organisation_holiday_state_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

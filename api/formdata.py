@@ -4,16 +4,17 @@ page's own form, and answers with that form's messages.
 A browser posts strings; a JSON client sends numbers, booleans, lists and nulls. For the
 form at hand:
 
-- a string is kept, a number becomes its text, and null counts as not given; for a
-  checkbox, true, false and 0 become "true", "false" and "false", which it reads as
-  ticked or not (a browser sends nothing for an unticked box);
+- a string is kept, a number becomes its text, and null counts as not given; a
+  checkbox takes what DRF reads as true or false (true, false, 1, 0, "yes", "off"...)
+  and refuses anything else, since the form would read any text as ticked;
 - a list is kept for a field that takes several values (sections) and refused for one
   that takes a single value; a single value for a field that takes several is a list
   of one, as a browser sends it;
 - a field left out that the page always posts with a value chosen in advance (a required
   choice with an initial value, such as use_context) takes that value, as the page would
   post it;
-- multipart data (a file upload) is read as the page's own form data, files apart.
+- multipart data (a file upload) is read the same way, files apart: a field repeated
+  is a list, refused for a field that takes one value.
 
 Only the shape is translated here; every rule is the form's.
 """
@@ -49,22 +50,46 @@ def _takes_several(field: forms.Field) -> bool:
     return getattr(field.widget, "allow_multiple_selected", False)
 
 
+# What a client may send for a checkbox, as DRF's BooleanField reads it. A browser
+# sends nothing for an unticked box, so the form would read any text as ticked.
+FALSE_TEXTS = {"false", "f", "0", "no", "n", "off", ""}
+TRUE_TEXTS = {"true", "t", "1", "yes", "y", "on"}
+NOT_A_BOOLEAN = "Give true or false."
+
+
 def _one(field: forms.Field, value) -> str:
     text = _text(value)
-    if isinstance(field.widget, forms.CheckboxInput) and text == "0":
-        return "false"
+    if isinstance(field.widget, forms.CheckboxInput):
+        lowered = text.strip().lower()
+        if lowered in FALSE_TEXTS:
+            return "false"
+        if lowered in TRUE_TEXTS:
+            return "true"
+        raise ValidationError(NOT_A_BOOLEAN)
     return text
 
 
 def form_data(form: forms.BaseForm, data) -> MultiValueDict:
     """`data` (a parsed JSON object or multipart data) as `form` would be posted it."""
     if isinstance(data, QueryDict):
-        posted = MultiValueDict(
-            {
-                key: [value for value in values if isinstance(value, str)]
-                for key, values in data.lists()
-            }
-        )
+        posted = MultiValueDict()
+        problems = {}
+        for key, values in data.lists():
+            field = form.fields.get(key)
+            values = [value for value in values if isinstance(value, str)]
+            if field is None or not values:
+                continue
+            if _takes_several(field):
+                posted.setlist(key, values)
+            elif len(values) > 1:
+                problems[key] = [ONE_VALUE]
+            else:
+                try:
+                    posted.setlist(key, [_one(field, values[0])])
+                except ValidationError:
+                    problems[key] = [NOT_A_BOOLEAN]
+        if problems:
+            raise ValidationError(problems)
     else:
         posted = MultiValueDict()
         problems = {}
@@ -83,7 +108,10 @@ def form_data(form: forms.BaseForm, data) -> MultiValueDict:
                 else:
                     posted.setlist(key, [_text(item) for item in value if item is not None])
             else:
-                posted.setlist(key, [_one(field, value)])
+                try:
+                    posted.setlist(key, [_one(field, value)])
+                except ValidationError:
+                    problems[key] = [NOT_A_BOOLEAN]
         if problems:
             raise ValidationError(problems)
     for name, field in form.fields.items():

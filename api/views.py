@@ -6,7 +6,7 @@ answers with an explicit serializer. The input serializers only document the bod
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -156,7 +156,11 @@ class ConcernList(GenericAPIView):
         if not permissions.can_log_concern(request.user):
             raise PermissionDenied("Only people with the reporter role log concerns.")
         body = body_object(request.data)
-        if isinstance(body.get("links"), list):  # the API's list is the page's one per line
+        # The API's list of links is the page's one link per line (repeated in multipart).
+        if isinstance(body, QueryDict):
+            body = body.copy()
+            body.setlist("links", ["\n".join(body.getlist("links"))] if "links" in body else [])
+        elif isinstance(body.get("links"), list):
             body = {**body, "links": "\n".join(str(link) for link in body["links"])}
         form = form_or_400(bind(ConcernForm, body, organisation=request.user.organisation))
         concern = intake.concern_create_draft(

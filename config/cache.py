@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import pickle  # nosec B403: reading back only what this application wrote
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -29,11 +29,32 @@ from config.breaker import breaker_for
 
 logger = logging.getLogger(__name__)
 
-# What unpickling a value written by another version of the code can raise.
-UNREADABLE = (pickle.UnpicklingError, ImportError, AttributeError, EOFError, TypeError, ValueError)
+
+
+class UnreadableValue(Exception):
+    """A cached value that this version of the code cannot unpickle."""
+
+
+class FailSoftSerializer(RedisSerializer):
+    """Django's serializer, saying so when a value no longer unpickles (a class it names
+    has moved or gone since it was written) instead of raising whatever pickle raised."""
+
+    def loads(self, data):
+        try:
+            return int(data)
+        except ValueError:
+            pass
+        try:
+            return pickle.loads(data)  # noqa: S301  # nosec B301: only this app writes the cache
+        except Exception as exc:
+            raise UnreadableValue(repr(exc)) from exc
 
 
 class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._options = {"serializer": FailSoftSerializer, **self._options}
+
     @property
     def breaker(self):
         return breaker_for(self._servers[0])
@@ -57,24 +78,22 @@ class FailSoftRedisCache(RedisCache):
             breaker.succeeded()
         return result
 
-    def _unreadable(self, keys, version, exc) -> None:
-        logger.warning("Cache value could not be read, rebuilding it: %r", exc)
-        self.delete_many(keys, version)
-
     def get(self, key, default=None, version=None):
         try:
             return self._soft(default, super().get, key, default, version)
-        except UNREADABLE as exc:
-            self._unreadable([key], version, exc)
+        except UnreadableValue as exc:
+            logger.error("Cache value %r could not be read; rebuilding it: %s", key, exc)
+            self.delete(key, version)
             return default
 
     def get_many(self, keys, version=None):
         keys = list(keys)
         try:
             return self._soft({}, super().get_many, keys, version)
-        except UNREADABLE as exc:
-            self._unreadable(keys, version, exc)
-            return {}
+        except UnreadableValue:  # find which: each unreadable one is logged and deleted
+            missing = object()
+            found = {key: self.get(key, missing, version) for key in keys}
+            return {key: value for key, value in found.items() if value is not missing}
 
     def has_key(self, key, version=None):
         return self._soft(False, super().has_key, key, version)

@@ -364,6 +364,8 @@ def transition(
     rule = BY_NAME.get(action)
     if rule is None:
         raise Refused("That action does not exist.")
+    if imported and rule.name != "submit":
+        raise ValueError("Only a submission can be imported.")  # a caller's mistake
     if expected_version is not None and expected_version != concern.version:
         raise Refused(STALE)
     if concern.status not in rule.sources:

@@ -108,3 +108,13 @@ def test_a_new_organisation_counts_victorian_holidays():
     organisation = Organisation.objects.create(name="Department of Tests", short_name="tests")
     organisation.refresh_from_db()
     assert organisation.holiday_state == "VIC"
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_state_with_no_calendar(org):
+    """Written past the forms (a data fix, say), an unknown state would make every due date
+    and so every status change of the organisation fail: it is refused at once."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=org.pk).update(holiday_state="XX")
