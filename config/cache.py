@@ -30,7 +30,6 @@ from config.breaker import breaker_for
 logger = logging.getLogger(__name__)
 
 
-
 class UnreadableValue(Exception):
     """A cached value that this version of the code cannot unpickle."""
 
