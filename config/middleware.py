@@ -94,6 +94,7 @@ class RefusedMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, Refused):
+            logger.info("Refused at %s: %s", request.path, exception.message)
             context = {"message": exception.message}
             return render(request, "409.html", context, status=exception.status)
         return None

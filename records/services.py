@@ -76,7 +76,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
 def schedule_retention(concern: Concern) -> RetentionSchedule:
     """Give a concern that has just reached a final status its class and disposal date."""
     if concern.status not in FINAL_STATUSES or concern.closed_at is None:
-        raise Refused("Only a closed concern has a retention schedule.")
+        # Only the workflow calls this, on entering a final status: anything else is a bug.
+        raise RuntimeError("Only a closed concern has a retention schedule.")
     outcome = outcome_of(concern)
     rule = RetentionRule.objects.filter(
         organisation_id=concern.organisation_id, outcome=outcome
