@@ -223,6 +223,20 @@ def can_work_on(user, concern: Concern) -> bool:
     return concern.is_open and can_view_case_record(user, concern) and _is_handler(user, concern)
 
 
+def can_edit_investigation(user, concern: Concern) -> bool:
+    """Record fairness steps and findings: someone who may work on it, while it is under
+    investigation. Sent for decision, they are locked until an HR manager returns it."""
+    return concern.status == Status.INVESTIGATION and can_work_on(user, concern)
+
+
+# Why the investigation's record cannot be edited at the decision stage, for the page and
+# for a refused save.
+INVESTIGATION_LOCKED = (
+    "This concern has been sent for decision, so its fairness steps and findings are "
+    "locked. An HR manager can return it to the investigation if something must change."
+)
+
+
 def can_add_note(user, concern: Concern) -> bool:
     """Add an internal note: HR who may open its full record and are its assignee or a
     case manager, until it is disposed of. Unlike can_work_on, closed concerns included,

@@ -55,6 +55,7 @@ class Transition:
     required: tuple[str, ...] = ()  # state the concern must already have
     inputs: tuple[str, ...] = ()  # what the person gives with the action
     style: str = "primary"
+    done: str = ""  # what the person is told afterwards: "<reference> <done>."
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -66,6 +67,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Submit concern",
         actor="author",
         required=("occurred_on", "description", "platform_category", "subject_or_not_known"),
+        done="was submitted",
     ),
     Transition(
         "withdraw",
@@ -76,8 +78,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         actor="author",
         inputs=("reason",),
         style="outline-secondary",
+        done="was withdrawn",
     ),
-    Transition("start_triage", (S.SUBMITTED,), S.TRIAGE, HR, "Start triage"),
+    Transition(
+        "start_triage",
+        (S.SUBMITTED,),
+        S.TRIAGE,
+        HR,
+        "Start triage",
+        done="moved to triage",
+    ),
     Transition(
         "start_investigation",
         (S.TRIAGE,),
@@ -85,6 +95,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         HR,
         "Start investigation",
         required=("graduated_response", "confirmed_sections", "risk_rating", "assignee"),
+        done="is now under investigation",
     ),
     Transition(
         "dismiss",
@@ -94,6 +105,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Dismiss",
         inputs=("reason", "reporter_message"),
         style="outline-danger",
+        done="was dismissed",
     ),
     Transition(
         "refer",
@@ -104,6 +116,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         actor="manager",
         inputs=("referred_to", "reason", "reporter_message"),
         style="outline-warning",
+        done="was referred to another body",
     ),
     Transition(
         "propose_decision",
@@ -112,6 +125,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         HR,
         "Send for decision",
         required=("findings_complete", "procedural_fairness", "action_taken", "outcome_summary"),
+        done="was sent for decision",
     ),
     Transition(
         "return_to_investigation",
@@ -122,6 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         actor="manager",
         inputs=("reason",),
         style="outline-secondary",
+        done="went back to the investigation",
     ),
     Transition(
         "close",
@@ -132,6 +147,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         actor="decision_maker",
         required=("findings_complete", "procedural_fairness", "action_taken", "outcome_summary"),
         inputs=("reporter_message",),
+        done="was approved and closed",
     ),
     Transition(
         "reopen",
@@ -142,6 +158,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         actor="manager",
         inputs=("reason",),
         style="outline-secondary",
+        done="was reopened and is back at triage",
     ),
 )
 

@@ -235,14 +235,22 @@ class FairnessData:
     response_received_on: dt.date | None
 
 
+def _require_investigation_open(actor, concern: Concern, elsewhere: str) -> None:
+    """Fairness steps and findings are written under investigation only: sent for
+    decision, the record the decision rests on stays as it was sent."""
+    if concern.status == Status.DECISION:
+        raise Refused(permissions.INVESTIGATION_LOCKED)
+    if concern.status != Status.INVESTIGATION:
+        raise Refused(elsewhere)
+    _require(permissions.can_edit_investigation(actor, concern))
+
+
 @transaction.atomic
 def concern_record_fairness(
     *, concern: Concern, actor, data: FairnessData, expected_version: int
 ) -> Concern:
     locked = _lock(concern, expected_version)
-    _require(permissions.can_work_on(actor, locked))
-    if locked.status not in (Status.INVESTIGATION, Status.DECISION):
-        raise Refused("These steps are recorded during the investigation.")
+    _require_investigation_open(actor, locked, "These steps are recorded during the investigation.")
     fields = ("allegation_notified_on", "response_due_on", "response_received_on")
     before = {name: getattr(locked, name) for name in fields}
     after = {name: getattr(data, name) for name in fields}
@@ -270,9 +278,7 @@ def concern_record_findings(
     *, concern: Concern, actor, data: FindingsData, expected_version: int
 ) -> Concern:
     locked = _lock(concern, expected_version)
-    _require(permissions.can_work_on(actor, locked))
-    if locked.status not in (Status.INVESTIGATION, Status.DECISION):
-        raise Refused("Findings are recorded during the investigation.")
+    _require_investigation_open(actor, locked, "Findings are recorded during the investigation.")
     rows = {row.section_id: row for row in locked.findings.select_related("section")}
     adverse = any(value in ADVERSE_FINDINGS for value in data.findings.values())
     if adverse and locked.allegation_notified_on is None:

@@ -190,3 +190,23 @@ def test_findings_for_a_section_not_confirmed_are_refused(api, investigating_con
     )
     assert response.status_code == 400
     assert "findings" in response.json()["error"]["fields"]
+
+
+def test_findings_sent_for_decision_cannot_be_changed_through_the_api(
+    api, decision_concern, investigator
+):
+    section = decision_concern.findings.get().section_id
+    response = api(investigator).post(
+        f"/api/v1/concerns/{decision_concern.pk}/findings/",
+        {
+            "version": decision_concern.version,
+            "findings": [{"section": section, "finding": "not_substantiated"}],
+            "action_taken": "none",
+            "outcome_summary": "Changed after the fact.",
+        },
+        format="json",
+    )
+    assert response.status_code == 409
+    assert "sent for decision" in response.json()["error"]["message"]
+    decision_concern.refresh_from_db()
+    assert decision_concern.outcome_summary == "Post removed; warning issued."

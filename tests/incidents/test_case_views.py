@@ -375,3 +375,33 @@ def test_a_person_out_of_reach_costs_what_a_missing_id_does(client, guidance, re
         ]
 
     assert shapes(draft.subject_id) == shapes(draft.subject_id + 1000)
+
+
+def test_the_decision_stage_offers_no_findings_form_and_says_why(
+    client, decision_concern, hr_manager, investigator
+):
+    """Sent for decision, the page shows the record as sent, and the server refuses an
+    edit posted anyway (an old tab, say) with the same words."""
+    client.force_login(investigator)
+    page = client.get(reverse("incidents:detail", args=[decision_concern.pk]))
+    assert page.status_code == 200
+    assert "findings" not in page.context["forms"] and "fairness" not in page.context["forms"]
+    assert "sent for decision, so its fairness steps and findings are locked" in page.text
+
+    response = _post(
+        client,
+        "fairness",
+        decision_concern,
+        {"allegation_notified_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 409
+    assert "sent for decision" in response.text
+
+
+def test_the_message_after_an_action_is_in_plain_words(client, submitted_concern, hr_manager):
+    client.force_login(hr_manager)
+    response = _act(client, submitted_concern, "start_triage")
+    assert response.status_code == 302
+    page = client.get(response.url)
+    shown = [str(message) for message in page.context["messages"]]
+    assert shown == [f"{submitted_concern.reference} moved to triage."]

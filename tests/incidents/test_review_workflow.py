@@ -550,3 +550,36 @@ def test_escalation_runs_from_celery_beat(settings):
     assert "incidents.tasks.escalate_overdue_concerns" in names
     assert "notifications.tasks.resend_unsent_notifications" in names
     assert all(name in app.tasks for name in names)
+
+
+# --- The investigation's record is locked while a decision is pending ----------------
+
+
+def _sent_for_decision(concern, hr_manager, investigator):
+    concern = _to_investigation(concern, hr_manager, investigator)
+    _fairness(concern, investigator, told=TODAY() - dt.timedelta(10), due=TODAY() - dt.timedelta(3))
+    _findings(concern, investigator)
+    return _act(concern, investigator, "propose_decision")
+
+
+def test_findings_and_fairness_are_locked_once_sent_for_decision(
+    submitted_concern, hr_manager, investigator
+):
+    concern = _sent_for_decision(submitted_concern, hr_manager, investigator)
+    for actor in (investigator, hr_manager):
+        with pytest.raises(Refused, match="sent for decision"):
+            _findings(concern, actor, finding="not_substantiated", action="none")
+        with pytest.raises(Refused, match="sent for decision"):
+            _fairness(concern, actor, told=TODAY() - dt.timedelta(2), due=TODAY())
+    concern.refresh_from_db()
+    assert {row.finding for row in concern.findings.all()} == {"substantiated"}
+    assert concern.allegation_notified_on == TODAY() - dt.timedelta(10)
+
+
+def test_returning_to_the_investigation_unlocks_the_record(
+    submitted_concern, hr_manager, investigator
+):
+    concern = _sent_for_decision(submitted_concern, hr_manager, investigator)
+    _act(concern, hr_manager, "return_to_investigation", reason="Check the dates again.")
+    concern = _findings(concern, investigator, finding="not_substantiated", action="none")
+    assert {row.finding for row in concern.findings.all()} == {"not_substantiated"}

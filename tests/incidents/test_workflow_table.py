@@ -70,3 +70,12 @@ def test_privacy_or_harassment_is_never_called_minor():
 def test_no_answers_means_no_suggestion():
     result = context_helper.assess({})
     assert result.answered == 0 and result.use_context == "unclear" and not result.reasons
+
+
+def test_every_action_says_in_plain_words_what_it_did():
+    """The message after an action is the table's own words for it (a new action without
+    them fails here), never the stage's name alone such as "is now decision"."""
+    said = [rule.done for rule in workflow.TRANSITIONS]
+    assert all(said) and len(set(said)) == len(said)
+    for rule in workflow.TRANSITIONS:
+        assert rule.done != f"is now {Status(rule.target).label.lower()}", rule.name

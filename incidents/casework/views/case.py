@@ -39,7 +39,6 @@ from records import selectors as retention_selectors
 from records.forms import LegalHoldForm, ReleaseHoldForm
 
 TRIAGE_STAGES = (Status.SUBMITTED, Status.TRIAGE)
-INVESTIGATION_STAGES = (Status.INVESTIGATION, Status.DECISION)
 
 
 def _hr_concern(request: HttpRequest, pk: int) -> Concern:
@@ -96,7 +95,7 @@ def render_case(
         forms["reporting_line"] = bound.get("reporting_line") or ReportingLineForm(
             organisation=concern.organisation, current=concern.subject.reporting_line.all()
         )
-    if can_work and concern.status in INVESTIGATION_STAGES:
+    if permissions.can_edit_investigation(user, concern):
         forms["fairness"] = bound.get("fairness") or FairnessForm(
             initial={
                 **version,
@@ -127,6 +126,11 @@ def render_case(
         "forms": forms,
         "error": error,
         "fairness_met": workflow.fairness_met(concern),
+        "investigation_locked": (
+            permissions.INVESTIGATION_LOCKED
+            if can_work and concern.status == Status.DECISION
+            else ""
+        ),
         "can_view_access_log": permissions.can_view_access_log(user, concern),
         "can_export_person": permissions.can_export_person(user, concern),
         **_retention_context(user, concern, bound),
@@ -182,7 +186,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
     except Refused as exc:
         return _render_after_action(request, concern, form, key, status=409, error=str(exc))
-    messages.success(request, f"{concern.reference} is now {concern.get_status_display().lower()}.")
+    messages.success(request, f"{concern.reference or 'The draft'} {rule.done}.")
     if permissions.can_view_case_record(request.user, concern):
         return redirect("incidents:detail", pk=concern.pk)
     return redirect("incidents:mine" if rule.actor == "author" else "incidents:list")
