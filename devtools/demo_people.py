@@ -51,6 +51,16 @@ DEMO_PEOPLE = (
         "Corporate Services",
         (Role.HR_MANAGER,),
     ),
+    # A second HR manager: whoever investigates a concern cannot approve its outcome, so an
+    # organisation with one HR manager could never close what that person investigated.
+    DemoPerson(
+        "hrmanager2",
+        "Grace",
+        "Adeyemi",
+        "Senior Adviser, Employee Relations",
+        "Corporate Services",
+        (Role.HR_MANAGER,),
+    ),
     DemoPerson("executive", "Eleanor", "Walsh", "Deputy Secretary", None, (Role.EXECUTIVE,)),
     DemoPerson(
         "admin",

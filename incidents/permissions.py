@@ -333,6 +333,19 @@ def assignment_conflict(candidate, concern: Concern) -> str | None:
 
 
 def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
+    return _may_act(user, concern, rule) and outcome_refusal(user, concern, rule) is None
+
+
+def withheld_reason(user, concern: Concern, rule: Transition) -> str | None:
+    """Why an action this person would otherwise be offered is not (the approval rule),
+    in one line for where the action would be; None when nothing is withheld."""
+    if not _may_act(user, concern, rule):
+        return None
+    return outcome_refusal(user, concern, rule)
+
+
+def _may_act(user, concern: Concern, rule: Transition) -> bool:
+    """can_apply_transition without the approval rule."""
     if not user.is_authenticated or not _in_org(user, concern):
         return False
     if concern.disposed_at is not None:  # only de-identified figures remain
@@ -345,12 +358,9 @@ def can_apply_transition(user, concern: Concern, rule: Transition) -> bool:
         return False
     if rule.actor == "manager":
         return is_case_manager(user, concern)
-    allowed = (
-        is_case_manager(user, concern)
-        if rule.actor == "decision_maker"
-        else _is_handler(user, concern)
-    )
-    return allowed and outcome_refusal(user, concern, rule) is None
+    if rule.actor == "decision_maker":
+        return is_case_manager(user, concern)
+    return _is_handler(user, concern)
 
 
 def outcome_refusal(user, concern: Concern, rule: Transition) -> str | None:
@@ -423,6 +433,46 @@ def decision_refusal(user, concern: Concern) -> str | None:
             "system's token you made), so another HR manager must approve it."
         )
     return None
+
+
+def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
+    """The HR managers (people) who could approve this concern's outcome. Another
+    organisation's HR manager never counts: only this organisation's staff are looked at.
+    `staff` is hr_staff() with role grants, when the caller already has it. Two queries
+    at most, whatever the number of people."""
+    from api.models import ApiToken
+
+    if staff is None:
+        staff = list(hr_staff(concern.organisation_id).prefetch_related("role_grants"))
+    managers = [
+        person
+        for person in staff
+        if person.has_role(Role.HR_MANAGER) and can_view_case_record(person, concern)
+    ]
+    if not managers or not concern.organisation.decision_maker_must_differ:
+        return managers
+    taking_part = investigation_participants(concern)
+    acting_through = (
+        set(
+            ApiToken.objects.filter(
+                created_by_id__in=[person.pk for person in managers], user_id__in=taking_part
+            ).values_list("created_by_id", flat=True)
+        )
+        if taking_part
+        else set()
+    )
+    return [
+        person
+        for person in managers
+        if person.pk not in taking_part and person.pk not in acting_through
+    ]
+
+
+NO_APPROVER = (
+    "No other HR manager of the organisation could approve this concern's outcome: "
+    "whoever takes part in the investigation cannot approve it. Ask an administrator to give "
+    "another person the HR manager role before it reaches a decision."
+)
 
 
 def _made_tokens_for_any(user, people: frozenset[int]) -> bool:
@@ -521,9 +571,11 @@ def hr_staff(organisation_id: int) -> QuerySet:
     )
 
 
-def assignable_staff(concern: Concern) -> list:
-    """HR staff of the organisation who may be given this concern."""
-    staff = hr_staff(concern.organisation_id).prefetch_related("role_grants")
+def assignable_staff(concern: Concern, *, staff: list | None = None) -> list:
+    """HR staff of the organisation who may be given this concern (from `staff`, hr_staff()
+    with role grants, when the caller already has it)."""
+    if staff is None:
+        staff = hr_staff(concern.organisation_id).prefetch_related("role_grants")
     return [person for person in staff if assignment_conflict(person, concern) is None]
 
 

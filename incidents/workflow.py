@@ -230,15 +230,23 @@ def find(source: str, target: str) -> Transition | None:
     return None
 
 
+def withheld_transitions(user, concern: Concern) -> list[tuple[Transition, str]]:
+    """Actions this person would be offered but for the approval rule, each with why."""
+    withheld = []
+    for rule in TRANSITIONS:
+        if concern.status in rule.sources:
+            reason = permissions.withheld_reason(user, concern, rule)
+            if reason:
+                withheld.append((rule, reason))
+    return withheld
+
+
 def allowed_transitions(user, concern: Concern) -> list[Transition]:
     return [
         rule
         for rule in TRANSITIONS
         if concern.status in rule.sources and permissions.can_apply_transition(user, concern, rule)
     ]
-
-
-# --- Due dates -----------------------------------------------------------------------
 
 
 # --- What a status change does, besides its event ---------------------------------------

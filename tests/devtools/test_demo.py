@@ -20,7 +20,12 @@ def test_demo_data_creates_a_user_for_every_role_and_prints_sign_ins(settings, c
     held = {role for user in User.objects.all() for role in user.roles}
     assert held == set(Role.values)
     call_command("load_demo")  # idempotent
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
+    demo_managers = User.objects.filter(
+        organisation__name="Department of Demonstration Services",
+        role_grants__role=Role.HR_MANAGER,
+    )
+    assert demo_managers.count() == 2  # one can approve what the other investigated
 
 
 def test_demo_concerns_are_submitted_and_spread_over_the_past_year(settings, guidance):

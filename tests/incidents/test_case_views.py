@@ -254,9 +254,10 @@ def test_concern_page_query_count_does_not_grow(
 
 
 QUEUE_QUERIES = 12  # includes the two small lookups of the conflict-of-interest filter
-# Includes writing the access record, the records panel, and the getter applying the
-# conflict rule in its query (two small lookups) so a forbidden id costs what a missing one does.
-CONCERN_PAGE_QUERIES = 27
+# Includes writing the access record, the records panel, the getter applying the conflict
+# rule in its query (two small lookups) so a forbidden id costs what a missing one does, and
+# who took part in the investigation (one query: is any HR manager left to approve it?).
+CONCERN_PAGE_QUERIES = 28
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
@@ -405,3 +406,87 @@ def test_the_message_after_an_action_is_in_plain_words(client, submitted_concern
     page = client.get(response.url)
     shown = [str(message) for message in page.context["messages"]]
     assert shown == [f"{submitted_concern.reference} moved to triage."]
+
+
+def test_assigning_the_only_hr_manager_warns_that_nobody_could_approve(
+    client, triage_concern, hr_manager, investigator
+):
+    client.force_login(hr_manager)
+    response = _post(client, "assign", triage_concern, {"assignee": hr_manager.pk})
+    page = client.get(response.url)
+    shown = [str(message) for message in page.context["messages"]]
+    assert any("No other HR manager of the organisation could approve" in m for m in shown)
+    assert "No other HR manager of the organisation could approve" in page.text
+
+
+def test_assigning_an_investigator_leaves_the_hr_manager_to_approve_without_a_warning(
+    client, triage_concern, hr_manager, investigator
+):
+    client.force_login(hr_manager)
+    response = _post(client, "assign", triage_concern, {"assignee": investigator.pk})
+    page = client.get(response.url)
+    assert [str(message) for message in page.context["messages"]] == ["Assigned."]
+    assert "could approve" not in page.text
+
+
+def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_may_approve(
+    client, triage_concern, hr_manager, org
+):
+    from incidents.casework import services as casework
+
+    today = timezone.localdate()
+    concern = casework.concern_assign(
+        concern=triage_concern, actor=hr_manager, assignee=hr_manager, expected_version=None
+    )
+    concern = casework.concern_record_triage(
+        concern=concern,
+        actor=hr_manager,
+        data=casework.TriageData(
+            "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
+        ),
+        expected_version=concern.version,
+    )
+    concern = casework.concern_act(
+        concern=concern,
+        actor=hr_manager,
+        action="start_investigation",
+        expected_version=concern.version,
+    )
+    concern = casework.concern_record_fairness(
+        concern=concern,
+        actor=hr_manager,
+        data=casework.FairnessData(
+            today - dt.timedelta(days=9), today - dt.timedelta(days=2), None
+        ),
+        expected_version=concern.version,
+    )
+    concern = casework.concern_record_findings(
+        concern=concern,
+        actor=hr_manager,
+        data=casework.FindingsData(
+            {row.section_id: "substantiated" for row in concern.findings.all()},
+            "counselling",
+            "Counselled.",
+        ),
+        expected_version=concern.version,
+    )
+    concern = casework.concern_act(
+        concern=concern,
+        actor=hr_manager,
+        action="propose_decision",
+        expected_version=concern.version,
+    )
+    client.force_login(hr_manager)
+    page = client.get(reverse("incidents:detail", args=[concern.pk]))
+    assert "close" not in [action["rule"].name for action in page.context["actions"]]
+    assert (
+        "Approve and close</strong> is not offered to you: You took part in this investigation"
+        in page.text
+    )
+    assert "No other HR manager of the organisation could approve" in page.text
+
+    other = UserFactory(username="hrmanager2", organisation=org, roles=[Role.HR_MANAGER])
+    client.force_login(other)
+    page = client.get(reverse("incidents:detail", args=[concern.pk]))
+    assert "close" in [action["rule"].name for action in page.context["actions"]]
+    assert "is not offered to you" not in page.text

@@ -84,10 +84,12 @@ def render_case(
                 or [s.pk for s in concern.reported_sections.all()],
             }
         )
+    staff = None
     if permissions.can_assign(user, concern):
+        staff = list(permissions.hr_staff(concern.organisation_id).prefetch_related("role_grants"))
         forms["assign"] = bound.get("assign") or AssignForm(
             initial={**version, "assignee": concern.assignee_id},
-            candidates=permissions.assignable_staff(concern),
+            candidates=permissions.assignable_staff(concern, staff=staff),
         )
     if permissions.can_step_aside(user, concern):
         forms["step_aside"] = bound.get("step_aside") or StepAsideForm()
@@ -116,8 +118,14 @@ def render_case(
         forms["note"] = bound.get("note") or NoteForm()
     if permissions.can_flag_pid(user, concern):
         forms["restrict"] = bound.get("restrict") or RestrictForm()
+    withheld = workflow.withheld_transitions(user, concern)
+    no_approver = (
+        "assign" in forms or any(rule.actor == "decision_maker" for rule, _ in withheld)
+    ) and not permissions.eligible_approvers(concern, staff=staff)
     context = {
         "concern": concern,
+        "withheld": withheld,
+        "no_approver": permissions.NO_APPROVER if no_approver else "",
         "evidence": list(concern.evidence.all()),
         "findings": findings,
         "timeline": list(selectors.timeline(concern)),
@@ -256,14 +264,20 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         concern,
         "assign",
         form,
-        lambda f: casework.concern_assign(
-            concern=concern,
-            actor=request.user,
-            assignee=f.cleaned_data["assignee"],
-            expected_version=f.cleaned_data["version"],
-        ),
+        lambda f: _assign_and_warn(request, concern, f),
         "Assigned.",
     )
+
+
+def _assign_and_warn(request: HttpRequest, concern: Concern, form: AssignForm) -> None:
+    assigned = casework.concern_assign(
+        concern=concern,
+        actor=request.user,
+        assignee=form.cleaned_data["assignee"],
+        expected_version=form.cleaned_data["version"],
+    )
+    if not permissions.eligible_approvers(assigned):
+        messages.warning(request, permissions.NO_APPROVER)
 
 
 @login_required
