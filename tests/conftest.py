@@ -2,7 +2,13 @@ import pytest
 
 from accounts.models import Role
 from tests import services
-from tests.factories import BusinessUnitFactory, OrganisationFactory, UserFactory, make_concern
+from tests.factories import (
+    BusinessUnitFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_concern,
+    send_for_decision,
+)
 
 
 @pytest.fixture
@@ -143,37 +149,7 @@ def investigating_concern(triage_concern, hr_manager, investigator):
 @pytest.fixture
 def decision_concern(investigating_concern, investigator):
     """Fairness steps and findings recorded, sent for decision by the investigator."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from incidents.casework import services as casework
-
-    today = timezone.localdate()
-    concern = casework.concern_record_fairness(
-        concern=investigating_concern,
-        actor=investigator,
-        data=casework.FairnessData(
-            today - dt.timedelta(days=10), today - dt.timedelta(days=3), None
-        ),
-        expected_version=investigating_concern.version,
-    )
-    concern = casework.concern_record_findings(
-        concern=concern,
-        actor=investigator,
-        data=casework.FindingsData(
-            {row.section_id: "substantiated" for row in concern.findings.all()},
-            "formal_warning",
-            "Post removed; warning issued.",
-        ),
-        expected_version=concern.version,
-    )
-    return casework.concern_act(
-        concern=concern,
-        actor=investigator,
-        action="propose_decision",
-        expected_version=concern.version,
-    )
+    return send_for_decision(investigating_concern, investigator)
 
 
 # --- Celery ---------------------------------------------------------------------

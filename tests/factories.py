@@ -104,3 +104,36 @@ def make_concern(reporter, *, submit: bool = True, **overrides):
             concern=concern, actor=reporter, expected_version=concern.version
         )
     return concern
+
+
+def send_for_decision(concern, actor):
+    """An investigating concern with fairness steps and findings recorded by `actor`, who
+    then sends it for decision: through the real services, so it carries its events."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents.casework import services as casework
+
+    today = timezone.localdate()
+    concern = casework.concern_record_fairness(
+        concern=concern,
+        actor=actor,
+        data=casework.FairnessData(
+            today - dt.timedelta(days=10), today - dt.timedelta(days=3), None
+        ),
+        expected_version=concern.version,
+    )
+    concern = casework.concern_record_findings(
+        concern=concern,
+        actor=actor,
+        data=casework.FindingsData(
+            {row.section_id: "substantiated" for row in concern.findings.all()},
+            "formal_warning",
+            "Post removed; warning issued.",
+        ),
+        expected_version=concern.version,
+    )
+    return casework.concern_act(
+        concern=concern, actor=actor, action="propose_decision", expected_version=concern.version
+    )

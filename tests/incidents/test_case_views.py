@@ -10,7 +10,7 @@ from accounts.models import Role
 from audit.models import Event
 from guidance.models import CodeSection
 from incidents.models import Concern, Status
-from tests.factories import UserFactory, make_concern
+from tests.factories import UserFactory, make_concern, send_for_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -434,7 +434,6 @@ def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_m
 ):
     from incidents.casework import services as casework
 
-    today = timezone.localdate()
     concern = casework.concern_assign(
         concern=triage_concern, actor=hr_manager, assignee=hr_manager, expected_version=None
     )
@@ -452,30 +451,7 @@ def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_m
         action="start_investigation",
         expected_version=concern.version,
     )
-    concern = casework.concern_record_fairness(
-        concern=concern,
-        actor=hr_manager,
-        data=casework.FairnessData(
-            today - dt.timedelta(days=9), today - dt.timedelta(days=2), None
-        ),
-        expected_version=concern.version,
-    )
-    concern = casework.concern_record_findings(
-        concern=concern,
-        actor=hr_manager,
-        data=casework.FindingsData(
-            {row.section_id: "substantiated" for row in concern.findings.all()},
-            "counselling",
-            "Counselled.",
-        ),
-        expected_version=concern.version,
-    )
-    concern = casework.concern_act(
-        concern=concern,
-        actor=hr_manager,
-        action="propose_decision",
-        expected_version=concern.version,
-    )
+    concern = send_for_decision(concern, hr_manager)
     client.force_login(hr_manager)
     page = client.get(reverse("incidents:detail", args=[concern.pk]))
     assert "close" not in [action["rule"].name for action in page.context["actions"]]
