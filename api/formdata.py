@@ -71,49 +71,35 @@ def _one(field: forms.Field, value) -> str:
 
 def form_data(form: forms.BaseForm, data) -> MultiValueDict:
     """`data` (a parsed JSON object or multipart data) as `form` would be posted it."""
-    if isinstance(data, QueryDict):
-        posted = MultiValueDict()
-        problems = {}
-        for key, values in data.lists():
-            field = form.fields.get(key)
-            values = [value for value in values if isinstance(value, str)]
-            if field is None or not values:
-                continue
-            if _takes_several(field):
-                posted.setlist(key, values)
-            elif len(values) > 1:
+    if isinstance(data, QueryDict):  # multipart: a repeated field is a list, files apart
+        data = {
+            key: texts[0] if len(texts) == 1 else texts
+            for key, values in data.lists()
+            if (texts := [value for value in values if isinstance(value, str)])
+        }
+    posted = MultiValueDict()
+    problems = {}
+    for key, value in body_object(data).items():
+        field = form.fields.get(key)
+        if field is None or value is None:
+            continue  # the form reads only its own fields; null is not given
+        several = _takes_several(field)
+        if isinstance(value, Mapping):
+            problems[key] = [SEVERAL_VALUES if several else ONE_VALUE]
+        elif isinstance(value, list | tuple):
+            if not several:
                 problems[key] = [ONE_VALUE]
+            elif any(isinstance(item, Mapping | list | tuple) for item in value):
+                problems[key] = [SEVERAL_VALUES]
             else:
-                try:
-                    posted.setlist(key, [_one(field, values[0])])
-                except ValidationError:
-                    problems[key] = [NOT_A_BOOLEAN]
-        if problems:
-            raise ValidationError(problems)
-    else:
-        posted = MultiValueDict()
-        problems = {}
-        for key, value in body_object(data).items():
-            field = form.fields.get(key)
-            if field is None or value is None:
-                continue  # the form reads only its own fields; null is not given
-            several = _takes_several(field)
-            if isinstance(value, Mapping):
-                problems[key] = [SEVERAL_VALUES if several else ONE_VALUE]
-            elif isinstance(value, list | tuple):
-                if not several:
-                    problems[key] = [ONE_VALUE]
-                elif any(isinstance(item, Mapping | list | tuple) for item in value):
-                    problems[key] = [SEVERAL_VALUES]
-                else:
-                    posted.setlist(key, [_text(item) for item in value if item is not None])
-            else:
-                try:
-                    posted.setlist(key, [_one(field, value)])
-                except ValidationError:
-                    problems[key] = [NOT_A_BOOLEAN]
-        if problems:
-            raise ValidationError(problems)
+                posted.setlist(key, [_text(item) for item in value if item is not None])
+        else:
+            try:
+                posted.setlist(key, [_one(field, value)])
+            except ValidationError:
+                problems[key] = [NOT_A_BOOLEAN]
+    if problems:
+        raise ValidationError(problems)
     for name, field in form.fields.items():
         initial = form.get_initial_for_field(field, name)
         if field.required and initial not in (None, "") and not posted.getlist(name):

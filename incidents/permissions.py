@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
@@ -423,10 +423,7 @@ def decision_refusal(user, concern: Concern) -> str | None:
     Where the organisation keeps the decision apart from the investigation (the
     default), nobody who took part in the investigation approves its outcome.
     """
-    if not concern.organisation.decision_maker_must_differ:
-        return None
-    participants = investigation_participants(concern)
-    if user.pk in participants or _made_tokens_for_any(user, participants):
+    if user.pk in _kept_from_approving(concern, [user.pk]):
         return (
             "You took part in this investigation (as its investigator, or by recording its "
             "fairness steps, findings or the proposed decision, yourself or through a "
@@ -440,8 +437,6 @@ def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
     organisation's HR manager never counts: only this organisation's staff are looked at.
     `staff` is hr_staff() with role grants, when the caller already has it. Two queries
     at most, whatever the number of people."""
-    from api.models import ApiToken
-
     if staff is None:
         staff = list(hr_staff(concern.organisation_id).prefetch_related("role_grants"))
     managers = [
@@ -449,23 +444,8 @@ def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
         for person in staff
         if person.has_role(Role.HR_MANAGER) and can_view_case_record(person, concern)
     ]
-    if not managers or not concern.organisation.decision_maker_must_differ:
-        return managers
-    taking_part = investigation_participants(concern)
-    acting_through = (
-        set(
-            ApiToken.objects.filter(
-                created_by_id__in=[person.pk for person in managers], user_id__in=taking_part
-            ).values_list("created_by_id", flat=True)
-        )
-        if taking_part
-        else set()
-    )
-    return [
-        person
-        for person in managers
-        if person.pk not in taking_part and person.pk not in acting_through
-    ]
+    kept = _kept_from_approving(concern, [person.pk for person in managers])
+    return [person for person in managers if person.pk not in kept]
 
 
 NO_APPROVER = (
@@ -475,14 +455,24 @@ NO_APPROVER = (
 )
 
 
-def _made_tokens_for_any(user, people: frozenset[int]) -> bool:
-    """This person made a token for one of these (a service identity acting for them)."""
+def _kept_from_approving(concern: Concern, people: list[int]) -> set[int]:
+    """Those of `people` the approval rule keeps from approving this concern's outcome:
+    where the organisation keeps the decision apart from the investigation (the default),
+    whoever took part in it, themselves or through a token they made for a service
+    identity that did. One query at most, for any number of people."""
     from api.models import ApiToken
 
-    others = people - {user.pk}
-    return (
-        bool(others) and ApiToken.objects.filter(created_by_id=user.pk, user_id__in=others).exists()
+    if not people or not concern.organisation.decision_maker_must_differ:
+        return set()
+    participants = investigation_participants(concern)
+    if not participants:
+        return set()
+    through_tokens = (
+        ApiToken.objects.filter(created_by_id__in=people, user_id__in=participants)
+        .exclude(user_id=F("created_by_id"))
+        .values_list("created_by_id", flat=True)
     )
+    return (set(people) & participants) | set(through_tokens)
 
 
 # --- Querysets -----------------------------------------------------------------------
