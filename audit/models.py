@@ -38,6 +38,8 @@ class EventKind(models.TextChoices):
     NOTE_ADDED = "note_added", "Note added"
     RESTRICTED = "restricted", "Restricted as a possible public interest disclosure"
     ESCALATED = "escalated", "Escalated as overdue"
+    MATTER_LINKED = "matter_linked", "Linked as the same matter"
+    MATTER_UNLINKED = "matter_unlinked", "Unlinked from the matter"
     # Reporting and access requests
     REPORT_EXPORTED = "report_exported", "Report exported"
     PERSON_EXPORTED = "person_exported", "Access-request export of an employee's records"

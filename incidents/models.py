@@ -121,6 +121,22 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
 
+class Matter(models.Model):
+    """Concerns HR linked as one matter (one post logged by several people, say). Each keeps
+    its own record; trends count the matter once, under its lead concern: the earliest
+    submitted of its concerns that is not restricted (`incidents.selectors.counted_in_trends`).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Matter {self.pk}"
+
+
 class Concern(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=20, blank=True, editable=False)
@@ -165,6 +181,15 @@ class Concern(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
     )
     subject_not_known = models.BooleanField(default=False)
+    matter = models.ForeignKey(
+        Matter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="concerns",
+        help_text="Linked by HR as the same matter as other concerns (counted once in trends).",
+    )
 
     # Which parts of the Code, as the reporter chose them (HR confirms its own set later)
     code_edition = models.ForeignKey(

@@ -95,7 +95,7 @@ def has_conflict(user, concern: Concern) -> bool:
     return conflict_reason(user, concern) is not None
 
 
-def _conflicted_q(user) -> Q:
+def _conflicted_q(user, *, lazy: bool = False) -> Q:
     """Concerns this user has a conflict on, as a filter (for lists).
 
     The few employee records and concerns concerned are read first (two small indexed
@@ -106,6 +106,10 @@ def _conflicted_q(user) -> Q:
     (measured at 100,000 concerns). With the ids written out it estimates them from its
     statistics. Each way of being conflicted stays a separate indexed lookup: an OR
     across the reporting-line join read every employee record (measured at 1M concerns).
+
+    With `lazy`, the same lookups stay subqueries inside the caller's query (no query of
+    their own): for a query that looks at a handful of rows found another way (the
+    related-concerns panel), where the estimate does not matter.
     """
     people = Q(user_id=user.pk)
     full_name = normalise_name(user.get_full_name())
@@ -115,10 +119,18 @@ def _conflicted_q(user) -> Q:
     in_line = Person.reporting_line.through.objects.filter(user_id=user.pk).values_list(
         "person_id", flat=True
     )
-    subjects = sorted(set(as_employee.union(in_line, all=True)))
-    stepped_aside = sorted(
-        ConflictDeclaration.objects.filter(user_id=user.pk).values_list("concern_id", flat=True)
+    stepped_aside_ids = ConflictDeclaration.objects.filter(user_id=user.pk).values_list(
+        "concern_id", flat=True
     )
+    if lazy:
+        return (
+            Q(reporter_id=user.pk)
+            | Q(subject_id__in=as_employee)
+            | Q(subject_id__in=in_line)
+            | Q(pk__in=stepped_aside_ids)
+        )
+    subjects = sorted(set(as_employee.union(in_line, all=True)))
+    stepped_aside = sorted(stepped_aside_ids)
     conflicted = Q(reporter_id=user.pk)
     if subjects:
         conflicted |= Q(subject_id__in=subjects)
@@ -245,6 +257,28 @@ def can_add_note(user, concern: Concern) -> bool:
         concern.disposed_at is None
         and can_view_case_record(user, concern)
         and (concern.assignee_id == user.pk or is_case_manager(user, concern))
+    )
+
+
+def can_link_matter(user, concern: Concern, other: Concern | None = None) -> bool:
+    """Link concerns as the same matter, or unlink one: HR who may open the full record
+    (of both), on submitted concerns not yet disposed of, of one organisation, who are the
+    investigator (assignee) of either or a case manager of both. With `other` None: whether
+    to offer it on this concern's page (its investigator or a case manager).
+
+    Which pairs may be linked at all (restriction, matters already made) is the service's
+    to refuse, with a message: see incidents.casework.matters.
+    """
+    concerns = (concern,) if other is None else (concern, other)
+    if other is not None and other.organisation_id != concern.organisation_id:
+        return False
+    if not all(
+        c.submitted_at is not None and c.disposed_at is None and can_view_case_record(user, c)
+        for c in concerns
+    ):
+        return False
+    return any(c.assignee_id == user.pk for c in concerns) or all(
+        is_case_manager(user, c) for c in concerns
     )
 
 
@@ -496,6 +530,18 @@ def hr_concerns(user) -> QuerySet[Concern]:
     return concerns
 
 
+def hr_scope_q(user) -> Q:
+    """hr_concerns as one filter whose conflict lookups are subqueries (no query of its
+    own), for a query over a few rows found another way: the related-concerns panel."""
+    people = answers_to(user)
+    if not people or not all(can_see_hr_list(person) for person in people):
+        return Q(pk__in=[])
+    scope = Q()
+    for person in people:
+        scope &= _hr_visible_q(person) & ~_conflicted_q(person, lazy=True)
+    return scope
+
+
 def _hr_visible_q(user) -> Q:
     visible = Q(organisation_id=user.organisation_id) & ~Q(status=Status.DRAFT)
     sees_restricted = may_see_restricted(user, user.organisation)
@@ -620,6 +666,24 @@ def get_concern_for_user(
         allowed = can_view_concern(user, concern)
     if not allowed:
         raise Http404("No such concern.")
+    return concern
+
+
+def find_concern_for_user(user, reference: str) -> Concern | None:
+    """The concern with this reference that the user may open in an HR capacity, or None:
+    one that does not exist, another organisation's, a restricted one (unless theirs to
+    see) and a conflicted one look alike."""
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return None
+    concern = (
+        hr_concerns(user)
+        .select_related("organisation", "subject")
+        .filter(organisation_id=user.organisation_id, reference=reference)
+        .first()
+    )
+    if concern is None or not can_view_case_record(user, concern):
+        return None
     return concern
 
 

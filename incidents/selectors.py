@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .models import Concern
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from .models import Concern, Status
 
 
 def concern_record(concern: Concern) -> Concern:
@@ -23,3 +25,35 @@ def concern_record(concern: Concern) -> Concern:
         )
         .get(pk=concern.pk)
     )
+
+
+# --- Matters: concerns linked as one, counted once ----------------------------------------
+
+
+def _before() -> Q:
+    """Submitted before the outer concern (by time, then id): the order within a matter."""
+    return Q(submitted_at__lt=OuterRef("submitted_at")) | Q(
+        submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk")
+    )
+
+
+def _counted_members(matter_id) -> QuerySet[Concern]:
+    """The concerns of a matter that trends could count: submitted and not restricted."""
+    return Concern.objects.filter(
+        matter_id=matter_id, restricted=False, submitted_at__isnull=False
+    ).exclude(status=Status.DRAFT)
+
+
+def counted_in_trends() -> Q:
+    """A concern that stands for itself in trends: one in no matter, or its matter's lead
+    (the earliest submitted of its concerns that is not restricted; a restricted concern
+    is never counted, so it never leads). A filter on the concern's own row; the subquery
+    is asked only of concerns in a matter."""
+    return Q(matter__isnull=True) | ~Exists(
+        _counted_members(OuterRef("matter_id")).filter(_before())
+    )
+
+
+def matter_lead_id(matter_id: int) -> Subquery:
+    """The id of the concern that stands for the matter (see counted_in_trends)."""
+    return Subquery(_counted_members(matter_id).order_by("submitted_at", "pk").values("pk")[:1])

@@ -4,7 +4,7 @@ from django.urls import path
 
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
-from .casework.views import case, people, queue
+from .casework.views import case, matters, people, queue
 from .evidence import views as evidence
 from .intake import views as intake
 
@@ -38,5 +38,7 @@ urlpatterns = [
     path("<id:pk>/notes/", case.add_note, name="add_note"),
     path("<id:pk>/restrict/", case.restrict, name="restrict"),
     path("<id:pk>/access-log/", case.access_log, name="access_log"),
+    path("<id:pk>/matter/link/", matters.link_matter, name="link_matter"),
+    path("<id:pk>/matter/unlink/", matters.unlink_matter, name="unlink_matter"),
     path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
 ]

@@ -55,6 +55,11 @@ class Panel:
             ],
         }
 
+    @property
+    def export_note(self) -> str:
+        """The note an export carries under the table: the panel's, and how matters count."""
+        return " ".join(part for part in (self.note, queries.MATTER_NOTE) if part)
+
     def export_rows(self) -> tuple[tuple, ...]:
         body = tuple((row.label, *(_label(cell) for cell in row.cells)) for row in self.rows)
         if self.total:

@@ -87,7 +87,7 @@ def export_job_build(job_id: int) -> None:
                     title=panel.title,
                     header=panel.header,
                     rows=panel.export_rows(),
-                    note=panel.note,
+                    note=panel.export_note,
                 )
             )
             ExportJob.objects.filter(pk=job.pk).update(progress=5 + int(85 * index / len(panels)))

@@ -44,7 +44,7 @@ def build_workbook(organisation: Organisation, month: dt.date) -> bytes:
     panels = dashboard.build_panels(scope)
     return to_xlsx(
         [
-            ExportTable(title=p.title, header=p.header, rows=p.export_rows(), note=p.note)
+            ExportTable(title=p.title, header=p.header, rows=p.export_rows(), note=p.export_note)
             for p in panels
         ],
         title=f"Social media conduct summary, {organisation.name}, {month:%B %Y}",

@@ -4,7 +4,9 @@ Every function takes a `ReportScope` (which organisations, which filters) and
 returns plain rows of counts; small-cell suppression is applied afterwards by
 `reporting.suppression` so the same rows feed the page, the exports and the
 monthly summary. Drafts and possible public interest disclosures (restricted
-concerns) never count. Nothing here returns an individual concern.
+concerns) never count, and concerns HR linked as the same matter count once, under the
+matter's lead concern (`incidents.selectors.counted_in_trends`). Nothing here returns an
+individual concern.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from incidents.models import (
     SectionTag,
     Status,
 )
+from incidents.selectors import counted_in_trends
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("Up to 7 days", 0, 7),
@@ -119,8 +122,16 @@ class ReportScope:
     filters: ReportFilters = field(default_factory=ReportFilters)
 
 
+# Said once on the dashboard and in every export (Panel.export_note).
+MATTER_NOTE = "A matter reported several times is counted once, under its lead concern."
+
+
 def base(scope: ReportScope) -> QuerySet[Concern]:
-    queryset = Concern.objects.exclude(status=Status.DRAFT).filter(restricted=False)
+    queryset = (
+        Concern.objects.exclude(status=Status.DRAFT)
+        .filter(restricted=False)
+        .filter(counted_in_trends())
+    )
     if scope.organisation_ids is not None:
         queryset = queryset.filter(organisation_id__in=scope.organisation_ids)
     f = scope.filters

@@ -314,9 +314,14 @@ def refresh_changed(organisation_id: int) -> int:
         seq__lte=seq,
         concern__isnull=False,
     ).values("concern_id")
+    # A concern that changed can change which concern stands for its matter (linking,
+    # restriction), so every concern sharing a matter with it is recounted too.
+    matters = Concern.objects.filter(pk__in=touched, matter__isnull=False).values("matter_id")
     months = {
         queries.month_key(month)
-        for month in Concern.objects.filter(pk__in=touched, submitted_at__isnull=False)
+        for month in Concern.objects.filter(
+            Q(pk__in=touched) | Q(matter_id__in=matters), submitted_at__isnull=False
+        )
         .annotate(month=TruncMonth("submitted_at"))
         .values_list("month", flat=True)
         .distinct()

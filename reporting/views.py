@@ -16,7 +16,7 @@ from . import dashboard, export_jobs, permissions
 from .exports import ExportTable, to_csv, to_xlsx
 from .forms import ReportFilterForm
 from .models import ExportJob
-from .queries import ReportScope
+from .queries import MATTER_NOTE, ReportScope
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -55,13 +55,14 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         "threshold": dashboard.threshold(),
         "sector": scope.organisation_ids is None,
         "period": form.period_sentence(),
+        "matter_note": MATTER_NOTE,
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "reporting/dashboard.html", context, status=status)
 
 
 def _export_table(panel: dashboard.Panel, period: str = "") -> ExportTable:
-    note = " ".join(part for part in (panel.note, period) if part)
+    note = " ".join(part for part in (panel.export_note, period) if part)
     return ExportTable(title=panel.title, header=panel.header, rows=panel.export_rows(), note=note)
 
 

@@ -145,6 +145,8 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:restrict submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
     "incidents:access_log submitted":         (302, 404, 404, 403, 200, 404, 404, 404),
     "incidents:person_export submitted":      (302, 404, 404, 403, 200, 404, 404, 404),
+    "incidents:link_matter assigned":         (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:unlink_matter assigned":       (302, 404, 404, 302, 302, 404, 404, 404),
     "reports:dashboard":                      (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export":                         (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export_job_create":              (302, 403, 403, 403, 302, 302, 403, 302),
@@ -238,6 +240,8 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:restrict submitted":           (404, 404, 404, 404, 404, 404, 404),
     "incidents:access_log submitted":         (404, 404, 404, 404, 404, 404, 404),
     "incidents:person_export submitted":      (404, 404, 404, 404, 404, 404, 404),
+    "incidents:link_matter assigned":         (404, 404, 404, 404, 404, 404, 404),
+    "incidents:unlink_matter assigned":       (404, 404, 404, 404, 404, 404, 404),
     "reports:dashboard":                      (403, 403, 200, 200, 403, 200, 200),
     "reports:export":                         (403, 403, 200, 200, 403, 200, 200),
     "reports:export_job_create":              (403, 403, 302, 302, 403, 302, 302),
@@ -455,6 +459,29 @@ def _ask_hr_action(world, name, target):
     }[name]
     args = [concern.pk, "start_triage"] if name == "incidents:act" else [concern.pk]
     return Ask("post", reverse(name, args=args), data)
+
+
+@asks("incidents:link_matter", "incidents:unlink_matter")
+def _ask_matter(world, name, target):
+    """Link A's assigned concern with its unassigned one (the investigator is the assigned
+    one's investigator); for unlinking, they are linked first by the HR manager."""
+    from incidents.casework import matters
+
+    concern, other = world.concerns[target], world.concerns["submitted"]
+    reason = {"reason": "The same post, logged twice."}
+    if name == "incidents:unlink_matter":
+        matters.matter_link(
+            concern=concern,
+            other=other,
+            actor=world.people["hr_manager"],
+            expected_version=_version(concern),
+            **reason,
+        )
+        return Ask(
+            "post", reverse(name, args=[concern.pk]), {"version": _version(concern), **reason}
+        )
+    data = {"version": _version(concern), "reference": other.reference, **reason}
+    return Ask("post", reverse(name, args=[concern.pk]), data)
 
 
 @asks("reports:export")

@@ -307,3 +307,50 @@ class BulkAssignForm(forms.Form):
         self.fields["concerns"].queryset = concerns
         self.fields["assignee"].queryset = staff
         self.fields["assignee"].label_from_instance = lambda user: user.display_name
+
+
+class MatterLinkForm(VersionedForm):
+    reference = forms.CharField(
+        label="Reference of the other concern",
+        max_length=20,
+        help_text="For example SMC-2026-00042. Only a concern you can open can be linked.",
+        error_messages={"required": "Enter the other concern's reference."},
+    )
+    reason = forms.CharField(
+        label="Why they are the same matter",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Please say why these concerns are the same matter."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "matter-link-%s")  # unique ids beside the page's other forms
+        super().__init__(*args, **kwargs)
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip().upper()
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Please say why these concerns are the same matter.")
+        return reason
+
+
+class MatterUnlinkForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why this concern is not part of the matter",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Please say why this concern is not part of the matter."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "matter-unlink-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Please say why this concern is not part of the matter.")
+        return reason

@@ -1,0 +1,135 @@
+"""The related-concerns panel on HR's concern page: other concerns about the same employee,
+sharing a link, or linked as the same matter, that this person may open.
+
+One query for the whole panel, whatever the data: the rows (at most PANEL_LIMIT), how many
+there are in all (a window count over the same rows), and the matter's lead concern (so
+the page can say which concern stands for the matter even when this person may not open
+it). Who may see what is `permissions.hr_scope_q`, the filter twin of `hr_concerns`: a
+restricted concern is never a row nor counted for anyone but who may open it, and another
+organisation's concerns never match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    Window,
+)
+
+from incidents import permissions
+from incidents.models import Concern, ConcernLink
+from incidents.selectors import matter_lead_id
+
+from .forms import MatterLinkForm, MatterUnlinkForm
+
+PANEL_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class RelatedRow:
+    concern: Concern
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class RelatedConcerns:
+    rows: list[RelatedRow] = field(default_factory=list)
+    more: int = 0  # related concerns this person may open beyond the rows shown
+    lead_reference: str = ""  # the concern standing for the matter, when in one
+    is_lead: bool = False
+
+
+def _flag(condition: Q | None):
+    if condition is None:
+        return Value(False)
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def related_concerns(user, concern: Concern) -> RelatedConcerns:
+    """Concerns related to `concern` that `user` may open. `concern` comes from
+    concern_record (its links prefetched). One query."""
+    urls = sorted({link.normalised_url for link in concern.links.all() if link.normalised_url})
+    same_subject = Q(subject_id=concern.subject_id) if concern.subject_id else None
+    same_link = (
+        Q(Exists(ConcernLink.objects.filter(concern_id=OuterRef("pk"), normalised_url__in=urls)))
+        if urls
+        else None
+    )
+    same_matter = Q(matter_id=concern.matter_id) if concern.matter_id else None
+    reasons = [q for q in (same_subject, same_link, same_matter) if q is not None]
+    if not reasons:
+        return RelatedConcerns()
+    related = Q()
+    for condition in reasons:
+        related |= condition
+    shown = (
+        Q(organisation_id=concern.organisation_id, submitted_at__isnull=False)
+        & permissions.hr_scope_q(user)
+        & ~Q(pk=concern.pk)
+        & related
+    )
+    lead = (
+        Q(pk=matter_lead_id(concern.matter_id))
+        if concern.matter_id and not concern.restricted
+        else None
+    )
+    rows = (
+        Concern.objects.filter(shown | lead if lead is not None else shown)
+        .annotate(
+            shown=_flag(shown),
+            is_lead=_flag(lead),
+            same_subject=_flag(same_subject),
+            same_link=_flag(same_link),
+            same_matter=_flag(same_matter),
+            found=Window(Count("id")),
+        )
+        .order_by(F("is_lead").desc(), "-submitted_at", "-pk")
+        .only("pk", "reference", "status", "submitted_at", "organisation_id")[: PANEL_LIMIT + 1]
+    )
+    result = RelatedConcerns()
+    hidden = 0
+    found = 0
+    for row in rows:
+        found = row.found
+        if row.is_lead:
+            result.lead_reference = row.reference
+            result.is_lead = row.pk == concern.pk
+        if not row.shown:
+            hidden += 1
+            continue
+        why = []
+        if row.same_matter:
+            why.append("linked as the same matter")
+        if row.same_subject:
+            why.append("same employee")
+        if row.same_link:
+            why.append("same link")
+        result.rows.append(RelatedRow(row, tuple(why)))
+    result.rows = result.rows[:PANEL_LIMIT]
+    result.more = max(found - hidden - len(result.rows), 0)
+    return result
+
+
+def related_context(user, concern: Concern, bound: dict) -> dict:
+    """The panel's part of the concern page: the rows and the link and unlink forms."""
+    related = related_concerns(user, concern)
+    can_link = permissions.can_link_matter(user, concern)
+    version = {"version": concern.version}
+    return {
+        "related": related,
+        "matter_link_form": (bound.get("matter_link") or MatterLinkForm(initial=version))
+        if can_link
+        else None,
+        "matter_unlink_form": (bound.get("matter_unlink") or MatterUnlinkForm(initial=version))
+        if can_link and concern.matter_id
+        else None,
+    }
