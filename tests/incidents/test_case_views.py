@@ -256,8 +256,9 @@ def test_concern_page_query_count_does_not_grow(
 QUEUE_QUERIES = 12  # includes the two small lookups of the conflict-of-interest filter
 # Includes writing the access record, the records panel, the getter applying the conflict
 # rule in its query (two small lookups) so a forbidden id costs what a missing one does, and
-# who took part in the investigation (one query: is any HR manager left to approve it?).
-CONCERN_PAGE_QUERIES = 28
+# who took part in the investigation (one query: is any HR manager left to approve it?),
+# and the case documents (one query; the evidence previews need none).
+CONCERN_PAGE_QUERIES = 29
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(

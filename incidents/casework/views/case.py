@@ -32,6 +32,7 @@ from incidents.casework.forms import (
     StepAsideForm,
     TriageForm,
 )
+from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
 from incidents.selectors import concern_record
 from records import permissions as retention_permissions
@@ -142,6 +143,7 @@ def render_case(
         "can_view_access_log": permissions.can_view_access_log(user, concern),
         "can_export_person": permissions.can_export_person(user, concern),
         **_retention_context(user, concern, bound),
+        **documents_context(user, concern, bound),
     }
     return render(request, "incidents/concern_record.html", context, status=status)
 
