@@ -36,6 +36,12 @@ class EventKind(models.TextChoices):
     FAIRNESS_RECORDED = "fairness_recorded", "Procedural fairness steps recorded"
     FINDINGS_RECORDED = "findings_recorded", "Findings recorded"
     NOTE_ADDED = "note_added", "Note added"
+    CASE_DOCUMENT_ADDED = "case_document_added", "Case document attached"
+    CASE_DOCUMENT_DOWNLOADED = "case_document_downloaded", "Case document downloaded"
+    CASE_DOCUMENT_INTEGRITY_FAILED = (
+        "case_document_integrity_failed",
+        "Case document failed its integrity check",
+    )
     RESTRICTED = "restricted", "Restricted as a possible public interest disclosure"
     ESCALATED = "escalated", "Escalated as overdue"
     MATTER_LINKED = "matter_linked", "Linked as the same matter"
@@ -130,6 +136,7 @@ class AccessRecord(models.Model):
     class Action(models.TextChoices):
         VIEWED = "viewed", "Opened the concern"
         DOWNLOADED = "downloaded", "Downloaded a file"
+        PREVIEWED = "previewed", "Viewed a file's preview"
         LOG_READ = "log_read", "Read this access log"
 
     concern = models.ForeignKey(

@@ -480,3 +480,47 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DocumentKind(models.TextChoices):
+    ALLEGATION_NOTICE = "allegation_notice", "Allegation notice"
+    RESPONSE = "response", "Employee's response"
+    INTERVIEW_RECORD = "interview_record", "Interview record"
+    DECISION = "decision", "Decision"
+    OTHER = "other", "Other"
+
+
+def case_document_path(instance: CaseDocument, filename: str) -> str:
+    """Like evidence_path: a random name with no extension, in its own folder."""
+    now = timezone.now()
+    return str(PurePosixPath("documents", f"{now:%Y}", f"{now:%m}", uuid.uuid4().hex))
+
+
+class CaseDocument(models.Model):
+    """A document the investigation produced (a letter, a response, an interview record,
+    the decision). HR only; checked and hashed like evidence; disposed of with the concern."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to=case_document_path, max_length=200)
+    derived = models.FileField(
+        upload_to=case_document_path,
+        max_length=200,
+        blank=True,
+        help_text="For images: a clean PNG re-encoded from the original, for viewing.",
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name

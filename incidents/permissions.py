@@ -2,15 +2,17 @@
 
 This module governs concerns (intake, casework and the workflow's actors), conflicts of
 interest, the restriction of a possible public interest disclosure, evidence files and
-the export of an employee's record for an access request. Other areas keep their own
-rules and build on these: retention and disposal in `records.permissions`, spreadsheet
-imports in `imports.permissions`, reports in `reporting.permissions`, API tokens in
+their previews, the investigation's case documents, and the export of an employee's
+record for an access request. Other areas keep their own rules and build on these:
+retention and disposal in `records.permissions`, spreadsheet imports in
+`imports.permissions`, reports in `reporting.permissions`, API tokens in
 `api.permissions`, and whose rules a service identity's request must pass in
 `accounts.permissions`. Nothing here imports those areas (reporting above all).
 
 Views fetch through one getter per kind of object, which answers 404 for one that
 does not exist and for one the user may not see alike: `get_concern_for_user`,
-`get_evidence_for_user`, `get_person_for_export`. Lists start from
+`get_evidence_for_user`, `get_evidence_for_preview`, `get_case_document_for_user`,
+`get_person_for_export`. Lists start from
 `concerns_visible_to`, `hr_concerns` or `reported_by`. Templates receive booleans
 computed here; they never re-derive a rule.
 
@@ -38,7 +40,15 @@ from accounts.models import Role
 from accounts.permissions import answers_to, is_service_identity
 from audit.models import EventKind
 
-from .models import Concern, ConflictDeclaration, Evidence, Person, Status, normalise_name
+from .models import (
+    CaseDocument,
+    Concern,
+    ConflictDeclaration,
+    Evidence,
+    Person,
+    Status,
+    normalise_name,
+)
 
 if TYPE_CHECKING:
     from .workflow import Transition
@@ -213,6 +223,41 @@ def can_download_evidence(user, evidence: Evidence) -> bool:
     """HR who may open the concern's full record, or the author of its draft."""
     concern = evidence.concern
     return can_view_case_record(user, concern) or can_edit_draft(user, concern)
+
+
+def can_preview_evidence(user, evidence: Evidence) -> bool:
+    """See an evidence file's preview (an image of it made on the server): HR who may
+    open the concern's full record. The download's rule without the draft's author: a
+    reporter never gets previews."""
+    return can_view_case_record(user, evidence.concern)
+
+
+# --- Case documents (what the investigation produces) ---------------------------------
+
+
+def can_view_case_documents(user, concern: Concern) -> bool:
+    """See, download and preview a concern's case documents: HR who may open its full
+    record and are its assignee or a case manager (an investigator who may only look at
+    an unassigned concern in the queue does not). Never its reporter."""
+    return can_view_case_record(user, concern) and (
+        concern.assignee_id == user.pk or is_case_manager(user, concern)
+    )
+
+
+def can_add_case_document(user, concern: Concern) -> bool:
+    """Attach a case document. While the concern is open, decision stage included (the
+    decision itself is one), whoever may see its documents; once it has a final status,
+    only its case managers (an HR manager, or the coordinator of a restricted concern),
+    for what arrives after the outcome (a signed letter, a late response). Never once it
+    is disposed of. Unlike findings, documents do not change what was decided, so they
+    are not locked at the decision stage."""
+    if concern.disposed_at is not None or not can_view_case_documents(user, concern):
+        return False
+    return concern.is_open or is_case_manager(user, concern)
+
+
+# Why an investigator who could add documents before may not now, for the page.
+DOCUMENTS_CLOSED = "This concern is closed, so only an HR manager can add documents to it now."
 
 
 def _is_handler(user, concern: Concern) -> bool:
@@ -709,3 +754,37 @@ def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     if not can_download_evidence(user, evidence):
         raise Http404("No such file.")
     return evidence
+
+
+def _file_of_concern(model, user, concern_pk, file_pk):
+    """A row of `model` (a file of a concern) for HR who may open the concern's full
+    record; else 404, with the same work for a missing file and a forbidden one."""
+    if not user.is_authenticated:
+        raise Http404("No such file.")
+    scope = _getter_scope(user, concern_pk, full_record=True)
+    try:
+        return model.objects.select_related(
+            "concern", "concern__organisation", "concern__subject"
+        ).get(
+            pk=file_pk,
+            concern_id=concern_pk,
+            concern__in=Concern.objects.filter(scope, pk=concern_pk).values("pk"),
+        )
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such file.") from None
+
+
+def get_evidence_for_preview(user, concern_pk, evidence_pk) -> Evidence:
+    """An evidence file whose preview this user may see (can_preview_evidence); else 404."""
+    evidence = _file_of_concern(Evidence, user, concern_pk, evidence_pk)
+    if not can_preview_evidence(user, evidence):
+        raise Http404("No such file.")
+    return evidence
+
+
+def get_case_document_for_user(user, concern_pk, document_pk) -> CaseDocument:
+    """A case document this user may see (can_view_case_documents); else 404."""
+    document = _file_of_concern(CaseDocument, user, concern_pk, document_pk)
+    if not can_view_case_documents(user, document.concern):
+        raise Http404("No such file.")
+    return document

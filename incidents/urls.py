@@ -5,6 +5,7 @@ from django.urls import path
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
 from .casework.views import case, matters, people, queue
+from .documents import views as documents
 from .evidence import views as evidence
 from .intake import views as intake
 
@@ -23,6 +24,33 @@ urlpatterns = [
     # Evidence
     path(
         "<id:pk>/evidence/<id:evidence_pk>/", evidence.evidence_download, name="evidence_download"
+    ),
+    path(
+        "<id:pk>/evidence/<id:evidence_pk>/preview/",
+        evidence.evidence_preview,
+        name="evidence_preview",
+    ),
+    path(
+        "<id:pk>/evidence/<id:evidence_pk>/preview.png",
+        evidence.evidence_preview_image,
+        name="evidence_preview_image",
+    ),
+    # Case documents (HR)
+    path("<id:pk>/documents/", documents.document_add, name="document_add"),
+    path(
+        "<id:pk>/documents/<id:document_pk>/",
+        documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "<id:pk>/documents/<id:document_pk>/preview/",
+        documents.document_preview,
+        name="document_preview",
+    ),
+    path(
+        "<id:pk>/documents/<id:document_pk>/preview.png",
+        documents.document_preview_image,
+        name="document_preview_image",
     ),
     # Casework: HR's queue and the case page
     path("", queue.concern_list, name="list"),

@@ -146,7 +146,8 @@ class DisposalRecord(models.Model):
     """One entry in the disposal register: what was destroyed, when, on whose approval.
 
     Holds no personal details: the reference, the classes and dates, who approved, and
-    the SHA-256 of each evidence file destroyed (proof of what went, not its content).
+    the SHA-256 of each evidence file and case document destroyed (proof of what went,
+    not its content).
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -168,6 +169,8 @@ class DisposalRecord(models.Model):
     disposed_at = models.DateTimeField(default=timezone.now)
     evidence_destroyed = models.PositiveIntegerField(default=0)
     evidence_sha256 = models.JSONField(default=list, blank=True)
+    documents_destroyed = models.PositiveIntegerField("case documents destroyed", default=0)
+    documents_sha256 = models.JSONField(default=list, blank=True)
     notes_destroyed = models.PositiveIntegerField(default=0)
     events_redacted = models.PositiveIntegerField(default=0)
 

@@ -6,7 +6,8 @@
   organisation's HR managers. Idempotent.
 - `legal_hold_place` / `legal_hold_release`: HR managers; a hold stops disposal.
 - `disposal_approve`: an HR manager approves listed concerns; disposal runs after commit.
-- `concern_dispose`: destroys evidence files, notes, links, conflict reasons, the
+- `concern_dispose`: destroys evidence files, case documents (files and titles) and
+  the previews made of them, notes, links, conflict reasons, the
   employee's details and the narrative; redacts the concern's events; keeps the
   de-identified fields the trend reports count; writes the register entry. Runs once.
 """
@@ -26,9 +27,11 @@ from accounts.models import Organisation, Role, User
 from audit.chain import record_event, redact_concern_events
 from audit.models import AccessRecord, EventKind
 from config.errors import Refused
+from incidents.evidence.previews import delete_previews
 from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
+    CaseDocument,
     Concern,
     ConfirmedSection,
     Evidence,
@@ -267,6 +270,7 @@ def disposal_approve(*, actor: User, concern_ids: Iterable[int], note: str) -> l
 class Disposal:
     record: DisposalRecord
     files: tuple[str, ...]
+    previews: tuple[tuple[str, int], ...] = ()  # (kind, id) whose stored previews go too
 
 
 def _next_number(organisation: Organisation, year: int) -> str:
@@ -298,6 +302,11 @@ def concern_dispose(concern_id: int) -> DisposalRecord | None:
             default_storage.delete(name)
         except OSError:
             logger.exception("Could not delete a disposed evidence file; remove it by hand")
+    for kind, pk in disposal.previews:
+        try:
+            delete_previews(kind, pk)
+        except OSError:
+            logger.exception("Could not delete a disposed file's previews; remove them by hand")
     return disposal.record
 
 
@@ -310,6 +319,14 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
     files = tuple(name for item in evidence for name in (item.file.name, item.derived.name) if name)
     hashes = [item.sha256 for item in evidence]
     Evidence.objects.filter(concern=concern).delete()
+    documents = list(CaseDocument.objects.filter(concern=concern))
+    files += tuple(
+        name for item in documents for name in (item.file.name, item.derived.name) if name
+    )
+    previews = tuple(("evidence", item.pk) for item in evidence) + tuple(
+        ("document", item.pk) for item in documents
+    )
+    CaseDocument.objects.filter(concern=concern).delete()
     notes_destroyed, _ = concern.notes.all().delete()
     concern.links.all().delete()
     concern.conflicts.all().delete()
@@ -353,6 +370,8 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
         disposed_at=now,
         evidence_destroyed=len(evidence),
         evidence_sha256=hashes,
+        documents_destroyed=len(documents),
+        documents_sha256=[item.sha256 for item in documents],
         notes_destroyed=notes_destroyed,
         events_redacted=events_redacted,
     )
@@ -366,8 +385,9 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
         after={
             "register": number,
             "evidence_destroyed": len(evidence),
+            "documents_destroyed": len(documents),
             "notes_destroyed": notes_destroyed,
             "events_redacted": events_redacted,
         },
     )
-    return Disposal(record=record, files=files)
+    return Disposal(record=record, files=files, previews=previews)

@@ -68,6 +68,8 @@ class World:
     export_jobs: dict[str, object]
     # Organisation B's submitted concerns.
     other_concerns: list = field(default_factory=list)
+    # Organisation A's case documents, by the name of the concern they belong to.
+    documents: dict[str, object] = field(default_factory=dict)
     # Text that identifies one organisation's case data: "A" and "B". `markers_org` adds
     # the names of the organisation and its units (shown to sector analysts by design).
     markers: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -161,6 +163,14 @@ def build_world() -> World:
         ),
         "draft": intake.evidence_add(concern=draft, actor=reporter, upload=png_upload("draft.png")),
     }
+    from incidents.documents.services import case_document_add
+    from tests.incidents.files import pdf_upload
+
+    documents = {
+        "assigned": case_document_add(
+            concern=assigned, actor=hr_manager, upload=pdf_upload(), kind="allegation_notice"
+        )
+    }
     job = export_jobs.export_job_start(
         user=people["executive"], scope=ReportScope(organisation_ids=(org.pk,))
     )
@@ -190,6 +200,7 @@ def build_world() -> World:
         evidence=evidence,
         export_jobs={"executive": job},
         other_concerns=other_concerns,
+        documents=documents,
         markers={
             "A": (*a_references, "Jordan Example", "Ashdown"),
             "B": (*(c.reference for c in other_concerns), "Morgan Bexley", "Birchwood"),
@@ -204,7 +215,14 @@ def build_world() -> World:
 def snapshot(organisation) -> dict:
     """Everything about an organisation's case data that a request could change."""
     from audit.models import AccessRecord, Event
-    from incidents.models import Concern, ConflictDeclaration, Evidence, Note, Person
+    from incidents.models import (
+        CaseDocument,
+        Concern,
+        ConflictDeclaration,
+        Evidence,
+        Note,
+        Person,
+    )
 
     concerns = Concern.objects.filter(organisation=organisation)
     return {
@@ -218,6 +236,7 @@ def snapshot(organisation) -> dict:
         "notes": Note.objects.filter(concern__in=concerns).count(),
         "conflicts": ConflictDeclaration.objects.filter(concern__in=concerns).count(),
         "evidence": Evidence.objects.filter(concern__in=concerns).count(),
+        "case documents": CaseDocument.objects.filter(concern__in=concerns).count(),
         "reporting lines": Person.reporting_line.through.objects.filter(
             person__organisation=organisation
         ).count(),

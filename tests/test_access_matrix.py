@@ -19,6 +19,10 @@ organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's peop
   keep editing, reviewing, submitting and attaching to their own drafts;
 * HR (investigator, HR manager) of the organisation see a submitted concern's full
   record and may download its evidence, but never a draft (404);
+* evidence previews are for HR only: the reporter gets 404 even for their own draft's
+  file, which they may download; case documents (download, preview, attaching) are for
+  the concern's assignee and HR managers: an investigator who may look at an unassigned
+  concern is refused attaching (403) and the reporter never learns of them (404);
 * list and intake pages a role may not use answer 403 (PermissionDenied), in either
   organisation: those pages are about the role, not about A's data;
 * dashboards and exports (aggregates only) are for HR managers, executives and sector
@@ -95,6 +99,7 @@ from tests.access_personas import (
     snapshot,
 )
 from tests.factories import png_upload
+from tests.incidents.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +137,15 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:evidence_upload draft":        (302, 302, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_download submitted":  (302, 404, 404, 200, 200, 404, 404, 404),
     "incidents:evidence_download draft":      (302, 200, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_preview submitted":   (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:evidence_preview draft":       (302, 404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_preview_image submitted": (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:evidence_preview_image draft": (302, 404, 404, 404, 404, 404, 404, 404),
+    "incidents:document_add assigned":        (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:document_add submitted":       (302, 404, 404, 403, 302, 404, 404, 404),
+    "incidents:document_download assigned":   (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:document_preview assigned":    (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:document_preview_image assigned": (302, 404, 404, 200, 200, 404, 404, 404),
     "incidents:bulk_assign":                  (302, 403, 403, 403, 302, 403, 403, 403),
     "incidents:act submitted":                (302, 403, 404, 302, 302, 404, 404, 404),
     "incidents:triage submitted":             (302, 404, 404, 302, 302, 404, 404, 404),
@@ -227,6 +241,15 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:evidence_upload draft":        (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_download submitted":  (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_download draft":      (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_preview submitted":   (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_preview draft":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_preview_image submitted": (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_preview_image draft": (404, 404, 404, 404, 404, 404, 404),
+    "incidents:document_add assigned":        (404, 404, 404, 404, 404, 404, 404),
+    "incidents:document_add submitted":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:document_download assigned":   (404, 404, 404, 404, 404, 404, 404),
+    "incidents:document_preview assigned":    (404, 404, 404, 404, 404, 404, 404),
+    "incidents:document_preview_image assigned": (404, 404, 404, 404, 404, 404, 404),
     "incidents:bulk_assign":                  (403, 403, 302, 403, 403, 403, 302),
     "incidents:act submitted":                (404, 404, 404, 404, 404, 404, 404),
     "incidents:triage submitted":             (404, 404, 404, 404, 404, 404, 404),
@@ -404,10 +427,26 @@ def _ask_upload(world, name, target):
     return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
 
 
-@asks("incidents:evidence_download")
+@asks(
+    "incidents:evidence_download", "incidents:evidence_preview", "incidents:evidence_preview_image"
+)
 def _ask_download(world, name, target):
     evidence = world.evidence[target]
     return Ask("get", reverse(name, args=[evidence.concern_id, evidence.pk]))
+
+
+@asks("incidents:document_add")
+def _ask_document_add(world, name, target):
+    data = {"file": pdf_upload(), "kind": "interview_record", "title": "Interview, 3 March"}
+    return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
+
+
+@asks(
+    "incidents:document_download", "incidents:document_preview", "incidents:document_preview_image"
+)
+def _ask_document(world, name, target):
+    document = world.documents[target]
+    return Ask("get", reverse(name, args=[document.concern_id, document.pk]))
 
 
 @asks("incidents:person_export")

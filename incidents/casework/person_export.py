@@ -15,8 +15,9 @@ from incidents.models import Person
 
 def person_export(*, user, person: Person) -> bytes:
     """A JSON document of the person's record and every concern about them that the HR
-    manager may see, with sections, findings, notes, evidence details and the timeline.
-    Evidence files themselves are not included (their names and hashes are). Recorded."""
+    manager may see, with sections, findings, notes, evidence and case document details and
+    the timeline. The files themselves are not included (their names or titles and hashes
+    are). Recorded."""
     concerns = (
         permissions.person_concerns_for_export(user, person)
         .select_related("platform_category", "business_unit", "reporter", "assignee")
@@ -26,6 +27,7 @@ def person_export(*, user, person: Person) -> bytes:
             "findings__section",
             "notes__author",
             "evidence",
+            "documents",
             "events__actor",
         )
         .order_by("submitted_at")
@@ -75,6 +77,15 @@ def person_export(*, user, person: Person) -> bytes:
                         "captured_at": item.captured_at,
                     }
                     for item in concern.evidence.all()
+                ],
+                "case_documents": [
+                    {
+                        "kind": item.get_kind_display(),
+                        "title": item.title,
+                        "added_at": item.uploaded_at,
+                        "sha256": item.sha256,
+                    }
+                    for item in concern.documents.all()
                 ],
                 "timeline": [
                     {

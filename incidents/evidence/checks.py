@@ -327,8 +327,7 @@ def derive_image(upload, content_type: str) -> bytes | None:
     return buffer.getvalue()
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
-    """Validate an upload and return its real type, size and SHA-256."""
+def _check_size(upload: UploadedFile) -> None:
     limit = max_bytes()
     if upload.size is None or upload.size == 0:
         raise ValidationError("The file is empty.", code="empty")
@@ -338,6 +337,20 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             "Please crop the screenshot or split the document.",
             code="too_big",
         )
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
+    """Validate an upload and return its real type, size and SHA-256."""
+    _check_size(upload)
     upload.seek(0)
     content_type = sniff(upload.read(16))
     if content_type is None:
@@ -351,9 +364,31 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     _check_content(upload, content_type)
     if content_type == "application/pdf":
         _check_pdf(upload)
-    digest = hashlib.sha256()
+    return CheckedFile(content_type=content_type, size=upload.size, sha256=_sha256(upload))
+
+
+DOCUMENT_DESCRIPTION = "a PDF, a Word document (DOCX) or a PNG or JPEG image"
+
+
+def check_document_upload(upload: UploadedFile) -> CheckedFile:
+    """A case document: anything check_upload accepts, with the same checks, or a Word
+    document (DOCX) that passes docx.check_docx. Returns its real type, size and SHA-256."""
+    from .docx import DOCX_TYPE, ZIP_SIGNATURE, check_docx
+
     upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
+    head = upload.read(len(ZIP_SIGNATURE))
     upload.seek(0)
-    return CheckedFile(content_type=content_type, size=upload.size, sha256=digest.hexdigest())
+    if head != ZIP_SIGNATURE:
+        try:
+            return check_upload(upload)
+        except ValidationError as exc:
+            if exc.code != "wrong_type":
+                raise
+            raise ValidationError(
+                f"This file is not {DOCUMENT_DESCRIPTION}, whatever its name says. Please "
+                "save it in one of those formats and try again.",
+                code="wrong_type",
+            ) from exc
+    _check_size(upload)
+    check_docx(upload)
+    return CheckedFile(content_type=DOCX_TYPE, size=upload.size, sha256=_sha256(upload))

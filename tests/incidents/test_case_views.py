@@ -257,8 +257,9 @@ QUEUE_QUERIES = 12  # includes the two small lookups of the conflict-of-interest
 # Includes writing the access record, the records panel, the getter applying the conflict
 # rule in its query (two small lookups) so a forbidden id costs what a missing one does, and
 # who took part in the investigation (one query: is any HR manager left to approve it?),
-# and the related-concerns panel (one query: its rows, their count and the matter's lead).
-CONCERN_PAGE_QUERIES = 29
+# the related-concerns panel (one query: its rows, their count and the matter's lead),
+# and the case documents (one query; the evidence previews need none).
+CONCERN_PAGE_QUERIES = 30
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(

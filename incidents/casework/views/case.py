@@ -33,6 +33,7 @@ from incidents.casework.forms import (
     TriageForm,
 )
 from incidents.casework.related import related_context
+from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
 from incidents.selectors import concern_record
 from records import permissions as retention_permissions
@@ -144,6 +145,7 @@ def render_case(
         "can_export_person": permissions.can_export_person(user, concern),
         **_retention_context(user, concern, bound),
         **related_context(user, concern, bound),
+        **documents_context(user, concern, bound),
     }
     return render(request, "incidents/concern_record.html", context, status=status)
 
