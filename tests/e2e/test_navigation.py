@@ -18,7 +18,7 @@ ONE_LINE = 64  # px: Bootstrap's navbar with one row of links is 56 px high
 @pytest.fixture
 def personas(guidance):
     org = OrganisationFactory(
-        name="Department of Jobs, Skills, Industry and Regions", short_name="djsir"
+        name="Department of Examples, Long Names and Regional Affairs", short_name="long-names"
     )
     other = OrganisationFactory(name="Other Agency", short_name="other")
     administrator = UserFactory(
@@ -85,7 +85,9 @@ def test_the_menus_open_and_work_from_the_keyboard(signed_in, live_server, perso
 
     account = navbar.get_by_role("button", name="Signed in as Maximilian Fitzgerald-Henderson")
     account.click()
-    expect(navbar.get_by_text("Department of Jobs, Skills, Industry and Regions")).to_be_visible()
+    expect(
+        navbar.get_by_text("Department of Examples, Long Names and Regional Affairs")
+    ).to_be_visible()
     navbar.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/accounts/sign-in/**")
 
