@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 
 from audit.models import AccessRecord, Event
 from incidents import permissions
-from incidents.models import OPEN_STATUSES, Concern, Note, SectionTag
+from incidents.models import OPEN_STATUSES, Concern, Note, Person, SectionTag
 
 SORTS = {
     "newest": ("-submitted_at", "-pk"),
@@ -76,13 +76,13 @@ def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
     term = (filters.get("q") or "").strip()
     sort = filters.get("sort") or RELEVANCE
     if term:
-        queryset = queryset.filter(_search_q(term))
+        queryset = queryset.filter(_search_q(term, organisation_id=user.organisation_id))
         if sort == RELEVANCE and full_text_search():
             return _best_matches_first(queryset, term)
     return queryset.order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
-def _search_q(term: str) -> Q:
+def _search_q(term: str, *, organisation_id: int | None) -> Q:
     """Reference, employee and platform by their letters; the description and HR's notes
     by their words (PostgreSQL full-text search, English stemming: "posting" finds
     "posted"), or by their letters on SQLite.
@@ -94,10 +94,12 @@ def _search_q(term: str) -> Q:
     each set of words is looked up through its own GIN index, as a list of ids the
     list's query probes, not an OR that no index can serve.
     """
+    # The employee as a list of ids (read once), not a join the list walks row by row.
+    people = Person.objects.filter(
+        organisation_id=organisation_id, full_name__icontains=term
+    ).values("pk")
     matched = (
-        Q(reference__icontains=term)
-        | Q(subject__full_name__icontains=term)
-        | Q(platform_name__icontains=term)
+        Q(reference__icontains=term) | Q(subject_id__in=people) | Q(platform_name__icontains=term)
     )
     if not full_text_search():
         return (
