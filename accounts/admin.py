@@ -13,9 +13,45 @@ class BusinessUnitInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name"]
+    list_display = ["name", "short_name", "second_approver"]
+    list_select_related = ["second_approver"]
     search_fields = ["name", "short_name"]
     inlines = [BusinessUnitInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The second approver is chosen among the organisation's own active HR staff; the
+        # model's clean() refuses anyone else, whatever is posted.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("second_approver")
+        if field is not None:
+            field.queryset = (
+                User.objects.filter(
+                    organisation_id=obj.pk,
+                    is_active=True,
+                    is_service_identity=False,
+                    role_grants__role__in=(Role.HR_MANAGER, Role.INVESTIGATOR),
+                )
+                .distinct()
+                .order_by("first_name", "last_name", "username")
+                if obj is not None
+                else User.objects.none()
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The second approver is written through its service, which checks the rule on
+        # the locked row and records the change in the organisation's event record (in
+        # the admin's transaction); admin history records it too.
+        from .services import organisation_name_second_approver
+
+        approver = obj.second_approver
+        if change:
+            obj.second_approver_id = Organisation.objects.get(pk=obj.pk).second_approver_id
+        super().save_model(request, obj, form, change)
+        if change:  # a new organisation has nobody to name yet
+            organisation_name_second_approver(
+                organisation=obj, approver=approver, actor=request.user
+            )
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -56,6 +57,18 @@ class Organisation(models.Model):
         related_name="+",
         help_text="Sees possible public interest disclosures. Without one, HR managers do.",
     )
+    second_approver = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "HR staff of this organisation who may also approve or return concerns at the "
+            "decision stage (never one they took part in), so a concern investigated by "
+            "the only HR manager can still be closed."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -71,8 +84,33 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        problem = second_approver_problem(self, self.second_approver)
+        if problem:
+            raise ValidationError({"second_approver": problem})
+
     def investigation_working_days(self, risk: str) -> int:
         return getattr(self, f"investigation_days_{risk}", self.investigation_days_medium)
+
+
+def second_approver_problem(organisation: Organisation, person: User | None) -> str | None:
+    """Why `person` may not be the organisation's second approver, or None (also None for
+    nobody). Only an active person (not a system's account) of this same organisation who
+    holds an HR role there: another organisation's HR manager never counts, and people
+    whose roles keep them from individual concerns (executives, administrators,
+    reporters) are not given case records this way."""
+    if person is None:
+        return None
+    if organisation.pk is None or person.organisation_id != organisation.pk:
+        return "The second approver must be a person of this organisation."
+    if person.is_service_identity:
+        return "The second approver must be a person, not a system's account."
+    if not person.is_active:
+        return "The second approver's account is not active."
+    if not person.has_role(Role.HR_MANAGER, Role.INVESTIGATOR):
+        return "The second approver must hold the HR investigator or HR manager role."
+    return None
 
 
 class BusinessUnit(models.Model):

@@ -67,6 +67,8 @@ class EventKind(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
     SERVICE_IDENTITY_CREATED = "service_identity_created", "Service identity created"
     SERVICE_IDENTITY_CHANGED = "service_identity_changed", "Service identity changed"
+    # The organisation's case handling
+    SECOND_APPROVER_CHANGED = "second_approver_changed", "Second approver named or changed"
 
 
 class EventChainHead(models.Model):

@@ -22,7 +22,9 @@ Who sees a submitted concern's full record:
 - never someone with a conflict: its reporter (in an HR capacity), the employee
   concerned, anyone in the employee's reporting line, or anyone who stepped aside;
 - a possible public interest disclosure (restricted) only to the organisation's
-  designated coordinator, or to its HR managers when none is designated.
+  designated coordinator, or to its HR managers when none is designated;
+- the organisation's named second approver (HR staff), at the decision stage only,
+  and never a restricted concern unless they are its coordinator.
 Reporters see their own concerns, status only once submitted. Executives and
 administrators see no individual concern.
 """
@@ -158,6 +160,41 @@ def may_see_restricted(user, organisation) -> bool:
     return user.has_role(Role.HR_MANAGER)
 
 
+# --- The named second approver ------------------------------------------------------
+
+
+def is_second_approver(user, organisation) -> bool:
+    """The organisation's named second approver, while they still qualify: an active
+    person (never a system's account, so never through a token) of that same
+    organisation holding an HR role there (accounts.models.second_approver_problem).
+    Checked each time, so a move to another organisation or a lost role ends it."""
+    return (
+        organisation is not None
+        and user.is_authenticated
+        and organisation.second_approver_id is not None
+        and user.pk == organisation.second_approver_id
+        and user.organisation_id == organisation.pk
+        and not is_service_identity(user)
+        and user.has_role(*HR_ROLES)
+    )
+
+
+def _as_second_approver(user, concern: Concern) -> bool:
+    """May open this concern's full record as its organisation's second approver: at the
+    decision stage, never a restricted one unless they may see it (its coordinator), never
+    with a conflict. The status is left to the caller (eligible_approvers asks ahead)."""
+    if not is_second_approver(user, concern.organisation):
+        return False
+    if concern.restricted and not may_see_restricted(user, concern.organisation):
+        return False
+    return not has_conflict(user, concern)
+
+
+def can_see_decision_queue(user) -> bool:
+    """The "Awaiting your decision" link: the organisation's named second approver."""
+    return can_see_hr_list(user) and is_second_approver(user, user.organisation)
+
+
 # --- Rules over (user, concern) ----------------------------------------------------
 
 
@@ -182,6 +219,8 @@ def _can_view_case_record_alone(user, concern: Concern) -> bool:
         return False
     if concern.status == Status.DRAFT:
         return False
+    if concern.status == Status.DECISION and _as_second_approver(user, concern):
+        return True
     if concern.restricted:
         return may_see_restricted(user, concern.organisation) and not has_conflict(user, concern)
     if not user.has_role(Role.HR_MANAGER) and concern.assignee_id not in (None, user.pk):
@@ -429,6 +468,12 @@ def _may_act(user, concern: Concern, rule: Transition) -> bool:
         return False
     if concern.disposed_at is not None:  # only de-identified figures remain
         return False
+    if (
+        rule.second_approver
+        and is_second_approver(user, concern.organisation)
+        and can_view_case_record(user, concern)
+    ):
+        return True
     if not user.has_role(*rule.roles):
         return False
     if rule.actor == "author":
@@ -446,13 +491,24 @@ def outcome_refusal(user, concern: Concern, rule: Transition) -> str | None:
     """Why this person may not give the concern its outcome with `rule`, or None: approving
     the decision, or dismissing a reopened concern that was investigated. A service token
     answers to its maker here too."""
-    if not (rule.actor == "decision_maker" or ends_investigated_case(rule, concern)):
+    if not (
+        rule.actor == "decision_maker"
+        or ends_investigated_case(rule, concern)
+        or (rule.second_approver and _acts_only_as_second_approver(user, concern))
+    ):
         return None
     for person in answers_to(user):
         reason = decision_refusal(person, concern)
         if reason:
             return reason
     return None
+
+
+def _acts_only_as_second_approver(user, concern: Concern) -> bool:
+    """Would act on the decision as the second approver, not as a case manager: then the
+    approval rule holds for returning it to the investigation too (the power to decide is
+    all the role gives, and nobody decides what they took part in)."""
+    return is_second_approver(user, concern.organisation) and not is_case_manager(user, concern)
 
 
 def ends_investigated_case(rule: Transition, concern: Concern) -> bool:
@@ -512,7 +568,9 @@ def decision_refusal(user, concern: Concern) -> str | None:
 
 
 def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
-    """The HR managers (people) who could approve this concern's outcome. Another
+    """The people who could approve this concern's outcome: its organisation's HR
+    managers and its named second approver (who qualifies only as HR staff of the same
+    organisation; asked ahead of the decision stage, as they will see it then). Another
     organisation's HR manager never counts: only this organisation's staff are looked at.
     `staff` is hr_staff() with role grants, when the caller already has it. Two queries
     at most, whatever the number of people."""
@@ -521,7 +579,8 @@ def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
     managers = [
         person
         for person in staff
-        if person.has_role(Role.HR_MANAGER) and can_view_case_record(person, concern)
+        if (person.has_role(Role.HR_MANAGER) and can_view_case_record(person, concern))
+        or _as_second_approver(person, concern)
     ]
     kept = _kept_from_approving(concern, [person.pk for person in managers])
     return [person for person in managers if person.pk not in kept]
@@ -529,8 +588,9 @@ def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
 
 NO_APPROVER = (
     "No other HR manager of the organisation could approve this concern's outcome: "
-    "whoever takes part in the investigation cannot approve it. Ask an administrator to give "
-    "another person the HR manager role before it reaches a decision."
+    "whoever takes part in the investigation cannot approve it. Ask an administrator to name "
+    "a second approver for the organisation, or to give another person the HR manager role, "
+    "before it reaches a decision."
 )
 
 
@@ -595,6 +655,8 @@ def _hr_visible_q(user) -> Q:
             visible &= Q(restricted=False)
     else:
         normal = Q(restricted=False) & (Q(assignee__isnull=True) | Q(assignee_id=user.pk))
+        if is_second_approver(user, user.organisation):  # and at the decision stage, any
+            normal |= Q(restricted=False, status=Status.DECISION)
         visible &= (normal | Q(restricted=True)) if sees_restricted else normal
     return visible
 

@@ -52,6 +52,9 @@ class Transition:
     # "decision_maker" (a case manager who, where the organisation requires it, is
     # not the investigator). The rules live in permissions.can_apply_transition.
     actor: str = "handler"
+    # The organisation's named second approver may take it too, at the decision stage,
+    # under the approval rule (permissions.is_second_approver).
+    second_approver: bool = False
     required: tuple[str, ...] = ()  # state the concern must already have
     inputs: tuple[str, ...] = ()  # what the person gives with the action
     style: str = "primary"
@@ -134,6 +137,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGER,
         "Return to investigation",
         actor="manager",
+        second_approver=True,
         inputs=("reason",),
         style="outline-secondary",
         done="went back to the investigation",
@@ -145,6 +149,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         MANAGER,
         "Approve and close",
         actor="decision_maker",
+        second_approver=True,
         required=("findings_complete", "procedural_fairness", "action_taken", "outcome_summary"),
         inputs=("reporter_message",),
         done="was approved and closed",

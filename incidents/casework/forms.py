@@ -20,7 +20,7 @@ from config.formfields import (
 )
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
-from incidents.casework.selectors import SORTS
+from incidents.casework.selectors import RELEVANCE, SORTS
 from incidents.models import ActionTaken, Finding, GraduatedResponse, RiskRating, Status
 from incidents.workflow import INPUT_LABELS, OPTIONAL_INPUTS, Transition
 
@@ -276,7 +276,9 @@ class QueueFilterForm(forms.Form):
     submitted_from = forms.DateField(label="Submitted from", required=False, widget=DateInput())
     submitted_to = forms.DateField(label="Submitted to", required=False, widget=DateInput())
     sort = forms.ChoiceField(
-        choices=[(key, key.title()) for key in SORTS], required=False, initial="newest"
+        choices=[(RELEVANCE, "Best match"), *[(key, key.title()) for key in SORTS]],
+        required=False,
+        initial=RELEVANCE,
     )
 
     def __init__(self, *args, organisation, **kwargs):

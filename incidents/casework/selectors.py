@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from audit.models import AccessRecord, Event
 from incidents import permissions
-from incidents.models import OPEN_STATUSES, Concern, Note, SectionTag
+from incidents.models import OPEN_STATUSES, Concern, Note, Person, SectionTag
 
 SORTS = {
     "newest": ("-submitted_at", "-pk"),
@@ -17,14 +19,32 @@ SORTS = {
     "due": ("due_on", "pk"),
     "reference": ("reference", "pk"),
 }
+QUEUE_RELATED = ("platform_category", "business_unit", "subject", "assignee")
+# Best match first when there is a search (ranked on PostgreSQL); otherwise newest first.
+RELEVANCE = "relevance"
+# The words of a concern and of its notes as PostgreSQL indexes them: the expressions of
+# the GIN indexes made in incidents/migrations/0010_full_text_search.py. A query must use
+# the very same expression (configuration included) for the index to serve it.
+SEARCH_CONFIG = "english"
+NOTE_MATCH = 0.05  # added to a concern's rank when one of its notes matches the search
+
+
+def concern_words() -> SearchVector:
+    return SearchVector("description", config=SEARCH_CONFIG)
+
+
+def note_words() -> SearchVector:
+    return SearchVector("text", config=SEARCH_CONFIG)
+
+
+def full_text_search() -> bool:
+    return connection.vendor == "postgresql"
 
 
 def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
     """HR's list: the permission-scoped concerns, filtered, searched and sorted."""
     filters = filters or {}
-    queryset = permissions.hr_concerns(user).select_related(
-        "platform_category", "business_unit", "subject", "assignee"
-    )
+    queryset = permissions.hr_concerns(user).select_related(*QUEUE_RELATED)
     queue = filters.get("queue") or "all"
     today = timezone.localdate()
     if queue == "unassigned":
@@ -54,13 +74,79 @@ def work_queue(user, filters: dict | None = None) -> QuerySet[Concern]:
     if filters.get("submitted_to"):
         queryset = queryset.filter(submitted_at__date__lte=filters["submitted_to"])
     term = (filters.get("q") or "").strip()
+    sort = filters.get("sort") or RELEVANCE
     if term:
-        queryset = queryset.filter(
-            Q(reference__icontains=term)
-            | Q(subject__full_name__icontains=term)
-            | Q(platform_name__icontains=term)
+        queryset = queryset.filter(_search_q(term, organisation_id=user.organisation_id))
+        if sort == RELEVANCE and full_text_search():
+            return _best_matches_first(queryset, term)
+    return queryset.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def _search_q(term: str, *, organisation_id: int | None) -> Q:
+    """Reference, employee and platform by their letters; the description and HR's notes
+    by their words (PostgreSQL full-text search, English stemming: "posting" finds
+    "posted"), or by their letters on SQLite.
+
+    Only ever narrows the person's permission-scoped list: a concern they may not open
+    (restricted, another's case, a draft) is not in it, so neither its words nor its
+    notes' words can find it. Whoever may open a concern's full record reads its notes,
+    so a note's words find only concerns whose notes the person may read. On PostgreSQL
+    each set of words is looked up through its own GIN index, as a list of ids the
+    list's query probes, not an OR that no index can serve.
+    """
+    # The employee as a list of ids (read once), not a join the list walks row by row.
+    people = Person.objects.filter(
+        organisation_id=organisation_id, full_name__icontains=term
+    ).values("pk")
+    matched = (
+        Q(reference__icontains=term) | Q(subject_id__in=people) | Q(platform_name__icontains=term)
+    )
+    if not full_text_search():
+        return (
+            matched
+            | Q(description__icontains=term)
+            | Q(pk__in=Note.objects.filter(text__icontains=term).values("concern_id"))
         )
-    return queryset.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+    return matched | Q(pk__in=_by_description(term)) | Q(pk__in=_by_notes(term))
+
+
+def _words_query(term: str) -> SearchQuery:
+    # websearch: quotes, "or" and a leading "-" mean what they do in a web search, and no
+    # input is a syntax error.
+    return SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def _by_description(term: str) -> QuerySet:
+    words = Concern.objects.annotate(words=concern_words())
+    return words.filter(words=_words_query(term)).values("pk")
+
+
+def _by_notes(term: str) -> QuerySet:
+    words = Note.objects.annotate(words=note_words())
+    return words.filter(words=_words_query(term)).values("concern_id")
+
+
+def _best_matches_first(queryset: QuerySet[Concern], term: str) -> QuerySet[Concern]:
+    """The matches ranked (SearchRank of the description, a little more when a note
+    matches too), best first.
+
+    Ranking reads each match's description again, so it is given the newest matches the
+    queue can page through (QUEUE_COUNT_CAP + 1, found by walking the list's index),
+    never every match of a broad word: past the cap the queue already asks for narrower
+    filters. The ids come from the permission-scoped list, so the outer query adds
+    nothing the person may not see.
+    """
+    newest = queryset.order_by(*SORTS["newest"]).values("pk")[: QUEUE_COUNT_CAP + 1]
+    query = _words_query(term)
+    return (
+        Concern.objects.filter(pk__in=newest)
+        .select_related(*QUEUE_RELATED)
+        .annotate(
+            rank=SearchRank(concern_words(), query)
+            + Case(When(pk__in=_by_notes(term), then=Value(NOTE_MATCH)), default=Value(0.0))
+        )
+        .order_by("-rank", *SORTS["newest"])
+    )
 
 
 QUEUE_COUNT_CAP = 1000

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incidents import permissions
 from incidents.casework import selectors
 from incidents.casework import services as casework
-from incidents.casework.forms import BulkAssignForm, QueueFilterForm
+from incidents.casework.forms import QUEUES, BulkAssignForm, QueueFilterForm
 
 PAGE_SIZE = 25
 
@@ -35,12 +35,24 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
+        "tabs": _queue_tabs(query, current=request.GET.get("queue") or "all"),
         "query": query.urlencode(),
         "can_bulk_assign": can_bulk_assign,
         "staff": permissions.hr_staff(request.user.organisation_id) if can_bulk_assign else [],
     }
     status = 400 if filters.is_bound and not filters.is_valid() else 200
     return render(request, "incidents/concern_list.html", context, status=status)
+
+
+def _queue_tabs(query, *, current: str) -> list[dict]:
+    """Each queue's link, keeping the search, filters and sort applied (a new queue
+    starts at its first page)."""
+    tabs = []
+    for value, label in QUEUES:
+        params = query.copy()
+        params["queue"] = value
+        tabs.append({"label": label, "url": "?" + params.urlencode(), "active": value == current})
+    return tabs
 
 
 @login_required
