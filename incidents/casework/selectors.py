@@ -23,7 +23,7 @@ QUEUE_RELATED = ("platform_category", "business_unit", "subject", "assignee")
 # Best match first when there is a search (ranked on PostgreSQL); otherwise newest first.
 RELEVANCE = "relevance"
 # The words of a concern and of its notes as PostgreSQL indexes them: the expressions of
-# the GIN indexes made in incidents/migrations/0010_full_text_search.py. A query must use
+# the GIN indexes made in incidents/migrations/0012_full_text_search.py. A query must use
 # the very same expression (configuration included) for the index to serve it.
 SEARCH_CONFIG = "english"
 NOTE_MATCH = 0.05  # added to a concern's rank when one of its notes matches the search

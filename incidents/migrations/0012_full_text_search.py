@@ -38,7 +38,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0009_event_record_and_reporting_moved"),
+        ("incidents", "0011_case_documents"),
     ]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
