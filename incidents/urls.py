@@ -38,5 +38,6 @@ urlpatterns = [
     path("<id:pk>/notes/", case.add_note, name="add_note"),
     path("<id:pk>/restrict/", case.restrict, name="restrict"),
     path("<id:pk>/access-log/", case.access_log, name="access_log"),
+    path("<id:pk>/timeline/", case.concern_timeline, name="timeline"),
     path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
 ]
