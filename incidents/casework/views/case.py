@@ -283,6 +283,9 @@ def render_case(
         "can_export_person": permissions.can_export_person(user, concern),
         **records,
     }
+    context["has_aside"] = bool(
+        records or context["can_view_access_log"] or context["can_export_person"]
+    )
     return render(request, "incidents/concern_record.html", context, status=status)
 
 
