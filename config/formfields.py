@@ -66,3 +66,20 @@ def add_bootstrap_classes(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         is_select = isinstance(field.widget, forms.Select)
         field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+
+class ConfirmField(forms.BooleanField):
+    """A required tick-box for an action that cannot simply be taken back.
+
+    The form says what the action will do (its `confirmation` words, shown above the
+    box); a submission without the tick is refused beside the box, and whatever else was
+    typed comes back as it was.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "I understand what this will do")
+        kwargs.setdefault(
+            "error_messages",
+            {"required": "Tick the box to confirm that you understand what this will do."},
+        )
+        super().__init__(required=True, **kwargs)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import Role
@@ -65,23 +65,26 @@ def _in_org(user, concern: Concern) -> bool:
 # --- Conflicts of interest -----------------------------------------------------------
 
 
+_IN_LINE, _STEPPED_ASIDE = 0, 1
+
+
 def _conflict_sets(concern: Concern) -> tuple[frozenset[int], frozenset[int]]:
-    """Who is in the employee's reporting line and who stepped aside: two queries, once."""
+    """Who is in the employee's reporting line and who stepped aside: one query, once."""
     cached = concern.__dict__.get("_conflict_sets")
     if cached is None:
-        line = frozenset(
-            Person.reporting_line.through.objects.filter(person_id=concern.subject_id).values_list(
-                "user_id", flat=True
-            )
-            if concern.subject_id
-            else ()
+        rows = ConflictDeclaration.objects.filter(concern_id=concern.pk).values_list(
+            "user_id", Value(_STEPPED_ASIDE)
         )
-        aside = frozenset(
-            ConflictDeclaration.objects.filter(concern_id=concern.pk).values_list(
-                "user_id", flat=True
-            )
+        if concern.subject_id:
+            line = Person.reporting_line.through.objects.filter(
+                person_id=concern.subject_id
+            ).values_list("user_id", Value(_IN_LINE))
+            rows = line.union(rows, all=True)
+        found = list(rows)
+        cached = concern.__dict__["_conflict_sets"] = (
+            frozenset(user for user, kind in found if kind == _IN_LINE),
+            frozenset(user for user, kind in found if kind == _STEPPED_ASIDE),
         )
-        cached = concern.__dict__["_conflict_sets"] = (line, aside)
     return cached
 
 
@@ -606,12 +609,18 @@ def _kept_from_approving(concern: Concern, people: list[int]) -> set[int]:
     participants = investigation_participants(concern)
     if not participants:
         return set()
-    through_tokens = (
-        ApiToken.objects.filter(created_by_id__in=people, user_id__in=participants)
-        .exclude(user_id=F("created_by_id"))
-        .values_list("created_by_id", flat=True)
-    )
-    return (set(people) & participants) | set(through_tokens)
+    # The page asks for the same person more than once (the actions offered, the actions
+    # withheld): answer a repeated question from what was read, once per concern object.
+    asked = concern.__dict__.setdefault("_kept_from_approving", {})
+    key = frozenset(people)
+    if key not in asked:
+        through_tokens = (
+            ApiToken.objects.filter(created_by_id__in=people, user_id__in=participants)
+            .exclude(user_id=F("created_by_id"))
+            .values_list("created_by_id", flat=True)
+        )
+        asked[key] = frozenset((set(people) & participants) | set(through_tokens))
+    return set(asked[key])
 
 
 # --- Querysets -----------------------------------------------------------------------

@@ -68,5 +68,6 @@ urlpatterns = [
     path("<id:pk>/access-log/", case.access_log, name="access_log"),
     path("<id:pk>/matter/link/", matters.link_matter, name="link_matter"),
     path("<id:pk>/matter/unlink/", matters.unlink_matter, name="unlink_matter"),
+    path("<id:pk>/timeline/", case.concern_timeline, name="timeline"),
     path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
 ]

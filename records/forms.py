@@ -2,18 +2,26 @@ from __future__ import annotations
 
 from django import forms
 
-from config.formfields import IdModelMultipleChoiceField
+from config.formfields import ConfirmField, IdModelMultipleChoiceField
 from incidents.models import Concern
 
 
 class LegalHoldForm(forms.Form):
+    confirmation = (
+        "While the hold stands, this concern cannot be disposed of, even when its retention "
+        "period ends. Only an HR manager can release the hold, giving a reason."
+    )
     reason = forms.CharField(
         label="Why must this record be held?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="For example a court proceeding, an inquiry or an access request. "
-        "While the hold stands the concern cannot be disposed of.",
+        help_text="For example a court proceeding, an inquiry or an access request.",
     )
+    confirm = ConfirmField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_hold_%s")  # the concern page has other reasons
+        super().__init__(*args, **kwargs)
 
 
 class ReleaseHoldForm(forms.Form):
@@ -22,6 +30,10 @@ class ReleaseHoldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_hold_%s")
+        super().__init__(*args, **kwargs)
 
 
 class DisposalApprovalForm(forms.Form):

@@ -51,6 +51,10 @@ def disposal_register(user: User) -> QuerySet[DisposalRecord]:
 
 
 def retention_of(concern: Concern) -> RetentionSchedule | None:
+    """The concern's schedule, or None; read with the concern when it was loaded with it
+    (incidents.selectors.concern_record)."""
+    if Concern.retention.is_cached(concern):
+        return getattr(concern, "retention", None)
     return RetentionSchedule.objects.filter(concern=concern).first()
 
 

@@ -158,6 +158,7 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:add_note investigating":       (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:restrict submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
     "incidents:access_log submitted":         (302, 404, 404, 403, 200, 404, 404, 404),
+    "incidents:timeline submitted":           (302, 404, 404, 200, 200, 404, 404, 404),
     "incidents:person_export submitted":      (302, 404, 404, 403, 200, 404, 404, 404),
     "incidents:link_matter assigned":         (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:unlink_matter assigned":       (302, 404, 404, 302, 302, 404, 404, 404),
@@ -262,6 +263,7 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:add_note investigating":       (404, 404, 404, 404, 404, 404, 404),
     "incidents:restrict submitted":           (404, 404, 404, 404, 404, 404, 404),
     "incidents:access_log submitted":         (404, 404, 404, 404, 404, 404, 404),
+    "incidents:timeline submitted":           (404, 404, 404, 404, 404, 404, 404),
     "incidents:person_export submitted":      (404, 404, 404, 404, 404, 404, 404),
     "incidents:link_matter assigned":         (404, 404, 404, 404, 404, 404, 404),
     "incidents:unlink_matter assigned":       (404, 404, 404, 404, 404, 404, 404),
@@ -489,12 +491,12 @@ def _ask_hr_action(world, name, target):
             "sections": [CodeSection.objects.get(code="6.2").pk],
         },
         "incidents:assign": {**version, "assignee": world.people["investigator"].pk},
-        "incidents:step_aside": {"reason": "I know the employee."},
+        "incidents:step_aside": {"reason": "I know the employee.", "confirm": "on"},
         "incidents:reporting_line": {"add": ""},
         "incidents:fairness": {**version, "allegation_notified_on": "2026-01-05"},
         "incidents:findings": {**version, "action_taken": "", "outcome_summary": "In progress."},
         "incidents:add_note": {"text": "Spoke to the reporter."},
-        "incidents:restrict": {"reason": "Alleges corrupt conduct."},
+        "incidents:restrict": {"reason": "Alleges corrupt conduct.", "confirm": "on"},
     }[name]
     args = [concern.pk, "start_triage"] if name == "incidents:act" else [concern.pk]
     return Ask("post", reverse(name, args=args), data)
@@ -542,7 +544,8 @@ def _ask_disposal_approval(world, name, target):
 @asks("records:hold_place", "records:hold_release")
 def _ask_legal_hold(world, name, target):
     """With no hold to release, a permitted HR manager is told so (409)."""
-    return Ask("post", reverse(name, args=[world.concerns[target].pk]), {"reason": "Inquiry."})
+    data = {"reason": "Inquiry.", "confirm": "on"}
+    return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
 
 
 # --- The REST API (api/) ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit
 from config.formfields import (
+    ConfirmField,
     DateInput,
     IdModelChoiceField,
     IdModelMultipleChoiceField,
@@ -22,16 +23,31 @@ from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
 from incidents.casework.selectors import RELEVANCE, SORTS
 from incidents.models import ActionTaken, Finding, GraduatedResponse, RiskRating, Status
-from incidents.workflow import INPUT_LABELS, OPTIONAL_INPUTS, Transition
+from incidents.workflow import CONFIRMATIONS, INPUT_LABELS, OPTIONAL_INPUTS, Transition
 
 
-class VersionedForm(forms.Form):
+class CaseForm(forms.Form):
+    """A form on the concern page. Several share field names (a reason, the version), so
+    each form's ids carry its own key (`id_<key>_<field>`): every label points at its own
+    field, and an error summary's links reach the right one."""
+
+    key = ""
+    confirmation = ""  # what an action that cannot be taken back will do, if it is one
+
+    def __init__(self, *args, **kwargs):
+        if self.key:
+            kwargs.setdefault("auto_id", f"id_{self.key}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(CaseForm):
     """Carries the version the user saw, for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class TriageForm(VersionedForm):
+    key = "triage"
     graduated_response = forms.ChoiceField(
         label="Response chosen", choices=[("", "Choose…"), *GraduatedResponse.choices]
     )
@@ -52,31 +68,46 @@ class TriageForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
+    key = "assign"
     assignee = IdModelChoiceField(label="Investigator", queryset=get_user_model().objects.none())
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = get_user_model().objects.filter(
+        field = self.fields["assignee"]
+        field.queryset = get_user_model().objects.filter(
             pk__in=[person.pk for person in candidates]
         )
-        self.fields["assignee"].label_from_instance = lambda user: user.display_name
+        field.label_from_instance = lambda user: user.display_name
+        # The page already holds the candidates: list them without asking the database
+        # again (a submission is still checked against the queryset).
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((person.pk, person.display_name) for person in candidates),
+        ]
 
 
-class StepAsideForm(forms.Form):
+class StepAsideForm(CaseForm):
+    key = "step_aside"
+    confirmation = (
+        "You stop being this concern's investigator and lose access to it at once. The HR "
+        "manager is told, so they can reassign it. You cannot undo this yourself."
+    )
     reason = forms.CharField(
         label="Why are you stepping aside?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+    confirm = ConfirmField()
 
 
-class ReportingLineForm(forms.Form):
+class ReportingLineForm(CaseForm):
     """The employee's reporting line: keep or remove who is recorded, add people by address.
 
     Only the people already recorded are listed; others are named by work email address
     or username, so the page stays the same size however many staff the organisation has.
     """
 
+    key = "reporting_line"
     MAX_ADDED = 20
 
     keep = IdModelMultipleChoiceField(
@@ -143,6 +174,7 @@ class ReportingLineForm(forms.Form):
 
 
 class FairnessForm(VersionedForm):
+    key = "fairness"
     allegation_notified_on = forms.DateField(
         label="Employee told of the allegations on",
         required=False,
@@ -181,6 +213,7 @@ class FairnessForm(VersionedForm):
 
 
 class FindingsForm(VersionedForm):
+    key = "findings"
     action_taken = forms.ChoiceField(
         label="Action taken",
         choices=[("", "Not decided yet"), *ActionTaken.choices],
@@ -210,7 +243,8 @@ class FindingsForm(VersionedForm):
         return {pk: self.cleaned_data.get(name, "") for pk, name in self.finding_fields}
 
 
-class NoteForm(forms.Form):
+class NoteForm(CaseForm):
+    key = "note"
     text = forms.CharField(
         label="Add an internal note",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -219,18 +253,30 @@ class NoteForm(forms.Form):
     )
 
 
-class RestrictForm(forms.Form):
+class RestrictForm(CaseForm):
+    key = "restrict"
+    confirmation = (
+        "From now on only the organisation's public interest disclosure coordinator (or, "
+        "if none is named, its HR managers) can see this concern: it leaves everyone else's "
+        "lists and notifications at once. A restriction cannot be lifted."
+    )
     reason = forms.CharField(
         label="Why may this be a public interest disclosure?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+    confirm = ConfirmField()
 
 
 class ActionForm(VersionedForm):
-    """The inputs a workflow action needs, built from the transition table."""
+    """The inputs a workflow action needs, built from the transition table.
 
-    def __init__(self, *args, rule: Transition, **kwargs):
+    On a page (`on_page=True`) an action listed in CONFIRMATIONS also needs its tick-box:
+    the person has read what it will do. The API's clients state their intent by calling.
+    """
+
+    def __init__(self, *args, rule: Transition, on_page: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{rule.name}_%s")
         super().__init__(*args, **kwargs)
         self.rule = rule
         for name in rule.inputs:
@@ -241,6 +287,9 @@ class ActionForm(VersionedForm):
                 max_length=2000,
                 widget=widget,
             )
+        self.confirmation = CONFIRMATIONS.get(rule.name, "") if on_page else ""
+        if self.confirmation:
+            self.fields["confirm"] = ConfirmField()
 
     def inputs(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name, "") for name in self.rule.inputs}

@@ -197,6 +197,12 @@ def timeline(concern: Concern) -> QuerySet[Event]:
     return Event.objects.filter(concern=concern).select_related("actor").order_by("at", "seq")
 
 
+def timeline_newest_first(concern: Concern) -> QuerySet[Event]:
+    """The concern's events, the latest first: the page shows a slice of it (one query,
+    however long the history), the paged timeline the rest."""
+    return timeline(concern).reverse()
+
+
 def notes(concern: Concern) -> QuerySet[Note]:
     return Note.objects.filter(concern=concern).select_related("author").order_by("created_at")
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import Role
+from tests.factories import BusinessUnitFactory, OrganisationFactory, UserFactory
+
 # Playwright's sync API runs an event loop in the test thread; without this every ORM call
 # made by the test itself raises SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -125,3 +128,22 @@ def signed_in(browser, live_server):
     yield _sign_in
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def people(guidance):
+    """One organisation with a business unit and a person per role, plus an outsider."""
+    org = OrganisationFactory(name="Department of Examples", short_name="examples")
+    unit = BusinessUnitFactory(organisation=org, name="Community Programs")
+    other = OrganisationFactory(name="Other Agency", short_name="other")
+    return {
+        "reporter": UserFactory(
+            username="reporter", organisation=org, business_unit=unit, roles=[Role.REPORTER]
+        ),
+        "hr_manager": UserFactory(username="hrmanager", organisation=org, roles=[Role.HR_MANAGER]),
+        "investigator": UserFactory(
+            username="investigator", organisation=org, roles=[Role.INVESTIGATOR]
+        ),
+        "executive": UserFactory(username="executive", organisation=org, roles=[Role.EXECUTIVE]),
+        "outsider": UserFactory(username="outsider", organisation=other, roles=list(Role.values)),
+    }

@@ -17,9 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from incidents.models import Concern, Status
-from tests.factories import BusinessUnitFactory, OrganisationFactory, UserFactory, make_concern
+from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,25 +35,6 @@ DESCRIPTION = (
 REPORTER_MESSAGE = "Thank you for raising this. HR has dealt with it and the matter is closed."
 
 
-@pytest.fixture
-def people(guidance):
-    """One organisation with a business unit and a person per role, plus an outsider."""
-    org = OrganisationFactory(name="Department of Examples", short_name="examples")
-    unit = BusinessUnitFactory(organisation=org, name="Community Programs")
-    other = OrganisationFactory(name="Other Agency", short_name="other")
-    return {
-        "reporter": UserFactory(
-            username="reporter", organisation=org, business_unit=unit, roles=[Role.REPORTER]
-        ),
-        "hr_manager": UserFactory(username="hrmanager", organisation=org, roles=[Role.HR_MANAGER]),
-        "investigator": UserFactory(
-            username="investigator", organisation=org, roles=[Role.INVESTIGATOR]
-        ),
-        "executive": UserFactory(username="executive", organisation=org, roles=[Role.EXECUTIVE]),
-        "outsider": UserFactory(username="outsider", organisation=other, roles=list(Role.values)),
-    }
-
-
 def png_bytes() -> bytes:
     from PIL import Image, ImageDraw
 
@@ -65,9 +45,12 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def section(page: Page, key: str):
-    """One of the HR forms on the concern page (<section aria-labelledby="form-...">)."""
-    return page.locator(f'section[aria-labelledby="form-{key}"]')
+def open_panel(page: Page, label: str):
+    """Open one of the concern page's action forms by its button; the open dialog."""
+    page.get_by_role("button", name=label, exact=True).click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_be_visible()
+    return dialog
 
 
 def action_form(page: Page, label: str):
@@ -140,19 +123,19 @@ def test_concern_journey(signed_in, live_server, people, shots):
     action_form(hr, "Start triage").get_by_role("button", name="Start triage").click()
     expect(hr.locator("h1 + .badge")).to_have_text("Triage")
 
-    triage = section(hr, "triage")
+    triage = open_panel(hr, "Record triage")
     triage.get_by_label("Response chosen").select_option(
         label="Informal resolution (conversation, training)"
     )
     triage.get_by_label("Risk rating").select_option(label="Medium")
     triage.get_by_label(SECTION).check()
-    triage.get_by_role("button", name="Save").click()
+    triage.get_by_role("button", name="Save triage").click()
     expect(hr.get_by_text("Informal resolution (conversation, training)").first).to_be_visible()
 
-    assign = section(hr, "assign")
+    assign = open_panel(hr, "Assign")
     assign.get_by_label("Investigator").select_option(label=people["investigator"].display_name)
     assign.get_by_role("button", name="Assign").click()
-    expect(hr.get_by_text(f"Investigator: {people['investigator'].display_name}")).to_be_visible()
+    expect(hr.locator("#case-assignee")).to_contain_text(people["investigator"].display_name)
     shots.take(hr, "hr-triaged-and-assigned")
 
     # --- Step 3: the investigator investigates and sends it for decision -------------------
@@ -163,23 +146,23 @@ def test_concern_journey(signed_in, live_server, people, shots):
     ).click()
     expect(investigator.locator("h1 + .badge")).to_have_text("Investigation")
 
-    fairness = section(investigator, "fairness")
+    fairness = open_panel(investigator, "Record fairness steps")
     fairness.get_by_label("Employee told of the allegations on").fill(
         (today - dt.timedelta(days=8)).isoformat()
     )
     fairness.get_by_label("Their response is due by").fill(
         (today - dt.timedelta(days=1)).isoformat()
     )
-    fairness.get_by_role("button", name="Save").click()
+    fairness.get_by_role("button", name="Save fairness steps").click()
     expect(investigator.locator("dd", has_text="; response due")).to_be_visible()
 
-    findings = section(investigator, "findings")
+    findings = open_panel(investigator, "Record findings and outcome")
     findings.get_by_label(SECTION).select_option(label="Partly substantiated")
     findings.get_by_label("Action taken").select_option(label="Training")
     findings.get_by_label("Outcome summary (HR only)").fill(
         "The post was removed the same day; the employee completed privacy training."
     )
-    findings.get_by_role("button", name="Save").click()
+    findings.get_by_role("button", name="Save findings").click()
     expect(investigator.get_by_text(f"{SECTION}: Partly substantiated")).to_be_visible()
     shots.take(investigator, "investigator-findings-recorded")
     send = action_form(investigator, "Send for decision").get_by_role(
@@ -192,8 +175,9 @@ def test_concern_journey(signed_in, live_server, people, shots):
 
     # --- Step 4: the HR manager approves and closes -----------------------------------------
     hr.goto(concern_url)
-    close = action_form(hr, "Approve and close")
+    close = open_panel(hr, "Approve and close")
     close.get_by_label(re.compile("Message for the person who logged it")).fill(REPORTER_MESSAGE)
+    close.get_by_label("I understand what this will do").check()
     close.get_by_role("button", name="Approve and close").click()
     expect(hr.locator("h1 + .badge")).to_have_text("Closed")
     shots.take(hr, "hr-closed")

@@ -31,7 +31,7 @@ def test_an_hr_manager_links_two_reports_of_one_post(guidance, live_server, sign
 
     page = signed_in(manager)
     page.goto(f"{live_server.url}/concerns/{second.pk}/")
-    panel = page.locator("#related-concerns")
+    panel = page.locator("#related")
     expect(panel).to_contain_text(first.reference)
     expect(panel).to_contain_text("Same link")
     shots.take(page, "related concerns panel")

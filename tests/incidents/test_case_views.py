@@ -71,7 +71,9 @@ def test_hr_manager_takes_a_concern_to_closure_through_the_pages(
     client.force_login(hr_manager)
     page = client.get(reverse("incidents:detail", args=[concern.pk])).content.decode()
     assert "Approve and close" in page
-    response = _act(client, concern, "close", reporter_message="Thank you; action was taken.")
+    response = _act(
+        client, concern, "close", reporter_message="Thank you; action was taken.", confirm="on"
+    )
     assert response.status_code == 302
     concern.refresh_from_db()
     assert concern.status == Status.CLOSED
@@ -115,7 +117,8 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(client, submitted_conc
     _act(client, submitted_concern, "start_triage")
     submitted_concern.refresh_from_db()
     stale = submitted_concern.version
-    _act(client, submitted_concern, "dismiss", reason="First person wins")  # someone else acts
+    # someone else acts
+    _act(client, submitted_concern, "dismiss", reason="First person wins", confirm="on")
     response = client.post(
         reverse("incidents:add_note", args=[submitted_concern.pk]), {"text": "x"}
     )
@@ -238,7 +241,7 @@ def test_queue_query_count_does_not_grow(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("events", [1, 40])
+@pytest.mark.parametrize("events", [1, 60])
 def test_concern_page_query_count_does_not_grow(
     client, submitted_concern, hr_manager, events, django_assert_num_queries
 ):
@@ -253,13 +256,72 @@ def test_concern_page_query_count_does_not_grow(
     assert Event.objects.filter(concern=submitted_concern).count() >= events
 
 
+def _grow_the_case(concern, actor, size: int) -> None:
+    """`size` more notes (each an event too) and evidence files on the concern."""
+    from incidents.casework import services as casework
+    from incidents.models import Evidence
+
+    for index in range(size):
+        casework.note_add(concern=concern, actor=actor, text=f"Note {index}")
+    Evidence.objects.bulk_create(
+        Evidence(
+            concern=concern,
+            file=f"evidence/{index}",
+            original_name=f"post-{index}.png",
+            content_type="image/png",
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=actor,
+        )
+        for index in range(size)
+    )
+
+
+@pytest.mark.parametrize("size", [1, 60])
+def test_an_investigation_page_costs_the_same_however_much_it_holds(
+    client, triage_concern, hr_manager, investigator, size, django_assert_num_queries
+):
+    """Notes, evidence, confirmed sections with findings, and a timeline longer than the
+    page shows: the same number of queries for one of each as for sixty."""
+    from incidents.casework import services as casework
+
+    sections = list(CodeSection.objects.order_by("pk")[: min(size, 8)])
+    concern = casework.concern_record_triage(
+        concern=triage_concern,
+        actor=hr_manager,
+        data=casework.TriageData("misconduct", "medium", sections),
+        expected_version=triage_concern.version,
+    )
+    concern = casework.concern_act(
+        concern=concern,
+        actor=investigator,
+        action="start_investigation",
+        expected_version=concern.version,
+    )
+    _grow_the_case(concern, investigator, size)
+    client.force_login(investigator)
+    with django_assert_num_queries(INVESTIGATION_PAGE_QUERIES):
+        response = client.get(reverse("incidents:detail", args=[concern.pk]))
+    assert response.status_code == 200
+    assert len(response.context["evidence"]) == size
+    assert len(response.context["notes"]) == size
+    assert len(response.context["findings"]) == len(sections)
+    assert response.context["timeline_has_earlier"] is (size > 50)
+
+
 QUEUE_QUERIES = 12  # includes the two small lookups of the conflict-of-interest filter
 # Includes writing the access record, the records panel, the getter applying the conflict
-# rule in its query (two small lookups) so a forbidden id costs what a missing one does, and
+# rule in its query (two small lookups) so a forbidden id costs what a missing one does,
 # who took part in the investigation (one query: is any HR manager left to approve it?),
-# the related-concerns panel (one query: its rows, their count and the matter's lead),
-# and the case documents (one query; the evidence previews need none).
-CONCERN_PAGE_QUERIES = 30
+# the latest 50 events of the timeline (the rest are on the paged timeline). Was 28:
+# the reloaded record keeps what the permission rules had read, the conflict sets are one
+# query, the retention schedule comes with the record, the fairness rule and the action
+# requirements read the prefetched findings, and the assignment form lists the staff
+# already read. Then +1 for the related-concerns panel (its rows, their count and the
+# matter's lead) and +1 for the case documents (the evidence previews need none).
+CONCERN_PAGE_QUERIES = 24
+# The investigator at the investigation stage: no triage or assignment forms.
+INVESTIGATION_PAGE_QUERIES = 20
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
@@ -388,7 +450,7 @@ def test_the_decision_stage_offers_no_findings_form_and_says_why(
     client.force_login(investigator)
     page = client.get(reverse("incidents:detail", args=[decision_concern.pk]))
     assert page.status_code == 200
-    assert "findings" not in page.context["forms"] and "fairness" not in page.context["forms"]
+    assert "findings" not in page.context["panels"] and "fairness" not in page.context["panels"]
     assert "sent for decision, so its fairness steps and findings are locked" in page.text
 
     response = _post(
@@ -456,7 +518,7 @@ def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_m
     concern = send_for_decision(concern, hr_manager)
     client.force_login(hr_manager)
     page = client.get(reverse("incidents:detail", args=[concern.pk]))
-    assert "close" not in [action["rule"].name for action in page.context["actions"]]
+    assert "close" not in [action.rule.name for action in page.context["actions"]]
     assert (
         "Approve and close</strong> is not offered to you: You took part in this investigation"
         in page.text
@@ -466,5 +528,139 @@ def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_m
     other = UserFactory(username="hrmanager2", organisation=org, roles=[Role.HR_MANAGER])
     client.force_login(other)
     page = client.get(reverse("incidents:detail", args=[concern.pk]))
-    assert "close" in [action["rule"].name for action in page.context["actions"]]
+    assert "close" in [action.rule.name for action in page.context["actions"]]
     assert "is not offered to you" not in page.text
+
+
+# --- The case view: confirmations, error summaries, the timeline -------------------------
+
+
+def test_dismissing_without_the_confirmation_is_refused_beside_the_box_and_keeps_the_reason(
+    client, triage_concern, hr_manager
+):
+    client.force_login(hr_manager)
+    response = _act(client, triage_concern, "dismiss", reason="Typed with care")
+    assert response.status_code == 400
+    body = response.text
+    assert "Tick the box to confirm that you understand what this will do." in body
+    assert 'href="#id_dismiss_confirm"' in body  # the summary links to the box
+    assert "Typed with care" in body
+    assert 'id="panel-actiondismiss" data-dialog open' in body  # the failed form is open
+    assert "Only an HR manager can reopen it." in body  # it says what will happen
+    triage_concern.refresh_from_db()
+    assert triage_concern.status == Status.TRIAGE
+
+    response = _act(client, triage_concern, "dismiss", reason="Typed with care", confirm="on")
+    assert response.status_code == 302
+    triage_concern.refresh_from_db()
+    assert triage_concern.status == Status.DISMISSED
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("step_aside", {"reason": "I know the employee."}),
+        ("restrict", {"reason": "Alleges corrupt conduct."}),
+    ],
+)
+def test_step_aside_and_restriction_need_the_confirmation_too(
+    client, assigned_concern, hr_manager, investigator, name, data
+):
+    client.force_login(investigator if name == "step_aside" else hr_manager)
+    response = _post(client, name, assigned_concern, data)
+    assert response.status_code == 400
+    assert data["reason"] in response.text
+    assert "Tick the box to confirm" in response.text
+    assigned_concern.refresh_from_db()
+    assert assigned_concern.assignee == investigator and not assigned_concern.restricted
+
+
+def test_a_legal_hold_needs_the_confirmation(client, triage_concern, hr_manager):
+    from records.models import LegalHold
+
+    client.force_login(hr_manager)
+    url = reverse("records:hold_place", args=[triage_concern.pk])
+    response = client.post(url, {"reason": "Court summons."})
+    assert response.status_code == 400
+    assert "Court summons." in response.text and 'href="#id_hold_confirm"' in response.text
+    assert not LegalHold.objects.exists()
+
+
+def test_a_failed_save_puts_a_linked_error_summary_at_the_top_of_its_form(
+    client, investigating_concern, investigator
+):
+    client.force_login(investigator)
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    response = _post(client, "fairness", investigating_concern, {"allegation_notified_on": future})
+    assert response.status_code == 400
+    body = response.text
+    summary = body.index("data-error-summary")
+    assert summary < body.index('name="allegation_notified_on"')
+    assert (
+        'href="#id_fairness_allegation_notified_on">Employee told of the allegations on: '
+        "This date can&#x27;t be in the future." in body
+    )
+    assert f'value="{future}"' in body
+    assert 'id="panel-fairness" data-dialog open' in body
+
+
+def test_each_form_on_the_page_has_its_own_field_ids(client, triage_concern, hr_manager):
+    import re
+    from collections import Counter
+
+    client.force_login(hr_manager)
+    body = client.get(reverse("incidents:detail", args=[triage_concern.pk])).text
+    ids = Counter(re.findall(r'\sid="([^"]+)"', body))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert "id_dismiss_reason" in ids and "id_refer_reason" in ids
+
+
+def test_the_step_indicator_shows_where_the_concern_is(client, triage_concern, hr_manager):
+    from incidents.casework.views.case import case_steps
+
+    steps = case_steps(triage_concern)
+    assert [(s["label"], s["state"]) for s in steps] == [
+        ("Submitted", "done"),
+        ("Triage", "current"),
+        ("Investigation", "todo"),
+        ("Decision", "todo"),
+        ("Closed", "todo"),
+    ]
+    triage_concern.status = Status.DISMISSED
+    assert [(s["label"], s["state"]) for s in case_steps(triage_concern)] == [
+        ("Submitted", "done"),
+        ("Triage", "done"),
+        ("Dismissed", "current"),
+    ]
+    client.force_login(hr_manager)
+    body = client.get(reverse("incidents:detail", args=[triage_concern.pk])).text
+    assert 'aria-current="step"><span class="visually-hidden">Current stage: </span>Triage' in body
+
+
+def test_a_long_timeline_shows_the_latest_events_and_pages_the_rest(
+    client, submitted_concern, hr_manager
+):
+    from audit.models import AccessRecord
+    from incidents.casework import services as casework
+
+    for index in range(120):
+        casework.note_add(concern=submitted_concern, actor=hr_manager, text=f"Note {index}")
+    client.force_login(hr_manager)
+    page = client.get(reverse("incidents:detail", args=[submitted_concern.pk]))
+    assert len(page.context["timeline"]) == 50 and page.context["timeline_has_earlier"]
+    timeline_url = reverse("incidents:timeline", args=[submitted_concern.pk])
+    assert timeline_url in page.text
+    total = Event.objects.filter(concern=submitted_concern).count()
+
+    first = client.get(timeline_url)
+    second = client.get(timeline_url, {"page": 2})
+    assert first.status_code == second.status_code == 200
+    shown = list(first.context["page"].object_list) + list(second.context["page"].object_list)
+    assert len(shown) == total and shown[0].at >= shown[-1].at  # newest first, every one
+    assert "Page 1 of 2" in first.text
+    assert (
+        AccessRecord.objects.filter(
+            concern=submitted_concern, user=hr_manager, detail="timeline"
+        ).count()
+        == 2
+    )

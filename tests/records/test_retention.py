@@ -373,7 +373,8 @@ def test_the_concern_page_shows_retention_and_takes_a_hold(closed_concern, hr_ma
     response = client.post(reverse("records:hold_place", args=[closed_concern.pk]), {"reason": ""})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
     response = client.post(
-        reverse("records:hold_place", args=[closed_concern.pk]), {"reason": "Court summons."}
+        reverse("records:hold_place", args=[closed_concern.pk]),
+        {"reason": "Court summons.", "confirm": "on"},
     )
     assert response.status_code == 302
     html = client.get(reverse("incidents:detail", args=[closed_concern.pk])).content.decode()

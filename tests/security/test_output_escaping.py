@@ -377,7 +377,8 @@ def test_a_step_aside_reason_is_shown_escaped(
     text = PAYLOADS[payload]
 
     response = client.post(
-        reverse("incidents:step_aside", args=[assigned_concern.pk]), {"reason": text}
+        reverse("incidents:step_aside", args=[assigned_concern.pk]),
+        {"reason": text, "confirm": "on"},
     )
 
     _stored_text_check(response, text, limit=2000)
@@ -398,6 +399,7 @@ def test_a_dismissal_reason_and_message_are_shown_escaped(
         "version": triage_concern.version,
         "reason": "Not a conduct matter.",
         "reporter_message": "Thank you for raising this.",
+        "confirm": "on",
         field: text,
     }
 

@@ -7,12 +7,16 @@ or someone else got there first, the page comes back with the form as typed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.access import access_record
@@ -41,6 +45,52 @@ from records import selectors as retention_selectors
 from records.forms import LegalHoldForm, ReleaseHoldForm
 
 TRIAGE_STAGES = (Status.SUBMITTED, Status.TRIAGE)
+TIMELINE_LATEST = 50  # events on the concern page; the rest on the paged timeline
+
+# The workflow's stages as the step indicator shows them, and where each outcome that
+# leaves that path sits on it (a dismissal or referral ends triage or the investigation).
+MAIN_PATH = (Status.SUBMITTED, Status.TRIAGE, Status.INVESTIGATION, Status.DECISION, Status.CLOSED)
+LEAVES_PATH_AFTER = {
+    Status.WITHDRAWN: Status.SUBMITTED,
+    Status.DISMISSED: Status.TRIAGE,
+    Status.REFERRED: Status.TRIAGE,
+}
+
+
+@dataclass
+class Panel:
+    """One action's small form on the concern page: a button that opens it (a dialog, or
+    a panel without JavaScript), or a plain button when the action needs no input."""
+
+    key: str
+    label: str  # the button that opens it
+    form: forms.Form
+    url: str
+    title: str = ""  # the dialog's heading
+    submit: str = ""  # the button that sends the form
+    style: str = "secondary"
+    direct: bool = False  # nothing to type or confirm: one button
+    missing: list[str] = field(default_factory=list)
+    open: bool = False  # it failed: it comes back open, its errors at the top
+    error: str = ""
+    rule: workflow.Transition | None = None  # the workflow action it applies, if one
+
+
+def case_steps(concern: Concern) -> list[dict]:
+    """The step indicator: each stage done, current or to come; an outcome off the main
+    path (dismissed, referred, withdrawn) follows the stage it ended."""
+    status = concern.status
+    path = list(MAIN_PATH)
+    if status in LEAVES_PATH_AFTER:
+        path = [*path[: path.index(LEAVES_PATH_AFTER[status]) + 1], status]
+    current = path.index(status) if status in path else -1
+    return [
+        {
+            "label": Status(stage).label,
+            "state": "done" if index < current else "current" if index == current else "todo",
+        }
+        for index, stage in enumerate(path)
+    ]
 
 
 def _hr_concern(request: HttpRequest, pk: int) -> Concern:
@@ -55,29 +105,46 @@ def render_case(
     status: int = 200,
     error: str | None = None,
 ) -> HttpResponse:
-    """The concern page; `bound` replaces one form with the user's submission."""
+    """The concern page; `bound` replaces one form with the user's submission, which comes
+    back open with its errors (or the refusal) at its top."""
     bound = bound or {}
     user = request.user
     concern = concern_record(concern)
     version = {"version": concern.version}
     findings = list(concern.findings.all())
     can_work = permissions.can_work_on(user, concern)
+    pk = concern.pk
+
+    def panel(key: str, form, url: str, **options) -> Panel:
+        failed = key in bound
+        return Panel(
+            key, form=form, url=url, open=failed, error=(error or "") if failed else "", **options
+        )
+
     actions = []
     for rule in workflow.allowed_transitions(user, concern):
-        form = bound.get(f"action:{rule.name}") or ActionForm(initial=version, rule=rule)
+        key = f"action:{rule.name}"
+        form = bound.get(key) or ActionForm(initial=version, rule=rule, on_page=True)
         actions.append(
-            {
-                "rule": rule,
-                "form": form,
-                "missing": [
+            panel(
+                key,
+                form,
+                reverse("incidents:act", args=[pk, rule.name]),
+                label=rule.label,
+                title=rule.label,
+                submit=rule.label,
+                style=rule.style,
+                rule=rule,
+                direct=not rule.inputs and not form.confirmation,
+                missing=[
                     workflow.REQUIRED_LABELS[name]
                     for name in workflow.missing_fields(concern, rule)
                 ],
-            }
+            )
         )
-    forms = {}
+    panels: dict[str, Panel] = {}
     if can_work and concern.status in TRIAGE_STAGES:
-        forms["triage"] = bound.get("triage") or TriageForm(
+        form = bound.get("triage") or TriageForm(
             initial={
                 **version,
                 "graduated_response": concern.graduated_response,
@@ -86,21 +153,66 @@ def render_case(
                 or [s.pk for s in concern.reported_sections.all()],
             }
         )
+        panels["triage"] = panel(
+            "triage",
+            form,
+            reverse("incidents:triage", args=[pk]),
+            label="Record triage",
+            title="Record triage",
+            submit="Save triage",
+            style="primary" if not findings else "outline-primary",
+        )
     staff = None
     if permissions.can_assign(user, concern):
         staff = list(permissions.hr_staff(concern.organisation_id).prefetch_related("role_grants"))
-        forms["assign"] = bound.get("assign") or AssignForm(
+        form = bound.get("assign") or AssignForm(
             initial={**version, "assignee": concern.assignee_id},
             candidates=permissions.assignable_staff(concern, staff=staff),
         )
+        panels["assign"] = panel(
+            "assign",
+            form,
+            reverse("incidents:assign", args=[pk]),
+            label="Reassign" if concern.assignee_id else "Assign",
+            title="Assign an investigator",
+            submit="Assign",
+            style="outline-secondary",
+        )
     if permissions.can_step_aside(user, concern):
-        forms["step_aside"] = bound.get("step_aside") or StepAsideForm()
+        panels["step_aside"] = panel(
+            "step_aside",
+            bound.get("step_aside") or StepAsideForm(),
+            reverse("incidents:step_aside", args=[pk]),
+            label="Step aside",
+            title="Step aside (conflict of interest)",
+            submit="Step aside",
+            style="outline-danger",
+        )
+    if permissions.can_flag_pid(user, concern):
+        panels["restrict"] = panel(
+            "restrict",
+            bound.get("restrict") or RestrictForm(),
+            reverse("incidents:restrict", args=[pk]),
+            label="Restrict as a possible disclosure",
+            title="Restrict as a possible public interest disclosure",
+            submit="Restrict now",
+            style="outline-danger",
+        )
     if permissions.can_edit_reporting_line(user, concern):
-        forms["reporting_line"] = bound.get("reporting_line") or ReportingLineForm(
-            organisation=concern.organisation, current=concern.subject.reporting_line.all()
+        panels["reporting_line"] = panel(
+            "reporting_line",
+            bound.get("reporting_line")
+            or ReportingLineForm(
+                organisation=concern.organisation, current=concern.subject.reporting_line.all()
+            ),
+            reverse("incidents:reporting_line", args=[pk]),
+            label="Edit the reporting line",
+            title="The employee's reporting line",
+            submit="Save the reporting line",
+            style="outline-secondary btn-sm",
         )
     if permissions.can_edit_investigation(user, concern):
-        forms["fairness"] = bound.get("fairness") or FairnessForm(
+        form = bound.get("fairness") or FairnessForm(
             initial={
                 **version,
                 "allegation_notified_on": concern.allegation_notified_on,
@@ -108,7 +220,16 @@ def render_case(
                 "response_received_on": concern.response_received_on,
             }
         )
-        forms["findings"] = bound.get("findings") or FindingsForm(
+        panels["fairness"] = panel(
+            "fairness",
+            form,
+            reverse("incidents:fairness", args=[pk]),
+            label="Record fairness steps",
+            title="Procedural fairness",
+            submit="Save fairness steps",
+            style="outline-primary",
+        )
+        form = bound.get("findings") or FindingsForm(
             initial={
                 **version,
                 "action_taken": concern.action_taken,
@@ -116,25 +237,44 @@ def render_case(
             },
             findings=findings,
         )
+        panels["findings"] = panel(
+            "findings",
+            form,
+            reverse("incidents:findings", args=[pk]),
+            label="Record findings and outcome",
+            title="Findings and outcome",
+            submit="Save findings",
+            style="outline-primary",
+        )
+    note_form = None
     if permissions.can_add_note(user, concern):
-        forms["note"] = bound.get("note") or NoteForm()
-    if permissions.can_flag_pid(user, concern):
-        forms["restrict"] = bound.get("restrict") or RestrictForm()
+        note_form = bound.get("note") or NoteForm()
     withheld = workflow.withheld_transitions(user, concern)
     no_approver = (
-        "assign" in forms or any(rule.actor == "decision_maker" for rule, _ in withheld)
+        "assign" in panels or any(rule.actor == "decision_maker" for rule, _ in withheld)
     ) and not permissions.eligible_approvers(concern, staff=staff)
+    timeline = list(selectors.timeline_newest_first(concern)[: TIMELINE_LATEST + 1])
+    records = _retention_context(user, concern, bound, error)
+    hold_panel = records.get("hold_panel")
+    opened = any(
+        item.open and not item.direct
+        for item in (*actions, *panels.values(), *([hold_panel] if hold_panel else ()))
+    )
     context = {
         "concern": concern,
+        "steps": case_steps(concern),
         "withheld": withheld,
         "no_approver": permissions.NO_APPROVER if no_approver else "",
         "evidence": list(concern.evidence.all()),
         "findings": findings,
-        "timeline": list(selectors.timeline(concern)),
+        "timeline": timeline[:TIMELINE_LATEST],
+        "timeline_has_earlier": len(timeline) > TIMELINE_LATEST,
         "notes": list(selectors.notes(concern)),
         "actions": actions,
-        "forms": forms,
-        "error": error,
+        "panels": panels,
+        "note_form": note_form,
+        "note_failed": "note" in bound,
+        "error": error if not opened else None,
         "fairness_met": workflow.fairness_met(concern),
         "investigation_locked": (
             permissions.INVESTIGATION_LOCKED
@@ -143,31 +283,55 @@ def render_case(
         ),
         "can_view_access_log": permissions.can_view_access_log(user, concern),
         "can_export_person": permissions.can_export_person(user, concern),
-        **_retention_context(user, concern, bound),
+        **records,
         **related_context(user, concern, bound),
         **documents_context(user, concern, bound),
     }
+    context["has_aside"] = bool(
+        records or context["can_view_access_log"] or context["can_export_person"]
+    )
     return render(request, "incidents/concern_record.html", context, status=status)
 
 
-def _retention_context(user, concern: Concern, bound: dict) -> dict:
-    """The records panel: retention class and date, legal holds, and the hold forms."""
+def _retention_context(user, concern: Concern, bound: dict, error: str | None = None) -> dict:
+    """The records panel: retention class and date, legal holds, and the hold form."""
     if not retention_permissions.can_view_retention(user, concern):
         return {}
     holds = retention_selectors.holds_of(concern)
+    on_hold = any(hold.is_active for hold in holds)
     context = {
         "show_retention": True,
         "retention": retention_selectors.retention_of(concern),
         "holds": holds,
-        "hold_form": None,
+        "on_hold": on_hold,
+        "hold_panel": None,
     }
     if retention_permissions.can_place_legal_hold(user, concern):
-        if any(hold.is_active for hold in holds):
-            context["hold_form"] = bound.get("hold_release") or ReleaseHoldForm()
-            context["hold_action"] = "release"
+        key = "hold_release" if on_hold else "hold_place"
+        failed = key in bound
+        if on_hold:
+            form, label, url = (
+                bound.get(key) or ReleaseHoldForm(),
+                "Release the hold",
+                reverse("records:hold_release", args=[concern.pk]),
+            )
         else:
-            context["hold_form"] = bound.get("hold_place") or LegalHoldForm()
-            context["hold_action"] = "place"
+            form, label, url = (
+                bound.get(key) or LegalHoldForm(),
+                "Place a legal hold",
+                reverse("records:hold_place", args=[concern.pk]),
+            )
+        context["hold_panel"] = Panel(
+            key,
+            label=label,
+            form=form,
+            url=url,
+            title=label,
+            submit=label,
+            style="outline-secondary btn-sm" if on_hold else "outline-danger btn-sm",
+            open=failed,
+            error=(error or "") if failed else "",
+        )
     return context
 
 
@@ -184,7 +348,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("No such action.")
     if not permissions.can_apply_transition(request.user, concern, rule):
         raise PermissionDenied("You cannot do that to this concern.")
-    form = ActionForm(request.POST, rule=rule)
+    form = ActionForm(request.POST, rule=rule, on_page=True)
     key = f"action:{rule.name}"
     if not form.is_valid():
         return _render_after_action(request, concern, form, key, status=400)
@@ -433,7 +597,9 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "concern": concern,
             "can_edit": permissions.can_edit_draft(request.user, concern),
-            "withdraw_form": ActionForm(initial={"version": concern.version}, rule=withdraw)
+            "withdraw_form": ActionForm(
+                initial={"version": concern.version}, rule=withdraw, on_page=True
+            )
             if can_withdraw
             else None,
         },
@@ -450,3 +616,21 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(concern=concern, user=request.user, action=AccessRecord.Action.LOG_READ)
     page = Paginator(selectors.access_log(concern), 50).get_page(request.GET.get("page"))
     return render(request, "incidents/access_log.html", {"concern": concern, "page": page})
+
+
+TIMELINE_PAGE = 100
+
+
+@login_required
+@require_GET
+def concern_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole timeline, the latest first, in pages (the concern page shows the latest
+    events only). Reading it is recorded like opening the concern."""
+    concern = _hr_concern(request, pk)
+    access_record(
+        concern=concern, user=request.user, action=AccessRecord.Action.VIEWED, detail="timeline"
+    )
+    page = Paginator(selectors.timeline_newest_first(concern), TIMELINE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "incidents/concern_timeline.html", {"concern": concern, "page": page})
