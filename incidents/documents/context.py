@@ -35,6 +35,7 @@ def documents_context(user, concern: Concern, bound: dict) -> dict:
             for item in documents
         ],
         document_form=(bound.get("document") or CaseDocumentForm(user=user)) if can_add else None,
+        document_failed="document" in bound,
         documents_closed=(
             permissions.DOCUMENTS_CLOSED
             if not can_add and not concern.is_open and concern.disposed_at is None

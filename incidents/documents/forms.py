@@ -7,7 +7,7 @@ import os
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Layout, Submit
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -58,7 +58,6 @@ class CaseDocumentForm(forms.Form):
             "kind",
             "title",
             "staged",
-            Submit("attach", "Attach document", css_class="btn-secondary"),
         )
 
     def _staged_file(self):

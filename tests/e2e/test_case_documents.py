@@ -35,6 +35,8 @@ def test_hr_attaches_a_document_and_reads_its_pages_as_images(
     page.goto(f"{live_server.url}/concerns/{concern.pk}/")
     section = page.locator("#case-documents")
     expect(section.get_by_role("heading", name="Case documents")).to_be_visible()
+    section.get_by_role("button", name="Attach a document").click()
+    section = page.locator("dialog[open]")
     section.locator("#id_file").set_input_files(
         files=[
             {

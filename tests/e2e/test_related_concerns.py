@@ -36,9 +36,12 @@ def test_an_hr_manager_links_two_reports_of_one_post(guidance, live_server, sign
     expect(panel).to_contain_text("Same link")
     shots.take(page, "related concerns panel")
 
-    panel.get_by_label("Reference of the other concern").fill(first.reference)
-    panel.get_by_label("Why they are the same matter").fill("One post, reported twice.")
     panel.get_by_role("button", name="Link as the same matter").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Reference of the other concern").fill(first.reference)
+    dialog.get_by_label("Why they are the same matter").fill("One post, reported twice.")
+    shots.take(page, "link dialog")
+    dialog.get_by_role("button", name="Link them").click()
 
     expect(page.get_by_text(f"Linked with {first.reference} as the same matter.")).to_be_visible()
     expect(page.locator("#matter-standing")).to_have_text(

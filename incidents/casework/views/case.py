@@ -76,6 +76,13 @@ class Panel:
     rule: workflow.Transition | None = None  # the workflow action it applies, if one
 
 
+# The related-concerns section's two actions: (panel key, URL name, label, submit button).
+MATTER_PANELS = (
+    ("matter_link", "link_matter", "Link as the same matter", "Link them"),
+    ("matter_unlink", "unlink_matter", "Unlink from the matter", "Unlink"),
+)
+
+
 def case_steps(concern: Concern) -> list[dict]:
     """The step indicator: each stage done, current or to come; an outcome off the main
     path (dismissed, referred, withdrawn) follows the stage it ended."""
@@ -253,6 +260,19 @@ def render_case(
     no_approver = (
         "assign" in panels or any(rule.actor == "decision_maker" for rule, _ in withheld)
     ) and not permissions.eligible_approvers(concern, staff=staff)
+    related = related_context(user, concern, bound)
+    for key, url_name, label, submit in MATTER_PANELS:
+        form = related.pop(f"{key}_form")
+        if form is not None:
+            panels[key] = panel(
+                key,
+                form,
+                reverse(f"incidents:{url_name}", args=[pk]),
+                label=label,
+                title=label,
+                submit=submit,
+                style="outline-secondary",
+            )
     timeline = list(selectors.timeline_newest_first(concern)[: TIMELINE_LATEST + 1])
     records = _retention_context(user, concern, bound, error)
     hold_panel = records.get("hold_panel")
@@ -284,7 +304,7 @@ def render_case(
         "can_view_access_log": permissions.can_view_access_log(user, concern),
         "can_export_person": permissions.can_export_person(user, concern),
         **records,
-        **related_context(user, concern, bound),
+        **related,
         **documents_context(user, concern, bound),
     }
     context["has_aside"] = bool(
