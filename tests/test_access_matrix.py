@@ -521,7 +521,7 @@ def _ask_matter(world, name, target):
         return Ask(
             "post", reverse(name, args=[concern.pk]), {"version": _version(concern), **reason}
         )
-    data = {"version": _version(concern), "reference": other.reference, **reason}
+    data = {"version": _version(concern), "other_reference": other.reference, **reason}
     return Ask("post", reverse(name, args=[concern.pk]), data)
 
 

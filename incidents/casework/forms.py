@@ -361,7 +361,7 @@ class BulkAssignForm(forms.Form):
 
 
 class MatterLinkForm(VersionedForm):
-    reference = forms.CharField(
+    other_reference = forms.CharField(
         label="Reference of the other concern",
         max_length=20,
         help_text="For example SMC-2026-00042. Only a concern you can open can be linked.",
@@ -378,8 +378,8 @@ class MatterLinkForm(VersionedForm):
         kwargs.setdefault("auto_id", "matter-link-%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
 
-    def clean_reference(self) -> str:
-        return self.cleaned_data["reference"].strip().upper()
+    def clean_other_reference(self) -> str:
+        return self.cleaned_data["other_reference"].strip().upper()
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

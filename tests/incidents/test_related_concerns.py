@@ -315,7 +315,7 @@ def test_an_hr_manager_links_two_concerns_on_the_page_and_both_pages_say_so(
     first, second = make_concern(reporter), make_concern(reporter)
     client.force_login(hr_manager)
     response = _post_link(
-        client, second, {"reference": first.reference.lower(), "reason": "Same post."}
+        client, second, {"other_reference": first.reference.lower(), "reason": "Same post."}
     )
     assert response.status_code == 302
     body = client.get(response["Location"]).content.decode()
@@ -331,12 +331,14 @@ def test_a_missing_reason_or_reference_is_shown_next_to_the_field_and_kept(
 ):
     first = make_concern(reporter)
     client.force_login(hr_manager)
-    response = _post_link(client, first, {"reference": "SMC-1999-00001", "reason": "Same post."})
+    response = _post_link(
+        client, first, {"other_reference": "SMC-1999-00001", "reason": "Same post."}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "No concern with that reference that you can open" in body
     assert "Same post." in body  # what was typed is kept
-    response = _post_link(client, first, {"reference": first.reference, "reason": ""})
+    response = _post_link(client, first, {"other_reference": first.reference, "reason": ""})
     assert response.status_code == 400
     assert "Please say why these concerns are the same matter." in response.content.decode()
 
@@ -349,7 +351,9 @@ def test_another_organisations_reference_is_not_found(
     make_concern(someone, subject_name="Hidden Person")
     elsewhere = make_concern(someone, subject_name="Hidden Person")  # no such reference in A
     client.force_login(hr_manager)
-    response = _post_link(client, first, {"reference": elsewhere.reference, "reason": "Same."})
+    response = _post_link(
+        client, first, {"other_reference": elsewhere.reference, "reason": "Same."}
+    )
     assert response.status_code == 400
     assert "No concern with that reference that you can open" in response.content.decode()
     assert "Hidden Person" not in response.content.decode()
@@ -359,7 +363,7 @@ def test_another_organisations_reference_is_not_found(
 def test_a_refusal_is_a_409_with_the_message_on_the_page(client, guidance, reporter, hr_manager):
     first = make_concern(reporter)
     client.force_login(hr_manager)
-    response = _post_link(client, first, {"reference": first.reference, "reason": "Same."})
+    response = _post_link(client, first, {"other_reference": first.reference, "reason": "Same."})
     assert response.status_code == 409
     assert "A concern cannot be linked with itself." in response.content.decode()
 
@@ -370,7 +374,11 @@ def test_a_stale_page_is_refused_and_keeps_the_form(client, guidance, reporter, 
     first.refresh_from_db()
     response = client.post(
         reverse("incidents:link_matter", args=[first.pk]),
-        {"version": first.version - 1, "reference": second.reference, "reason": "Kept words."},
+        {
+            "version": first.version - 1,
+            "other_reference": second.reference,
+            "reason": "Kept words.",
+        },
     )
     assert response.status_code == 409
     assert "Kept words." in response.content.decode()
@@ -380,7 +388,7 @@ def test_a_stale_page_is_refused_and_keeps_the_form(client, guidance, reporter, 
 def test_an_investigator_not_on_the_case_gets_403(client, guidance, reporter, investigator):
     first, second = make_concern(reporter), make_concern(reporter)
     client.force_login(investigator)
-    response = _post_link(client, first, {"reference": second.reference, "reason": "Same."})
+    response = _post_link(client, first, {"other_reference": second.reference, "reason": "Same."})
     assert response.status_code == 403
 
 

@@ -37,9 +37,11 @@ def link_matter(request: HttpRequest, pk: int) -> HttpResponse:
     form = MatterLinkForm(request.POST)
     other = None
     if form.is_valid():
-        other = permissions.find_concern_for_user(request.user, form.cleaned_data["reference"])
+        other = permissions.find_concern_for_user(
+            request.user, form.cleaned_data["other_reference"]
+        )
         if other is None:
-            form.add_error("reference", NOT_FOUND)
+            form.add_error("other_reference", NOT_FOUND)
     if not form.is_valid():
         return render_case(request, concern, bound={"matter_link": form}, status=400)
     try:
