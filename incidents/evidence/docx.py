@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException, ElementTree
 from django.core.exceptions import ValidationError
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -68,14 +68,14 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _parse(data: bytes) -> ElementTree.Element:
+def _parse(data: bytes):
     """An XML part, refusing any DTD: Office parts never have one, and entities could
     hide a value (TargetMode="&#69;xternal" reads as External)."""
     if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
         raise _not_docx()
     try:
-        return ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entities
-    except ElementTree.ParseError as exc:
+        return ElementTree.fromstring(data, forbid_dtd=True)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise _not_docx() from exc
 
 
