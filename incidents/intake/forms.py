@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +21,7 @@ from config.formfields import (
 from guidance.models import CodeSection, PlatformCategory, UseContext
 from guidance.selectors import active_platform_categories, current_sections
 from incidents.evidence.checks import check_upload
-from incidents.evidence.storage import STAGING_DIR
+from incidents.evidence.staging import StagedUploadMixin
 from incidents.intake.context_helper import QUESTIONS
 from incidents.intake.services import ConcernData
 from incidents.models import Concern, PidAnswer, YesNoUnsure
@@ -276,7 +271,7 @@ class ConcernForm(forms.Form):
         return initial
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(StagedUploadMixin, forms.Form):
     """One file with its capture details.
 
     If the file is fine but another field is not, the file is kept in a staging
@@ -312,6 +307,7 @@ class EvidenceForm(forms.Form):
     )
     staged = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    check_file = staticmethod(check_upload)
     STAGING_SALT = "incidents.evidence.staged"
 
     def __init__(self, *args, user, **kwargs):
@@ -341,57 +337,3 @@ class EvidenceForm(forms.Form):
         if value and value > timezone.now() + dt.timedelta(minutes=5):
             raise ValidationError("The capture time can't be in the future.")
         return value
-
-    def _staged_file(self):
-        token = self.data.get(self.add_prefix("staged"))
-        if not token:
-            return None
-        try:
-            info = signing.loads(token, salt=self.STAGING_SALT, max_age=60 * 60 * 24)
-        except signing.BadSignature:
-            return None
-        if info.get("user") != self.user.pk or not default_storage.exists(info["path"]):
-            return None
-        self.staged_name = info["name"]
-        handle = default_storage.open(info["path"], "rb")
-        upload = File(handle, name=info["name"])
-        upload.size = default_storage.size(info["path"])
-        upload.staged_path = info["path"]
-        return upload
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        staged = self._staged_file()
-        if upload is not None and staged is not None:
-            # A new file replaces the one kept from the last attempt: drop the old copy.
-            staged.close()
-            default_storage.delete(staged.staged_path)
-            self.staged_name = ""
-        upload = upload or staged
-        if upload is None:
-            raise ValidationError("Choose a file to attach.")
-        check_upload(upload)
-        return upload
-
-    def full_clean(self):
-        super().full_clean()
-        upload = self.cleaned_data.get("file") if hasattr(self, "cleaned_data") else None
-        if self.errors and upload is not None and not getattr(upload, "staged_path", None):
-            self._stage(upload)
-
-    def _stage(self, upload) -> None:
-        path = default_storage.save(f"{STAGING_DIR}/{uuid.uuid4().hex}", upload)
-        token = signing.dumps(
-            {"user": self.user.pk, "path": path, "name": os.path.basename(upload.name or "")},
-            salt=self.STAGING_SALT,
-        )
-        self.staged_name = os.path.basename(upload.name or "")
-        self.data = self.data.copy()
-        self.data[self.add_prefix("staged")] = token
-
-    def discard_staged(self) -> None:
-        upload = self.cleaned_data.get("file")
-        path = getattr(upload, "staged_path", None)
-        if path:
-            upload.close()
-            default_storage.delete(path)
