@@ -20,7 +20,7 @@ from audit.models import AccessRecord, EventKind
 from config.errors import Refused
 from incidents import permissions
 from incidents.evidence.checks import check_document_upload, derive_image
-from incidents.evidence.storage import file_sha256
+from incidents.evidence.storage import attachment_response, stored_file_intact
 from incidents.models import CaseDocument, Concern, DocumentKind
 
 logger = logging.getLogger(__name__)
@@ -94,25 +94,14 @@ def _delete_files(document: CaseDocument) -> None:
 def case_document_verify(*, document: CaseDocument, actor) -> bool:
     """Check the stored file against its recorded SHA-256 before it is served; a mismatch
     is recorded in the concern's record and the caller refuses the file."""
-    actual = file_sha256(document.file)
-    if actual != document.sha256:
-        record_event(
-            organisation_id=document.concern.organisation_id,
-            concern=document.concern,
-            actor=actor,
-            kind=EventKind.CASE_DOCUMENT_INTEGRITY_FAILED,
-            before={"sha256": document.sha256},
-            after={"sha256": actual, "document": document.pk},
-        )
-        return False
-    return True
+    return stored_file_intact(
+        document, actor=actor, kind=EventKind.CASE_DOCUMENT_INTEGRITY_FAILED, name="document"
+    )
 
 
 def case_document_download(*, document: CaseDocument, user):
     """The document exactly as attached, as a download that never renders in the browser;
     an event and an access record. Verify the hash before calling."""
-    from django.http import FileResponse
-
     record_event(
         organisation_id=document.concern.organisation_id,
         concern=document.concern,
@@ -126,13 +115,6 @@ def case_document_download(*, document: CaseDocument, user):
         action=AccessRecord.Action.DOWNLOADED,
         detail=f"{document.original_name} (case document)",
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return attachment_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -53,7 +53,6 @@ def download_response(*, evidence, user, original: bool, via: str = ""):
     copy is served. The response can never render in the browser (attachment,
     nosniff, a sandbox policy) and is never cached. Verify the hash before calling.
     """
-    from django.http import FileResponse
 
     original = original or not evidence.derived
     evidence_record_download(evidence=evidence, actor=user)
@@ -66,11 +65,20 @@ def download_response(*, evidence, user, original: bool, via: str = ""):
     name = evidence.original_name
     if not original:
         name = name.rsplit(".", 1)[0] + " (viewing copy).png"
-    response = FileResponse(
-        (evidence.file if original else evidence.derived).open("rb"),
-        as_attachment=True,
+    return attachment_response(
+        evidence.file if original else evidence.derived,
         filename=name,
         content_type=evidence.content_type if original else "image/png",
+    )
+
+
+def attachment_response(field_file, *, filename: str, content_type: str):
+    """A stored file as a download that never renders in the browser (evidence and case
+    documents alike): attachment, nosniff, a sandboxing CSP, never cached."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
@@ -84,18 +92,27 @@ def evidence_verify(*, evidence: Evidence, actor) -> bool:
     A mismatch is recorded as a security event in the concern's record; the caller
     then refuses the file.
     """
-    actual = file_sha256(evidence.file)
-    if actual != evidence.sha256:
-        record_event(
-            organisation_id=evidence.concern.organisation_id,
-            concern=evidence.concern,
-            actor=actor,
-            kind=EventKind.EVIDENCE_INTEGRITY_FAILED,
-            before={"sha256": evidence.sha256},
-            after={"sha256": actual, "evidence": evidence.pk},
-        )
-        return False
-    return True
+    return stored_file_intact(
+        evidence, actor=actor, kind=EventKind.EVIDENCE_INTEGRITY_FAILED, name="evidence"
+    )
+
+
+def stored_file_intact(item, *, actor, kind: str, name: str) -> bool:
+    """Whether a stored original (evidence or a case document) still has its recorded
+    SHA-256; a mismatch is recorded in the concern's record as `kind`, naming the item
+    under `name`, and the caller refuses the file."""
+    actual = file_sha256(item.file)
+    if actual == item.sha256:
+        return True
+    record_event(
+        organisation_id=item.concern.organisation_id,
+        concern=item.concern,
+        actor=actor,
+        kind=kind,
+        before={"sha256": item.sha256},
+        after={"sha256": actual, name: item.pk},
+    )
+    return False
 
 
 def evidence_record_download(*, evidence: Evidence, actor) -> None:
