@@ -51,6 +51,7 @@ from .models import (
     Status,
     normalise_name,
 )
+from .selectors import RECORD_LOADED, record_queryset
 
 if TYPE_CHECKING:
     from .workflow import Transition
@@ -749,12 +750,13 @@ def _getter_scope(user, pk, *, for_write: bool = False, full_record: bool = Fals
         return Q(pk__in=[])
     if for_write:
         return Q(reporter_id=user.pk, organisation_id=user.organisation_id, status=Status.DRAFT)
-    as_hr = Q(pk__in=hr_concerns(user).filter(pk=pk).values("pk"))
+    # hr_concerns' filter twin: its conflict lookups are subqueries of this one query.
+    as_hr = Q(pk=pk) & hr_scope_q(user)
     return as_hr if full_record else Q(reporter_id=user.pk) | as_hr
 
 
 def get_concern_for_user(
-    user, pk, *, for_write: bool = False, full_record: bool = False
+    user, pk, *, for_write: bool = False, full_record: bool = False, with_record: bool = False
 ) -> Concern:
     """The concern, if this user may see it; else 404, the same as a missing one.
 
@@ -762,16 +764,21 @@ def get_concern_for_user(
     for_write, only a draft its author may edit (can_edit_draft); with full_record, only
     for HR who may open the full record (can_view_case_record): the HR pages and
     actions. Missing and forbidden look alike, in the answer and in the work done: the
-    rule is applied in the one query, then checked again on the row found.
+    rule is applied in the one query, then checked again on the row found. With
+    `with_record`, that query also loads what the concern page shows (concern_record),
+    so a page that reads it need not load the concern twice.
     """
     if for_write and full_record:
         raise TypeError("Ask for a draft to edit or for the full record, not both.")
+    concerns = (
+        record_queryset()
+        if with_record
+        else Concern.objects.select_related("organisation", "subject")
+    )
     try:
-        concern = (
-            Concern.objects.select_related("organisation", "subject")
-            .filter(_getter_scope(user, pk, for_write=for_write, full_record=full_record))
-            .get(pk=pk)
-        )
+        concern = concerns.filter(
+            _getter_scope(user, pk, for_write=for_write, full_record=full_record)
+        ).get(pk=pk)
     except (Concern.DoesNotExist, ValueError, TypeError):
         raise Http404("No such concern.") from None
     if for_write:
@@ -782,6 +789,8 @@ def get_concern_for_user(
         allowed = can_view_concern(user, concern)
     if not allowed:
         raise Http404("No such concern.")
+    if with_record:
+        concern.__dict__[RECORD_LOADED] = True
     return concern
 
 

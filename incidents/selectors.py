@@ -14,28 +14,35 @@ _RULE_CACHES = (
     "_investigation_participants",
     "_kept_from_approving",
 )
+# Marks an instance that record_queryset() loaded, so concern_record need not reload it.
+RECORD_LOADED = "_record_loaded"
+
+
+def record_queryset() -> QuerySet[Concern]:
+    """Concerns with everything the concern page shows, in a fixed number of queries."""
+    return Concern.objects.select_related(
+        "organisation",
+        "reporter",
+        "business_unit",
+        "platform_category",
+        "subject",
+        "subject__business_unit",
+        "code_edition",
+        "assignee",
+        "retention",
+        "retention__approved_by",
+    ).prefetch_related(
+        "links", "reported_sections", "evidence", "findings__section", "subject__reporting_line"
+    )
 
 
 def concern_record(concern: Concern) -> Concern:
-    """The concern with everything its page shows, in a fixed number of queries."""
-    record = (
-        Concern.objects.select_related(
-            "organisation",
-            "reporter",
-            "business_unit",
-            "platform_category",
-            "subject",
-            "subject__business_unit",
-            "code_edition",
-            "assignee",
-            "retention",
-            "retention__approved_by",
-        )
-        .prefetch_related(
-            "links", "reported_sections", "evidence", "findings__section", "subject__reporting_line"
-        )
-        .get(pk=concern.pk)
-    )
+    """The concern with everything its page shows: `concern` itself when it was loaded so
+    (get_concern_for_user with_record), else reloaded, keeping what the permission rules
+    already read about it."""
+    if concern.__dict__.get(RECORD_LOADED):
+        return concern
+    record = record_queryset().get(pk=concern.pk)
     for name in _RULE_CACHES:
         if name in concern.__dict__:
             record.__dict__[name] = concern.__dict__[name]

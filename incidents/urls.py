@@ -56,6 +56,7 @@ urlpatterns = [
     path("", queue.concern_list, name="list"),
     path("assign/", queue.bulk_assign, name="bulk_assign"),
     path("<id:pk>/", case.concern_detail, name="detail"),
+    path("<id:pk>/forms/<slug:slug>/", case.concern_panel, name="panel"),
     path("<id:pk>/act/<slug:action>/", case.act, name="act"),
     path("<id:pk>/triage/", case.triage, name="triage"),
     path("<id:pk>/assign/", case.assign, name="assign"),

@@ -159,6 +159,7 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:restrict submitted":           (302, 404, 404, 403, 302, 404, 404, 404),
     "incidents:access_log submitted":         (302, 404, 404, 403, 200, 404, 404, 404),
     "incidents:timeline submitted":           (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:panel submitted":              (302, 404, 404, 200, 200, 404, 404, 404),
     "incidents:person_export submitted":      (302, 404, 404, 403, 200, 404, 404, 404),
     "incidents:link_matter assigned":         (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:unlink_matter assigned":       (302, 404, 404, 302, 302, 404, 404, 404),
@@ -264,6 +265,7 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:restrict submitted":           (404, 404, 404, 404, 404, 404, 404),
     "incidents:access_log submitted":         (404, 404, 404, 404, 404, 404, 404),
     "incidents:timeline submitted":           (404, 404, 404, 404, 404, 404, 404),
+    "incidents:panel submitted":              (404, 404, 404, 404, 404, 404, 404),
     "incidents:person_export submitted":      (404, 404, 404, 404, 404, 404, 404),
     "incidents:link_matter assigned":         (404, 404, 404, 404, 404, 404, 404),
     "incidents:unlink_matter assigned":       (404, 404, 404, 404, 404, 404, 404),
@@ -405,6 +407,11 @@ def _ask_invalid_reset_link(world, name, target):
 @asks("guidance:section")
 def _ask_section(world, name, target):
     return Ask("get", reverse(name, args=["vps-code-2007", "3.5"]))
+
+
+@asks("incidents:panel")
+def _ask_triage_form(world, name, target):
+    return Ask("get", reverse(name, args=[world.concerns[target].pk, "triage"]))
 
 
 @asks("incidents:suggest_sections")

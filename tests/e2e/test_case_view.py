@@ -197,6 +197,23 @@ def test_an_action_by_keyboard_alone(signed_in, live_server, people, shots):
     assert _status(concern) == Status.DISMISSED
 
 
+def test_without_javascript_each_action_is_a_page_of_its_own(signed_in, live_server, people, shots):
+    """The forms are not on the concern page: without JavaScript an action's button is a
+    link to its form alone, which sends and comes back to the concern."""
+    concern = _at_triage(people)
+    page = signed_in(people["hr_manager"], java_script_enabled=False)
+    page.goto(f"{live_server.url}/concerns/{concern.pk}/")
+    expect(page.locator("dialog")).to_have_count(0)
+    page.get_by_role("link", name="Dismiss", exact=True).click()
+    expect(page.get_by_role("heading", name="Dismiss")).to_be_visible()
+    page.get_by_label("Reason").fill("Logged twice; the other concern is being handled.")
+    page.get_by_label("I understand").check()
+    shots.take(page, "dismiss-without-javascript")
+    page.get_by_role("button", name="Dismiss", exact=True).click()
+    expect(page.locator("h1 + .badge")).to_have_text("Dismissed")
+    assert _status(concern) == Status.DISMISSED
+
+
 def test_the_case_view_passes_axe_and_fits_desktop_tablet_and_phone(
     browser, live_server, people, shots
 ):

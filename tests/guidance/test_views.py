@@ -40,5 +40,5 @@ def test_unknown_section_is_404(client, guidance):
 def test_guidance_index_query_count_is_fixed(client, guidance, django_assert_num_queries):
     client.force_login(UserFactory())
     # session, user, roles and organisation (navigation), sections, categories, definitions
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("guidance:index"))

@@ -149,7 +149,7 @@ def test_a_refused_file_is_explained_next_to_the_field_and_the_rest_is_kept(
     )
 
     assert response.status_code == 400
-    form = response.context["document_form"]
+    form = response.context["panels"]["document"].form
     assert "has macros" in form.errors["file"][0]
     body = response.content.decode()
     assert 'value="Employee&#x27;s reply of 3 March"' in body
@@ -164,7 +164,7 @@ def test_a_good_file_is_kept_while_another_field_is_corrected(
     first = client.post(add_url(investigating_concern), {"file": pdf_upload(), "kind": ""})
 
     assert first.status_code == 400
-    form = first.context["document_form"]
+    form = first.context["panels"]["document"].form
     assert form.errors["kind"] == ["Choose what kind of document this is."]
     assert "We kept the file <strong>allegation-notice.pdf</strong>" in first.content.decode()
     second = client.post(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from audit.models import Event
+from audit.models import AccessRecord, Event
 from guidance.models import CodeSection
 from incidents.models import Concern, Status
 from tests.factories import UserFactory, make_concern, send_for_decision
@@ -309,19 +309,18 @@ def test_an_investigation_page_costs_the_same_however_much_it_holds(
     assert response.context["timeline_has_earlier"] is (size > 50)
 
 
-QUEUE_QUERIES = 12  # includes the two small lookups of the conflict-of-interest filter
-# Includes writing the access record, the records panel, the getter applying the conflict
-# rule in its query (two small lookups) so a forbidden id costs what a missing one does,
-# who took part in the investigation (one query: is any HR manager left to approve it?),
-# the latest 50 events of the timeline (the rest are on the paged timeline). Was 28:
-# the reloaded record keeps what the permission rules had read, the conflict sets are one
-# query, the retention schedule comes with the record, the fairness rule and the action
-# requirements read the prefetched findings, and the assignment form lists the staff
-# already read. Then +1 for the related-concerns panel (its rows, their count and the
-# matter's lead) and +1 for the case documents (the evidence previews need none).
-CONCERN_PAGE_QUERIES = 24
+QUEUE_QUERIES = 11  # includes the two small lookups of the conflict-of-interest filter
+# Includes the session, the person (with their organisation), their roles and second
+# factor; the getter loading the whole record in its query (the conflict rule as
+# subqueries, so a forbidden id costs what a missing one does) and its prefetches;
+# writing the access record; who took part in the investigation (is any HR manager left
+# to approve it?); the related-concerns panel (one query); the case documents; the
+# records panel; the latest 50 events; the notes. No action's form is on the page (each
+# is fetched when opened: incidents:panel). Was 24: the record loaded twice, the
+# organisation read apart from the person, and the forms' choices read to render them.
+CONCERN_PAGE_QUERIES = 19
 # The investigator at the investigation stage: no triage or assignment forms.
-INVESTIGATION_PAGE_QUERIES = 20
+INVESTIGATION_PAGE_QUERIES = 16
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
@@ -609,10 +608,52 @@ def test_each_form_on_the_page_has_its_own_field_ids(client, triage_concern, hr_
     from collections import Counter
 
     client.force_login(hr_manager)
-    body = client.get(reverse("incidents:detail", args=[triage_concern.pk])).text
-    ids = Counter(re.findall(r'\sid="([^"]+)"', body))
-    assert [name for name, count in ids.items() if count > 1] == []
+    page = client.get(reverse("incidents:detail", args=[triage_concern.pk])).text
+    forms = [
+        client.get(reverse("incidents:panel", args=[triage_concern.pk, slug])).text
+        for slug in ("actiondismiss", "actionrefer", "triage", "assign")
+    ]
+    ids = Counter(id_ for body in (page, *forms) for id_ in re.findall(r'\sid="([^"]+)"', body))
+    # The base layout repeats in each; the forms' own ids must not collide with each other.
+    own = Counter(
+        id_ for body in forms for id_ in re.findall(r'\sid="(id_[^"]+|panel-[^"]+)"', body)
+    )
+    assert [name for name, count in own.items() if count > 1] == []
     assert "id_dismiss_reason" in ids and "id_refer_reason" in ids
+
+
+def test_the_page_offers_each_action_as_a_button_and_its_form_alone_on_request(
+    client, triage_concern, hr_manager
+):
+    """The forms are not on the concern page: each action links to its form alone, a page
+    of its own without JavaScript and the dialog's content with it."""
+    client.force_login(hr_manager)
+    page = client.get(reverse("incidents:detail", args=[triage_concern.pk])).text
+    url = reverse("incidents:panel", args=[triage_concern.pk, "actiondismiss"])
+    assert f'href="{url}" data-case-panel>Dismiss' in page
+    assert 'name="reason"' not in page
+
+    alone = client.get(url)
+    assert alone.status_code == 200
+    assert "<nav" in alone.text and 'name="reason"' in alone.text
+    assert "Only an HR manager can reopen it." in alone.text  # what will happen
+    assert "Back to the concern" in alone.text
+
+    fragment = client.get(url, headers={"X-Case-Panel": "fragment"})
+    assert fragment.status_code == 200 and "X-Case-Panel" in fragment["Vary"]
+    assert "<nav" not in fragment.text and 'name="reason"' in fragment.text
+    assert AccessRecord.objects.filter(concern=triage_concern, detail="form").count() == 2
+
+
+def test_a_form_not_offered_is_refused_and_an_unknown_one_is_missing(
+    client, triage_concern, hr_manager
+):
+    client.force_login(hr_manager)
+    # Closing is an action of the Decision stage, not offered in triage.
+    closing = reverse("incidents:panel", args=[triage_concern.pk, "actionclose"])
+    assert client.get(closing).status_code == 403
+    unknown = reverse("incidents:panel", args=[triage_concern.pk, "no-such-form"])
+    assert client.get(unknown).status_code == 404
 
 
 def test_the_step_indicator_shows_where_the_concern_is(client, triage_concern, hr_manager):

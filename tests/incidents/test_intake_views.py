@@ -527,12 +527,12 @@ def test_no_duplicate_warning_for_a_different_employee(client, submitted_concern
 
 # --- Query counts: constant in the number of rows --------------------------------------
 
-# Session, user, roles, organisation (navigation bar), page count, the page of concerns.
-MY_CONCERNS_QUERIES = 6
-# Session, user, roles, organisation, the conflict filter's two lookups (employee records,
-# stepped-aside concerns), the page's ids, the filter form's sections, platform categories
-# and business units, the page of concerns.
-HR_LIST_QUERIES = 11
+# Session, the user with their organisation, roles, page count, the page of concerns.
+MY_CONCERNS_QUERIES = 5
+# Session, the user with their organisation, roles, the conflict filter's two lookups
+# (employee records, stepped-aside concerns), the page's ids, the filter form's sections,
+# platform categories and business units, the page of concerns.
+HR_LIST_QUERIES = 10
 
 
 def rows_listed(body: str, concerns) -> int:

@@ -91,7 +91,11 @@ def test_the_page_lists_only_the_people_recorded_not_every_user(
     submitted_concern.subject.reporting_line.set([recorded])
     client.force_login(hr_manager)
 
-    body = client.get(reverse("incidents:detail", args=[submitted_concern.pk])).content.decode()
+    page = client.get(reverse("incidents:detail", args=[submitted_concern.pk])).content.decode()
+    assert "Recorded Manager" in page and "Unrelated" not in page
+    body = client.get(
+        reverse("incidents:panel", args=[submitted_concern.pk, "reporting_line"])
+    ).content.decode()
 
     assert 'name="keep"' in body and f'value="{recorded.pk}"' in body
     assert "Unrelated" not in body

@@ -184,7 +184,7 @@ def test_dashboard_from_rollups_runs_a_fixed_number_of_queries(
 # 7 for the page itself (session, user, roles, organisation, filter lists), the rollup rows,
 # and the names of sections, platforms and business units. The direct path runs 16
 # (tests/reporting/test_reports.py).
-ROLLUP_DASHBOARD_QUERIES = 11
+ROLLUP_DASHBOARD_QUERIES = 10
 
 
 def test_rebuild_command_reports_what_it_wrote(seeded):

@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.access import access_record
@@ -74,12 +76,44 @@ class Panel:
     open: bool = False  # it failed: it comes back open, its errors at the top
     error: str = ""
     rule: workflow.Transition | None = None  # the workflow action it applies, if one
+    page_url: str = ""  # its form alone: a page without JavaScript, the dialog's content with it
+    multipart: bool = False  # the form sends a file
+    helper: bool = False  # the form has its own crispy layout
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.key)
+
+    @property
+    def lazy(self) -> bool:
+        """Only the button is on the concern page; the form is fetched when it is opened.
+        A form that failed is on the page, open, as the user typed it."""
+        return not (self.open or self.direct or self.missing)
 
 
 # The related-concerns section's two actions: (panel key, URL name, label, submit button).
 MATTER_PANELS = (
     ("matter_link", "link_matter", "Link as the same matter", "Link them"),
     ("matter_unlink", "unlink_matter", "Unlink from the matter", "Unlink"),
+)
+
+
+# Every form the concern page can offer, by the slug of its URL (incidents:panel).
+PANEL_SLUGS = frozenset(
+    {slugify(f"action:{name}") for name in workflow.BY_NAME}
+    | {
+        "triage",
+        "assign",
+        "step_aside",
+        "restrict",
+        "reporting_line",
+        "fairness",
+        "findings",
+        "document",
+        "hold_place",
+        "hold_release",
+        *(key for key, *_ in MATTER_PANELS),
+    }
 )
 
 
@@ -104,19 +138,13 @@ def _hr_concern(request: HttpRequest, pk: int) -> Concern:
     return permissions.get_concern_for_user(request.user, pk, full_record=True)
 
 
-def render_case(
-    request: HttpRequest,
-    concern: Concern,
-    *,
-    bound: dict | None = None,
-    status: int = 200,
-    error: str | None = None,
-) -> HttpResponse:
-    """The concern page; `bound` replaces one form with the user's submission, which comes
-    back open with its errors (or the refusal) at its top."""
+def case_panels(
+    user, concern: Concern, *, bound: dict | None = None, error: str | None = None
+) -> dict:
+    """Every action this person may take on `concern`, as panels, with what the page says
+    about the actions withheld; `concern` comes from concern_record. No form is rendered
+    here: the page shows each panel's button, and its form is fetched when it is opened."""
     bound = bound or {}
-    user = request.user
-    concern = concern_record(concern)
     version = {"version": concern.version}
     findings = list(concern.findings.all())
     can_work = permissions.can_work_on(user, concern)
@@ -125,7 +153,13 @@ def render_case(
     def panel(key: str, form, url: str, **options) -> Panel:
         failed = key in bound
         return Panel(
-            key, form=form, url=url, open=failed, error=(error or "") if failed else "", **options
+            key,
+            form=form,
+            url=url,
+            open=failed,
+            error=(error or "") if failed else "",
+            page_url=reverse("incidents:panel", args=[pk, slugify(key)]),
+            **options,
         )
 
     actions = []
@@ -253,9 +287,6 @@ def render_case(
             submit="Save findings",
             style="outline-primary",
         )
-    note_form = None
-    if permissions.can_add_note(user, concern):
-        note_form = bound.get("note") or NoteForm()
     withheld = workflow.withheld_transitions(user, concern)
     no_approver = (
         "assign" in panels or any(rule.actor == "decision_maker" for rule, _ in withheld)
@@ -273,44 +304,124 @@ def render_case(
                 submit=submit,
                 style="outline-secondary",
             )
-    timeline = list(selectors.timeline_newest_first(concern)[: TIMELINE_LATEST + 1])
+    documents = documents_context(user, concern, bound)
+    document_form = documents.pop("document_form", None)
+    if document_form is not None:
+        panels["document"] = panel(
+            "document",
+            document_form,
+            reverse("incidents:document_add", args=[pk]),
+            label="Attach a document",
+            title="Attach a case document",
+            submit="Attach document",
+            style="outline-secondary",
+            multipart=True,
+            helper=True,
+        )
     records = _retention_context(user, concern, bound, error)
-    hold_panel = records.get("hold_panel")
-    opened = any(
-        item.open and not item.direct
-        for item in (*actions, *panels.values(), *([hold_panel] if hold_panel else ()))
-    )
+    hold = records.get("hold_panel")
+    if hold is not None:
+        hold.page_url = reverse("incidents:panel", args=[pk, hold.slug])
+        panels[hold.key] = hold
+    return {
+        "findings": findings,
+        "can_work": can_work,
+        "actions": actions,
+        "panels": panels,
+        "withheld": withheld,
+        "no_approver": permissions.NO_APPROVER if no_approver else "",
+        "records": records,
+        "related": related,
+        "documents": documents,
+    }
+
+
+def render_case(
+    request: HttpRequest,
+    concern: Concern,
+    *,
+    bound: dict | None = None,
+    status: int = 200,
+    error: str | None = None,
+) -> HttpResponse:
+    """The concern page; `bound` replaces one form with the user's submission, which comes
+    back open with its errors (or the refusal) at its top."""
+    user = request.user
+    concern = concern_record(concern)
+    built = case_panels(user, concern, bound=bound, error=error)
+    actions, panels, records = built["actions"], built["panels"], built["records"]
+    note_form = None
+    if permissions.can_add_note(user, concern):
+        note_form = (bound or {}).get("note") or NoteForm()
+    timeline = list(selectors.timeline_newest_first(concern)[: TIMELINE_LATEST + 1])
+    opened = any(item.open and not item.direct for item in (*actions, *panels.values()))
     context = {
         "concern": concern,
         "steps": case_steps(concern),
-        "withheld": withheld,
-        "no_approver": permissions.NO_APPROVER if no_approver else "",
+        "withheld": built["withheld"],
+        "no_approver": built["no_approver"],
         "evidence": list(concern.evidence.all()),
-        "findings": findings,
+        "findings": built["findings"],
         "timeline": timeline[:TIMELINE_LATEST],
         "timeline_has_earlier": len(timeline) > TIMELINE_LATEST,
         "notes": list(selectors.notes(concern)),
         "actions": actions,
         "panels": panels,
         "note_form": note_form,
-        "note_failed": "note" in bound,
+        "note_failed": "note" in (bound or {}),
         "error": error if not opened else None,
         "fairness_met": workflow.fairness_met(concern),
         "investigation_locked": (
             permissions.INVESTIGATION_LOCKED
-            if can_work and concern.status == Status.DECISION
+            if built["can_work"] and concern.status == Status.DECISION
             else ""
         ),
         "can_view_access_log": permissions.can_view_access_log(user, concern),
         "can_export_person": permissions.can_export_person(user, concern),
         **records,
-        **related,
-        **documents_context(user, concern, bound),
+        **built["related"],
+        **built["documents"],
     }
     context["has_aside"] = bool(
         records or context["can_view_access_log"] or context["can_export_person"]
     )
     return render(request, "incidents/concern_record.html", context, status=status)
+
+
+@login_required
+@require_GET
+def concern_panel(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """One action's form alone: the content of its dialog on the concern page (asked for
+    by static/js/case.js), or, without JavaScript, a page of its own. Only what the
+    concern page would offer this person; anything else answers 404. Reading it is
+    recorded like opening the concern, since the form shows the record's current values."""
+    concern = concern_record(
+        permissions.get_concern_for_user(request.user, pk, full_record=True, with_record=True)
+    )
+    built = case_panels(request.user, concern)
+    panel = next(
+        (
+            item
+            for item in (*built["actions"], *built["panels"].values())
+            if item.slug == slug and item.lazy
+        ),
+        None,
+    )
+    if panel is None:
+        if slug not in PANEL_SLUGS:
+            raise Http404("No such form.")
+        raise PermissionDenied("That action is not offered to you on this concern.")
+    access_record(
+        concern=concern, user=request.user, action=AccessRecord.Action.VIEWED, detail="form"
+    )
+    fragment = request.headers.get("X-Case-Panel") == "fragment"
+    response = render(
+        request,
+        "partials/action_panel_fragment.html" if fragment else "incidents/concern_panel.html",
+        {"concern": concern, "panel": panel},
+    )
+    patch_vary_headers(response, ["X-Case-Panel"])
+    return response
 
 
 def _retention_context(user, concern: Concern, bound: dict, error: str | None = None) -> dict:
@@ -603,7 +714,7 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = permissions.get_concern_for_user(request.user, pk)
+    concern = permissions.get_concern_for_user(request.user, pk, with_record=True)
     access_record(concern=concern, user=request.user, action=AccessRecord.Action.VIEWED)
     if permissions.can_view_case_record(request.user, concern):
         return render_case(request, concern)
