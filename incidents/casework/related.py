@@ -74,43 +74,42 @@ def related_concerns(user, concern: Concern) -> RelatedConcerns:
     """Concerns related to `concern` that `user` may open. `concern` comes from
     concern_record (its links prefetched). One query."""
     urls = sorted({link.normalised_url for link in concern.links.all() if link.normalised_url})
-    same_subject = Q(subject_id=concern.subject_id) if concern.subject_id else None
-    same_link = (
-        Q(Exists(ConcernLink.objects.filter(concern_id=OuterRef("pk"), normalised_url__in=urls)))
-        if urls
-        else None
-    )
-    same_matter = Q(matter_id=concern.matter_id) if concern.matter_id else None
-    reasons = [q for q in (same_subject, same_link, same_matter) if q is not None]
-    if not reasons:
+    if not (concern.subject_id or urls or concern.matter_id):
         return RelatedConcerns()
-    related = Q()
-    for condition in reasons:
-        related |= condition
+    # Every row comes from the candidates, so each is related one way or another; which
+    # ways is read from the row (employee, matter) or asked of the links.
     shown = (
         Q(organisation_id=concern.organisation_id, submitted_at__isnull=False)
         & permissions.hr_scope_q(user)
         & ~Q(pk=concern.pk)
-        & related
     )
     lead = (
         Q(pk=matter_lead_id(concern.matter_id))
         if concern.matter_id and not concern.restricted
         else None
     )
+    rows = Concern.objects.filter(pk__in=_candidates(concern, urls))
+    if lead is not None:  # the matter's lead is a row even when this person may not open it
+        rows = rows.filter(shown | lead).annotate(shown=_flag(shown), is_lead=_flag(lead))
+    else:
+        rows = rows.filter(shown).annotate(shown=Value(True), is_lead=Value(False))
+    same_link = (
+        Q(Exists(ConcernLink.objects.filter(concern_id=OuterRef("pk"), normalised_url__in=urls)))
+        if urls
+        else None
+    )
     rows = (
-        Concern.objects.filter(pk__in=_candidates(concern, urls))
-        .filter(shown | lead if lead is not None else shown)
-        .annotate(
-            shown=_flag(shown),
-            is_lead=_flag(lead),
-            same_subject=_flag(same_subject),
-            same_link=_flag(same_link),
-            same_matter=_flag(same_matter),
-            found=Window(Count("id")),
-        )
+        rows.annotate(same_link=_flag(same_link), found=Window(Count("id")))
         .order_by(F("is_lead").desc(), "-submitted_at", "-pk")
-        .only("pk", "reference", "status", "submitted_at", "organisation_id")[: PANEL_LIMIT + 1]
+        .only(
+            "pk",
+            "reference",
+            "status",
+            "submitted_at",
+            "organisation_id",
+            "subject_id",
+            "matter_id",
+        )[: PANEL_LIMIT + 1]
     )
     result = RelatedConcerns()
     hidden = 0
@@ -124,9 +123,9 @@ def related_concerns(user, concern: Concern) -> RelatedConcerns:
             hidden += 1
             continue
         why = []
-        if row.same_matter:
+        if concern.matter_id and row.matter_id == concern.matter_id:
             why.append("linked as the same matter")
-        if row.same_subject:
+        if concern.subject_id and row.subject_id == concern.subject_id:
             why.append("same employee")
         if row.same_link:
             why.append("same link")

@@ -320,7 +320,7 @@ QUEUE_QUERIES = 11  # includes the two small lookups of the conflict-of-interest
 # organisation read apart from the person, and the forms' choices read to render them.
 CONCERN_PAGE_QUERIES = 19
 # The investigator at the investigation stage: no triage or assignment forms.
-INVESTIGATION_PAGE_QUERIES = 16
+INVESTIGATION_PAGE_QUERIES = 15
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
