@@ -554,7 +554,7 @@ def _panel(panel: dashboard.Panel) -> dict:
             {"label": row.label, "cells": [_cell(cell) for cell in row.cells]} for row in panel.rows
         ],
         "total": [_cell(c) for c in panel.total],
-        "note": panel.note,
+        "note": panel.export_note,  # with how matters are counted, as the exports say
     }
 
 

@@ -34,6 +34,8 @@ def test_a_bi_tool_pulls_the_monthly_figures_with_a_read_only_token(
         {"label": month, "cells": [{"label": "6", "value": 6.0, "hidden": False}]}
     ]
     assert panel["total"] == [{"label": "6", "value": 6.0, "hidden": False}]
+    # It says how a matter reported several times is counted, as the exports do.
+    assert "counted once, under its lead concern" in panel["note"]
     assert Event.objects.filter(kind="report_exported", actor=executive).exists()
     assert bi.post("/api/v1/reports/months/").status_code in (403, 405)
 

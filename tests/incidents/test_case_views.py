@@ -678,6 +678,30 @@ def test_the_step_indicator_shows_where_the_concern_is(client, triage_concern, h
     assert 'aria-current="step"><span class="visually-hidden">Current stage: </span>Triage' in body
 
 
+def test_a_referral_from_the_investigation_shows_after_the_investigation_step(
+    client, investigating_concern, hr_manager
+):
+    from incidents.casework import services as casework
+
+    casework.concern_act(
+        concern=investigating_concern,
+        actor=hr_manager,
+        action="refer",
+        expected_version=investigating_concern.version,
+        inputs={"referred_to": "Victoria Police", "reason": "Possible offence."},
+    )
+    client.force_login(hr_manager)
+    page = client.get(reverse("incidents:detail", args=[investigating_concern.pk]))
+    assert [(s["label"], s["state"]) for s in page.context["steps"]] == [
+        ("Submitted", "done"),
+        ("Triage", "done"),
+        ("Investigation", "done"),
+        ("Referred", "current"),
+    ]
+    # The timeline names the stages as people read them.
+    assert "Status changed</strong> → Referred" in page.text
+
+
 def test_a_long_timeline_shows_the_latest_events_and_pages_the_rest(
     client, submitted_concern, hr_manager
 ):

@@ -324,6 +324,8 @@ def test_an_hr_manager_links_two_concerns_on_the_page_and_both_pages_say_so(
     body = client.get(reverse("incidents:detail", args=[first.pk])).content.decode()
     assert "This concern stands for the matter" in body
     assert "Unlink from the matter" in body
+    # Each timeline names the other concern of the link.
+    assert f": with {second.reference}, counted under {first.reference}" in body
 
 
 def test_a_missing_reason_or_reference_is_shown_next_to_the_field_and_kept(

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.access import access_record
-from audit.models import AccessRecord
+from audit.models import AccessRecord, EventKind
 from config.errors import Refused
 from incidents import permissions, workflow
 from incidents.casework import selectors
@@ -117,13 +117,16 @@ PANEL_SLUGS = frozenset(
 )
 
 
-def case_steps(concern: Concern) -> list[dict]:
+def case_steps(concern: Concern, *, left_from: str | None = None) -> list[dict]:
     """The step indicator: each stage done, current or to come; an outcome off the main
-    path (dismissed, referred, withdrawn) follows the stage it ended."""
+    path (dismissed, referred, withdrawn) follows the stage it ended: `left_from`, the
+    status it was in before (from the timeline), or else where that outcome usually
+    comes from (a referral can also end an investigation)."""
     status = concern.status
     path = list(MAIN_PATH)
     if status in LEAVES_PATH_AFTER:
-        path = [*path[: path.index(LEAVES_PATH_AFTER[status]) + 1], status]
+        ended = left_from if left_from in MAIN_PATH else LEAVES_PATH_AFTER[status]
+        path = [*path[: path.index(ended) + 1], status]
     current = path.index(status) if status in path else -1
     return [
         {
@@ -354,10 +357,20 @@ def render_case(
     if permissions.can_add_note(user, concern):
         note_form = (bound or {}).get("note") or NoteForm()
     timeline = list(selectors.timeline_newest_first(concern)[: TIMELINE_LATEST + 1])
+    left_from = next(
+        (
+            event.before.get("status")
+            for event in timeline
+            if event.kind == EventKind.STATUS_CHANGED
+            and (event.after or {}).get("status") == concern.status
+            and isinstance(event.before, dict)
+        ),
+        None,
+    )
     opened = any(item.open and not item.direct for item in (*actions, *panels.values()))
     context = {
         "concern": concern,
-        "steps": case_steps(concern),
+        "steps": case_steps(concern, left_from=left_from),
         "withheld": built["withheld"],
         "no_approver": built["no_approver"],
         "evidence": list(concern.evidence.all()),
