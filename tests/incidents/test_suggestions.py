@@ -25,13 +25,12 @@ HOLDOUT_SET = DATA_DIR / "suggestion_examples_holdout.yaml"
 
 EIGHT_SECTIONS = {"2.2", "3.5", "3.9", "5.3", "5.4", "6.1", "6.2", "6.4"}
 
-# Measured top-3 on the main (tuning) set: precision 0.957, recall 0.880 (74 examples).
-MAIN_PRECISION_FLOOR = 0.93
-MAIN_RECALL_FLOOR = 0.85
-# Measured top-3 on the held-out set: precision 0.818, recall 0.857 (16 examples). The set
-# is small, so one example moves the figures by several points; the floors allow for that.
-HOLDOUT_PRECISION_FLOOR = 0.78
-HOLDOUT_RECALL_FLOOR = 0.80
+# Measured top-3 on the main (tuning) set: precision 0.866, recall 0.435 (315 examples).
+MAIN_PRECISION_FLOOR = 0.84
+MAIN_RECALL_FLOOR = 0.41
+# Measured top-3 on the held-out set: precision 0.822, recall 0.453 (149 examples).
+HOLDOUT_PRECISION_FLOOR = 0.80
+HOLDOUT_RECALL_FLOOR = 0.43
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def test_labelled_set_is_well_formed(path: Path) -> None:
 
 def test_main_set_is_large_enough_and_covers_every_section() -> None:
     examples = load_examples(MAIN_SET)
-    assert len(examples) >= 70
+    assert len(examples) >= 300
     for code in EIGHT_SECTIONS:
         tagged = sum(code in example.expected for example in examples)
         assert tagged >= 6, f"only {tagged} examples tagged {code}"
