@@ -92,9 +92,12 @@ def _ratio(numerator: int, denominator: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list examples with errors")
+    parser.add_argument(
+        "--only", choices=sorted(SETS), help="evaluate one set (tune with --only main)"
+    )
     args = parser.parse_args(argv)
 
-    loaded = {name: load_examples(path) for name, path in SETS.items()}
+    loaded = {name: load_examples(path) for name, path in SETS.items() if args.only in (None, name)}
 
     print("Micro-averaged metrics")
     print(f"{'set':<8} {'n':>3} {'top':>3} {'precision':>9} {'recall':>7} {'F1':>6}  detail")
@@ -111,13 +114,17 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(f"Per-section, top-3, {name} set")
         print(
-            f"{'code':<5} {'expected':>8} {'found':>6} {'recall':>7} {'suggested':>9} {'prec':>6}"
+            f"{'code':<5} {'expected':>8} {'found':>6} {'recall':>7} {'suggested':>9} "
+            f"{'prec':>6} {'F1':>6}"
         )
         for code, (exp, found, sugg) in per_section(examples, 3).items():
+            f1 = 2 * found / (exp + sugg) if exp + sugg else 0.0
             print(
                 f"{code:<5} {exp:>8} {found:>6} {_ratio(found, exp):>7} {sugg:>9} "
-                f"{_ratio(found, sugg):>6}"
+                f"{_ratio(found, sugg):>6} {f1:>6.3f}"
             )
+        empty = sum(1 for example in examples if not predict(example, 3))
+        print(f"descriptions with no suggestion: {empty} of {len(examples)}")
 
     if args.misses:
         for name, examples in loaded.items():

@@ -11,17 +11,21 @@ No Django imports: the engine and its evaluation script run without a database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .wording import content_stems, stem_phrase
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "guidance" / "content"
 RULES_PATH = CONTENT_DIR / "suggestion_rules.yaml"
 GUIDANCE_PATH = CONTENT_DIR / "guidance.yaml"
 
 MAX_WEIGHT = 5.0
+_WORD_ENTRY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9' -]*$")
+CONTEXT_KINDS = ("answer", "use", "platform")
 
 
 class SuggestionRulesError(ValueError):
@@ -36,6 +40,8 @@ class CueGroup:
     label: str
     weight: float
     terms: tuple[str, ...]
+    #: Words and short phrases matched on stems ("harass" finds harassing, harassed).
+    words: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,11 +53,25 @@ class Synergy:
 
 
 @dataclass(frozen=True)
+class ContextCue:
+    """Evidence from a structured answer: the helper's answer, the use, or the platform."""
+
+    kind: str  # "answer", "use" or "platform"
+    name: str  # the helper question's key, or "" for use and platform
+    value: str
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True)
 class SectionRule:
     code: str
     title: str
     groups: tuple[CueGroup, ...]
     synergies: tuple[Synergy, ...] = ()
+    context: tuple[ContextCue, ...] = ()
+    #: Stems distinctive of this section's own text in the guidance.
+    guidance_stems: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,12 +80,18 @@ class RuleSettings:
     min_score: float = 0.4
     extra_term_bonus: float = 0.15
     extra_term_cap: int = 2
+    #: A suggestion under this share of the strongest one's score is not shown.
+    relative_score: float = 0.0
+    #: Weight of each distinct word from the guidance's own text on a section (capped).
+    guidance_weight: float = 0.0
+    guidance_cap: int = 3
 
 
 @dataclass(frozen=True)
 class Rules:
     settings: RuleSettings
     sections: tuple[SectionRule, ...]
+    spelling: dict[str, str]
 
 
 # --- YAML with line numbers ----------------------------------------------------------------
@@ -164,14 +190,44 @@ class _Checker:
                 raise self.fail(line, f"regular expression {term[3:]!r} matches empty text.")
         return term
 
+    def word(self, value: Any, line: int) -> str:
+        word = self.text(value, line, "a word")
+        if not _WORD_ENTRY.match(word):
+            raise self.fail(
+                line, f"{word!r} is not a plain word or phrase (letters, digits, spaces)."
+            )
+        return word
+
     def terms(self, value: Any, line: int, what: str) -> tuple[str, ...]:
         items = self.seq(value, line, what)
         return tuple(self.term(item, items.item_lines[i]) for i, item in enumerate(items))
 
 
-def _titles(guidance_path: Path) -> dict[str, str]:
+def _guidance(guidance_path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Section titles, and each section's own wording in the guidance, by code."""
     data = yaml.safe_load(guidance_path.read_text(encoding="utf-8"))
-    return {str(section["code"]): str(section["title"]) for section in data["sections"]}
+    titles: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for section in data["sections"]:
+        code = str(section["code"])
+        titles[code] = str(section["title"])
+        parts = [section.get("title"), section.get("summary"), section.get("social_media_meaning")]
+        parts += list(section.get("points") or []) + list(section.get("examples") or [])
+        texts[code] = " ".join(str(part) for part in parts if part)
+    return titles, texts
+
+
+def _distinctive_stems(texts: dict[str, str], ignore: set[str]) -> dict[str, frozenset[str]]:
+    """Stems of each section's guidance text that at most one other section also uses."""
+    stems = {code: content_stems(text) - ignore for code, text in texts.items()}
+    spread: dict[str, int] = {}
+    for values in stems.values():
+        for value in values:
+            spread[value] = spread.get(value, 0) + 1
+    return {
+        code: frozenset(value for value in values if spread[value] <= 2)
+        for code, values in stems.items()
+    }
 
 
 def _settings(check: _Checker, data: _Map) -> RuleSettings:
@@ -181,7 +237,16 @@ def _settings(check: _Checker, data: _Map) -> RuleSettings:
         data["settings"],
         check.line_of(data, "settings"),
         "settings",
-        {"limit", "min_score", "extra_term_bonus", "extra_term_cap"},
+        {
+            "limit",
+            "min_score",
+            "extra_term_bonus",
+            "extra_term_cap",
+            "guidance_weight",
+            "guidance_cap",
+            "guidance_ignore",
+            "relative_score",
+        },
         set(),
     )
     values: dict[str, Any] = {}
@@ -190,11 +255,45 @@ def _settings(check: _Checker, data: _Map) -> RuleSettings:
         ("min_score", 0.0, 1.0),
         ("extra_term_bonus", 0.0, 1.0),
         ("extra_term_cap", 0, 10),
+        ("guidance_weight", 0.0, 1.0),
+        ("guidance_cap", 0, 20),
+        ("relative_score", 0.0, 1.0),
     ):
         if key in raw:
             number = check.number(raw[key], check.line_of(raw, key), key, low, high)
-            values[key] = int(number) if key in ("limit", "extra_term_cap") else number
+            integer = key in ("limit", "extra_term_cap", "guidance_cap")
+            values[key] = int(number) if integer else number
     return RuleSettings(**values)
+
+
+def _guidance_ignore(check: _Checker, data: _Map) -> set[str]:
+    raw = data.get("settings")
+    if not isinstance(raw, _Map) or "guidance_ignore" not in raw:
+        return set()
+    line = check.line_of(raw, "guidance_ignore")
+    items = check.seq(raw["guidance_ignore"], line, "guidance_ignore")
+    return {
+        value
+        for i, item in enumerate(items)
+        for value in stem_phrase(check.word(item, items.item_lines[i]))
+    }
+
+
+def _spelling(check: _Checker, data: _Map) -> dict[str, str]:
+    if "spelling" not in data:
+        return {}
+    raw = data["spelling"]
+    if not isinstance(raw, _Map):
+        raise check.fail(check.line_of(data, "spelling"), "spelling must be a mapping.")
+    fixes: dict[str, str] = {}
+    for wrong, right in raw.items():
+        line = raw.key_lines[wrong]
+        wrong_word = check.word(wrong, line).lower()
+        right_word = check.word(right, line).lower()
+        if " " in wrong_word or " " in right_word:
+            raise check.fail(line, "a spelling fix is one word for one word.")
+        fixes[wrong_word] = right_word
+    return fixes
 
 
 def _term_lists(check: _Checker, data: _Map) -> dict[str, tuple[str, ...]]:
@@ -209,31 +308,92 @@ def _term_lists(check: _Checker, data: _Map) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _word_lists(
+    check: _Checker, data: _Map, spelling: dict[str, str]
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    if "word_lists" not in data:
+        return {}
+    raw = data["word_lists"]
+    if not isinstance(raw, _Map):
+        raise check.fail(check.line_of(data, "word_lists"), "word_lists must be a mapping.")
+    result = {}
+    for name, value in raw.items():
+        items = check.seq(value, raw.key_lines[name], f"word list '{name}'")
+        result[str(name)] = tuple(
+            stem_phrase(check.word(item, items.item_lines[i]), spelling)
+            for i, item in enumerate(items)
+        )
+    return result
+
+
 def _group(
-    check: _Checker, raw: Any, line: int, code: str, lists: dict[str, tuple[str, ...]]
+    check: _Checker,
+    raw: Any,
+    line: int,
+    code: str,
+    lists: dict[str, tuple[str, ...]],
+    spelling: dict[str, str],
+    word_lists: dict[str, tuple[tuple[str, ...], ...]],
 ) -> CueGroup:
     group = check.mapping(
         raw,
         line,
         f"a cue group of {code}",
-        {"key", "label", "weight", "lists", "terms"},
+        {"key", "label", "weight", "lists", "terms", "words"},
         {"key", "label", "weight"},
     )
     key = check.text(group["key"], check.line_of(group, "key"), "key")
     label = check.text(group["label"], check.line_of(group, "label"), "label")
     weight = check.number(group["weight"], check.line_of(group, "weight"), "weight", 0, MAX_WEIGHT)
     terms: list[str] = []
+    phrases: list[tuple[str, ...]] = []
     if "lists" in group:
         names = check.seq(group["lists"], check.line_of(group, "lists"), "lists")
         for name in names:
-            if name not in lists:
+            if name in lists:
+                terms.extend(lists[name])
+            elif name in word_lists:
+                phrases.extend(p for p in word_lists[name] if p not in phrases)
+            else:
                 raise check.fail(check.line_of(group, "lists"), f"no term list called '{name}'.")
-            terms.extend(lists[name])
     if "terms" in group:
         terms.extend(check.terms(group["terms"], check.line_of(group, "terms"), "terms"))
-    if not terms:
-        raise check.fail(group.line, f"cue group '{key}' of {code} has no terms.")
-    return CueGroup(key=key, label=label, weight=weight, terms=tuple(terms))
+    if "words" in group:
+        items = check.seq(group["words"], check.line_of(group, "words"), "words")
+        for i, item in enumerate(items):
+            stems = stem_phrase(check.word(item, items.item_lines[i]), spelling)
+            if stems and stems not in phrases:
+                phrases.append(stems)
+    if not terms and not phrases:
+        raise check.fail(group.line, f"cue group '{key}' of {code} has no terms or words.")
+    return CueGroup(key=key, label=label, weight=weight, terms=tuple(terms), words=tuple(phrases))
+
+
+def _context(check: _Checker, raw: Any, line: int, code: str) -> tuple[ContextCue, ...]:
+    items = check.seq(raw, line, f"context of {code}")
+    cues = []
+    for i, item in enumerate(items):
+        item_line = items.item_lines[i]
+        cue = check.mapping(
+            item,
+            item_line,
+            f"a context cue of {code}",
+            {*CONTEXT_KINDS, "is", "weight", "reason"},
+            {"weight", "reason"},
+        )
+        kinds = [kind for kind in CONTEXT_KINDS if kind in cue]
+        if len(kinds) != 1:
+            raise check.fail(item_line, f"a context cue needs one of {list(CONTEXT_KINDS)}.")
+        kind = kinds[0]
+        if kind == "answer":
+            name = check.text(cue["answer"], item_line, "answer")
+            value = check.text(cue.get("is"), item_line, "is (the answer, e.g. yes)")
+        else:
+            name, value = "", check.text(cue[kind], item_line, kind)
+        weight = check.number(cue["weight"], item_line, "weight", 0, MAX_WEIGHT)
+        reason = check.text(cue["reason"], item_line, "reason")
+        cues.append(ContextCue(kind=kind, name=name, value=value, weight=weight, reason=reason))
+    return tuple(cues)
 
 
 def _section(
@@ -242,15 +402,19 @@ def _section(
     line: int,
     titles: dict[str, str],
     lists: dict[str, tuple[str, ...]],
+    spelling: dict[str, str],
+    word_lists: dict[str, tuple[tuple[str, ...], ...]],
 ) -> SectionRule:
-    section = check.mapping(raw, line, "a section", {"code", "groups", "synergies"}, {"code"})
+    section = check.mapping(
+        raw, line, "a section", {"code", "groups", "synergies", "context"}, {"code"}
+    )
     code_line = check.line_of(section, "code")
     code = check.text(section["code"], code_line, 'code (quote it, e.g. "2.2")')
     if code not in titles:
         raise check.fail(code_line, f"section {code} is not in guidance.yaml.")
     raw_groups = check.seq(section.get("groups"), check.line_of(section, "groups"), "groups")
     groups = tuple(
-        _group(check, item, raw_groups.item_lines[i], code, lists)
+        _group(check, item, raw_groups.item_lines[i], code, lists, spelling, word_lists)
         for i, item in enumerate(raw_groups)
     )
     if not groups:
@@ -277,7 +441,16 @@ def _section(
                 raise check.fail(item_line, "a synergy needs at least two groups.")
             bonus = check.number(synergy["bonus"], item_line, "bonus", 0, MAX_WEIGHT)
             synergies.append(Synergy(keys=tuple(names), bonus=bonus))
-    return SectionRule(code=code, title=titles[code], groups=groups, synergies=tuple(synergies))
+    context: tuple[ContextCue, ...] = ()
+    if "context" in section:
+        context = _context(check, section["context"], check.line_of(section, "context"), code)
+    return SectionRule(
+        code=code,
+        title=titles[code],
+        groups=groups,
+        synergies=tuple(synergies),
+        context=context,
+    )
 
 
 def load_rules(path: Path = RULES_PATH, *, guidance_path: Path = GUIDANCE_PATH) -> Rules:
@@ -296,17 +469,30 @@ def load_rules(path: Path = RULES_PATH, *, guidance_path: Path = GUIDANCE_PATH) 
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "somewhere"
         raise SuggestionRulesError(f"{path.name}, {where}: not valid YAML: {exc}") from exc
-    data = check.mapping(data, 1, "the file", {"settings", "term_lists", "sections"}, {"sections"})
+    data = check.mapping(
+        data,
+        1,
+        "the file",
+        {"settings", "spelling", "term_lists", "word_lists", "sections"},
+        {"sections"},
+    )
     settings = _settings(check, data)
+    spelling = _spelling(check, data)
     lists = _term_lists(check, data)
-    titles = _titles(guidance_path)
+    word_lists = _word_lists(check, data, spelling)
+    titles, texts = _guidance(guidance_path)
+    vocabulary = _distinctive_stems(texts, _guidance_ignore(check, data))
     raw_sections = check.seq(data["sections"], check.line_of(data, "sections"), "sections")
     sections = tuple(
-        _section(check, item, raw_sections.item_lines[i], titles, lists)
+        _section(check, item, raw_sections.item_lines[i], titles, lists, spelling, word_lists)
         for i, item in enumerate(raw_sections)
+    )
+    sections = tuple(
+        replace(section, guidance_stems=vocabulary.get(section.code, frozenset()))
+        for section in sections
     )
     codes = [section.code for section in sections]
     for i, code in enumerate(codes):
         if code in codes[:i]:
             raise check.fail(raw_sections.item_lines[i], f"section {code} is given twice.")
-    return Rules(settings=settings, sections=sections)
+    return Rules(settings=settings, sections=sections, spelling=spelling)

@@ -36,11 +36,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .suggestion_rules import CueGroup, Rules, SectionRule, Synergy, load_rules
+from .suggestion_rules import ContextCue, CueGroup, Rules, SectionRule, Synergy, load_rules
+from .wording import Words, words
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -51,6 +53,7 @@ __all__ = [
     "CueGroup",
     "SectionRule",
     "Suggestion",
+    "SuggestionContext",
     "Synergy",
     "suggest_sections",
 ]
@@ -88,6 +91,8 @@ SECTION_CODES: tuple[str, ...] = tuple(rule.code for rule in SECTION_RULES)
 DEFAULT_LIMIT: int = RULES.settings.limit
 #: Suggestions scoring below this are dropped (tuned on the labelled tuning set).
 DEFAULT_MIN_SCORE: float = RULES.settings.min_score
+#: Suggestions under this share of the strongest suggestion's score are dropped.
+DEFAULT_RELATIVE_SCORE: float = RULES.settings.relative_score
 #: Extra weight for each additional distinct term found inside one cue group (capped).
 _EXTRA_TERM_BONUS: float = RULES.settings.extra_term_bonus
 _EXTRA_TERM_CAP: int = RULES.settings.extra_term_cap
@@ -131,7 +136,7 @@ def _term_pattern(term: str) -> str:
 
 @lru_cache(maxsize=1)
 def _compiled_rules() -> tuple[
-    tuple[SectionRule, tuple[tuple[CueGroup, re.Pattern[str]], ...]], ...
+    tuple[SectionRule, tuple[tuple[CueGroup, re.Pattern[str] | None], ...]], ...
 ]:
     compiled = []
     for rule in SECTION_RULES:
@@ -139,7 +144,7 @@ def _compiled_rules() -> tuple[
         for group in rule.groups:
             # Matching is case-insensitive, which is the same as lower-casing the text.
             pattern = "|".join(f"(?:{_term_pattern(t)})" for t in group.terms)
-            groups.append((group, re.compile(pattern, re.IGNORECASE)))
+            groups.append((group, re.compile(pattern, re.IGNORECASE) if pattern else None))
         compiled.append((rule, tuple(groups)))
     return tuple(compiled)
 
@@ -151,6 +156,28 @@ def _compiled_rules() -> tuple[
 _WHITESPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"})
+#: A later word of a phrase may follow the previous one with up to this many words between.
+_PHRASE_GAP = 1
+
+
+@dataclass(frozen=True)
+class SuggestionContext:
+    """The structured answers a reporter gives beside the description.
+
+    ``use_context`` is official, private or unclear; ``platform`` a platform category code;
+    ``answers`` the official-or-private helper's answers (question key -> yes/no/unsure).
+    """
+
+    use_context: str = ""
+    platform: str = ""
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Text:
+    raw: str
+    words: Words
+    positions: dict[str, list[int]]
 
 
 def _normalise(text: str) -> str:
@@ -178,8 +205,10 @@ def _reason(terms: list[str], group: CueGroup, code: str) -> str:
     return f"Mentions {_join_terms(terms)} \u2014 {group.label} ({code})."
 
 
-def _distinct_matches(pattern: re.Pattern[str], text: str) -> list[str]:
+def _distinct_matches(pattern: re.Pattern[str] | None, text: str) -> list[str]:
     seen: dict[str, str] = {}
+    if pattern is None:
+        return []
     for match in pattern.finditer(text):
         found = match.group(0)
         key = found.lower()
@@ -188,29 +217,108 @@ def _distinct_matches(pattern: re.Pattern[str], text: str) -> list[str]:
     return list(seen.values())
 
 
+def _phrase_at(phrase: tuple[str, ...], text: _Text) -> str | None:
+    """The words of ``text`` where the stemmed ``phrase`` first occurs, or None."""
+    for start in text.positions.get(phrase[0], ()):
+        at = start
+        for value in phrase[1:]:
+            at = next(
+                (p for p in text.positions.get(value, ()) if at < p <= at + 1 + _PHRASE_GAP),
+                -1,
+            )
+            if at < 0:
+                break
+        else:
+            return " ".join(text.words.surface[start : at + 1])
+    return None
+
+
+def _group_terms(group: CueGroup, pattern: re.Pattern[str] | None, text: _Text) -> list[str]:
+    found = {term.lower(): term for term in _distinct_matches(pattern, text.raw)}
+    for phrase in group.words:
+        hit = _phrase_at(phrase, text)
+        if hit is not None and hit.lower() not in found:
+            found[hit.lower()] = hit
+    return list(found.values())
+
+
+def _guidance_terms(rule: SectionRule, text: _Text) -> list[str]:
+    return [
+        text.words.surface[text.positions[value][0]]
+        for value in sorted(rule.guidance_stems & text.positions.keys())
+    ]
+
+
+def _context_hits(rule: SectionRule, context: SuggestionContext | None) -> list[ContextCue]:
+    if context is None:
+        return []
+    hits = []
+    for cue in rule.context:
+        if cue.kind == "answer":
+            given = str(context.answers.get(cue.name, ""))
+        elif cue.kind == "use":
+            given = context.use_context
+        else:
+            given = context.platform
+        if given and given == cue.value:
+            hits.append(cue)
+    return hits
+
+
 def _score_section(
     rule: SectionRule,
-    groups: tuple[tuple[CueGroup, re.Pattern[str]], ...],
-    text: str,
-) -> Suggestion | None:
+    groups: tuple[tuple[CueGroup, re.Pattern[str] | None], ...],
+    text: _Text,
+    context: SuggestionContext | None,
+) -> tuple[float, list[str]]:
+    """The section's raw strength and its reasons (strength 0 and no reasons if no cue)."""
     raw = 0.0
     hit_keys: set[str] = set()
     reasons: list[str] = []
     for group, pattern in groups:
-        terms = _distinct_matches(pattern, text)
+        terms = _group_terms(group, pattern, text)
         if not terms:
             continue
         hit_keys.add(group.key)
         extra = min(len(terms) - 1, _EXTRA_TERM_CAP)
         raw += group.weight * (1 + _EXTRA_TERM_BONUS * extra)
         reasons.append(_reason(terms, group, rule.code))
-    if not hit_keys:
-        return None
     for synergy in rule.synergies:
         if hit_keys.issuperset(synergy.keys):
             raw += synergy.bonus
-    score = round(1 - math.exp(-raw), 3)
-    return Suggestion(code=rule.code, title=rule.title, score=score, reasons=tuple(reasons))
+    guidance = _guidance_terms(rule, text)
+    if guidance and RULES.settings.guidance_weight:
+        raw += RULES.settings.guidance_weight * min(len(guidance), RULES.settings.guidance_cap)
+        reasons.append(
+            f"Uses words the guidance uses for this section: {_join_terms(guidance)} ({rule.code})."
+        )
+    for cue in _context_hits(rule, context):
+        raw += cue.weight
+        reasons.append(f"{cue.reason.rstrip('.')} ({rule.code}).")
+    return raw, reasons
+
+
+def _parse(text: str) -> _Text | None:
+    normalised = _normalise(text)
+    if not normalised:
+        return None
+    parsed = words(normalised, RULES.spelling)
+    return _Text(raw=normalised, words=parsed, positions=parsed.positions())
+
+
+def section_strengths(
+    text: str, *, context: SuggestionContext | None = None
+) -> dict[str, tuple[float, list[str]]]:
+    """Every section's raw rule strength for ``text``, with the reasons behind it."""
+    parsed = _parse(text) if isinstance(text, str) else None
+    if parsed is None:
+        return {}
+    strengths = {}
+    for rule, groups in _compiled_rules():
+        raw, reasons = _score_section(rule, groups, parsed, context)
+        if reasons:
+            strengths[rule.code] = (raw, reasons)
+    return strengths
 
 
 def suggest_sections(
@@ -218,22 +326,30 @@ def suggest_sections(
     *,
     limit: int = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
+    relative_score: float = DEFAULT_RELATIVE_SCORE,
+    context: SuggestionContext | None = None,
 ) -> list[Suggestion]:
     """Suggest Code of Conduct sections for a concern description, strongest first.
 
-    Returns at most ``limit`` suggestions scoring at least ``min_score``, ordered by score
+    Returns at most ``limit`` suggestions scoring at least ``min_score`` and at least
+    ``relative_score`` times the strongest suggestion's score, ordered by score
     (descending) and then by section code. Empty or unrecognisable text gives ``[]``.
-    Only the first ``MAX_TEXT_CHARS`` characters are examined.
+    Only the first ``MAX_TEXT_CHARS`` characters are examined. ``context`` (the
+    reporter's structured answers) adds evidence but never suggests a section alone
+    unless it is strong enough by itself.
     """
     if not isinstance(text, str) or limit <= 0:
         return []
-    normalised = _normalise(text)
-    if not normalised:
-        return []
+    titles = {rule.code: rule.title for rule in SECTION_RULES}
     suggestions = []
-    for rule, groups in _compiled_rules():
-        suggestion = _score_section(rule, groups, normalised)
-        if suggestion is not None and suggestion.score >= min_score:
-            suggestions.append(suggestion)
+    for code, (raw, reasons) in section_strengths(text, context=context).items():
+        score = round(1 - math.exp(-raw), 3)
+        if score >= min_score:
+            suggestions.append(
+                Suggestion(code=code, title=titles[code], score=score, reasons=tuple(reasons))
+            )
     suggestions.sort(key=lambda s: (-s.score, s.code))
+    if suggestions:
+        floor = suggestions[0].score * relative_score
+        suggestions = [s for s in suggestions if s.score >= floor]
     return suggestions[:limit]

@@ -53,7 +53,8 @@ def test_the_shipped_rules_load_and_cover_the_eight_sections() -> None:
     assert {s.code: s.title for s in rules.sections}["3.9"] == "Public trust"
     for section in rules.sections:
         for group in section.groups:
-            assert group.label and group.terms
+            assert group.label
+            assert group.terms or group.words
 
 
 def test_a_small_good_file_loads_with_its_term_lists_expanded(tmp_path: Path) -> None:
@@ -78,6 +79,8 @@ def test_a_small_good_file_loads_with_its_term_lists_expanded(tmp_path: Path) ->
         ("label: names a political party", "labl: names a political party", 15, "unknown key"),
         ("  min_score: 0.4", "  min_score: 0.4\n  min_score: 0.5", 3, "given twice"),
         ("    groups:", "    groups: [", 10, "not valid YAML"),
+        ("terms: [Labor, Greens]", "words: ['re:labou?r']", 17, "not a plain word"),
+        ("terms: [Labor, Greens]", "terms: [Labor]\n    context: x", 18, "must be a list"),
     ],
 )
 def test_a_bad_file_fails_loudly_naming_the_line_at_fault(
@@ -91,3 +94,27 @@ def test_a_bad_file_fails_loudly_naming_the_line_at_fault(
     assert f"line {line}" in message, message
     assert words in message, message
     assert message.startswith("suggestion_rules.yaml")
+
+
+def test_words_are_matched_on_their_stems_and_context_cues_are_read(tmp_path: Path) -> None:
+    text = GOOD.replace("terms: [Labor, Greens]", "words: [campaigning, party banners]").replace(
+        "    synergies:",
+        "    context:\n"
+        '      - {answer: official_account, is: "yes", weight: 0.3, reason: An account}\n'
+        "      - {use: private, weight: 0.1, reason: Private}\n"
+        "    synergies:",
+    )
+    (section,) = load_rules(_write(tmp_path, text)).sections
+    assert section.groups[1].words == (("campaign",), ("parti", "banner"))
+    assert [(c.kind, c.name, c.value) for c in section.context] == [
+        ("answer", "official_account", "yes"),
+        ("use", "", "private"),
+    ]
+
+
+def test_a_context_cue_must_say_what_it_reads(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    synergies:", "    context:\n      - {weight: 0.3, reason: Nothing}\n    synergies:"
+    )
+    with pytest.raises(SuggestionRulesError, match="line 19: a context cue needs one of"):
+        load_rules(_write(tmp_path, text))
