@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .learned_model import REASON_PROBABILITY, LearnedModel, blend
 from .suggestion_rules import ContextCue, CueGroup, Rules, SectionRule, Synergy, load_rules
 from .wording import Words, words
 
@@ -298,6 +299,35 @@ def _score_section(
     return raw, reasons
 
 
+def _learned_reason(code: str, shown: list[str]) -> str:
+    if shown:
+        return (
+            f"HR in your organisation confirmed this section for concerns using words such as "
+            f"{_join_terms(shown)} ({code})."
+        )
+    return f"HR in your organisation confirmed this section for concerns worded like this ({code})."
+
+
+def _blended(
+    scored: dict[str, tuple[float, list[str]]], model: LearnedModel, text: str
+) -> dict[str, tuple[float, list[str]]]:
+    """The rules' scores blended with the organisation's learned probabilities."""
+    learned = model.probabilities(text)
+    blended = {}
+    for code in set(scored) | set(learned):
+        rule_score, reasons = scored.get(code, (0.0, []))
+        if code not in learned:
+            blended[code] = (rule_score, reasons)
+            continue
+        probability, shown = learned[code]
+        reasons = list(reasons)
+        if probability >= REASON_PROBABILITY:
+            reasons.append(_learned_reason(code, shown))
+        if reasons:
+            blended[code] = (blend(rule_score, probability, model.share), reasons)
+    return blended
+
+
 def _parse(text: str) -> _Text | None:
     normalised = _normalise(text)
     if not normalised:
@@ -328,6 +358,7 @@ def suggest_sections(
     min_score: float = DEFAULT_MIN_SCORE,
     relative_score: float = DEFAULT_RELATIVE_SCORE,
     context: SuggestionContext | None = None,
+    model: LearnedModel | None = None,
 ) -> list[Suggestion]:
     """Suggest Code of Conduct sections for a concern description, strongest first.
 
@@ -336,15 +367,21 @@ def suggest_sections(
     (descending) and then by section code. Empty or unrecognisable text gives ``[]``.
     Only the first ``MAX_TEXT_CHARS`` characters are examined. ``context`` (the
     reporter's structured answers) adds evidence but never suggests a section alone
-    unless it is strong enough by itself.
+    unless it is strong enough by itself. ``model`` is the organisation's learned model
+    (``incidents.intake.learning``); without one the rules decide alone.
     """
     if not isinstance(text, str) or limit <= 0:
         return []
     titles = {rule.code: rule.title for rule in SECTION_RULES}
+    scored = {
+        code: (round(1 - math.exp(-raw), 3), reasons)
+        for code, (raw, reasons) in section_strengths(text, context=context).items()
+    }
+    if model is not None and model.share > 0:
+        scored = _blended(scored, model, _normalise(text))
     suggestions = []
-    for code, (raw, reasons) in section_strengths(text, context=context).items():
-        score = round(1 - math.exp(-raw), 3)
-        if score >= min_score:
+    for code, (score, reasons) in scored.items():
+        if score >= min_score and code in titles:
             suggestions.append(
                 Suggestion(code=code, title=titles[code], score=score, reasons=tuple(reasons))
             )
