@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -61,15 +62,21 @@ def grams(text: str, *, remove: frozenset[str] = frozenset()) -> dict[str, str]:
     ]
     found: dict[str, str] = {}
     content = [(s, v) for s, v in kept if s not in STOPWORDS]
-    for surface, value in content:
+    for surface, value in dict(content).items():
         found.setdefault(f"w:{value}", surface)
-        padded = f" {surface} "
-        for size in _CHAR_SIZES:
-            for i in range(len(padded) - size + 1):
-                found.setdefault(f"c:{padded[i : i + size]}", surface)
+        for gram in _char_grams(surface):
+            found.setdefault(gram, surface)
     for (first, a), (second, b) in pairwise(content):
         found.setdefault(f"w:{a} {b}", f"{first} {second}")
     return found
+
+
+@lru_cache(maxsize=20_000)
+def _char_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    return tuple(
+        f"c:{padded[i : i + size]}" for size in _CHAR_SIZES for i in range(len(padded) - size + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -92,21 +99,43 @@ class LearnedModel:
         if not found:
             return {}
         scale = 1 / math.sqrt(len(found))
+        codes, rows, matrix, biases = self._index()
+        present = [rows[gram] for gram in found if gram in rows]
+        totals = biases + matrix[present].sum(axis=0) * scale
+        # The word n-grams present, for the reason: which pushed each section up most.
+        worded = [
+            (rows[gram], shown) for gram, shown in found.items() if gram[0] == "w" and gram in rows
+        ]
         result = {}
-        for code, (bias, weights) in self.sections.items():
-            total = bias
-            helpful: list[tuple[float, str]] = []
-            for gram, shown in found.items():
-                weight = weights.get(gram)
-                if weight is None:
-                    continue
-                total += weight * scale
-                if weight > 0 and gram.startswith("w:"):
-                    helpful.append((weight, shown))
-            helpful.sort(key=lambda item: -item[0])
-            shown_words = list(dict.fromkeys(shown for _, shown in helpful))[:3]
+        for column, code in enumerate(codes):
+            ranked = sorted(
+                ((matrix[row, column], shown) for row, shown in worded if matrix[row, column] > 0),
+                key=lambda item: -item[0],
+            )
+            shown_words = list(dict.fromkeys(shown for _, shown in ranked))[:3]
+            total = float(totals[column])
             result[code] = (1 / (1 + math.exp(-max(min(total, 30.0), -30.0))), shown_words)
         return result
+
+    def _index(self) -> tuple[list[str], dict[str, int], Any, Any]:
+        """Sections, n-gram rows and the weight matrix (n-grams by sections), built once."""
+        cached = self.__dict__.get("_matrix")
+        if cached is None:
+            import numpy as np
+
+            codes = sorted(self.sections)
+            rows: dict[str, int] = {}
+            for code in codes:
+                for gram in self.sections[code][1]:
+                    rows.setdefault(gram, len(rows))
+            matrix = np.zeros((len(rows) + 1, len(codes)))
+            for column, code in enumerate(codes):
+                for gram, weight in self.sections[code][1].items():
+                    matrix[rows[gram], column] = weight
+            biases = np.array([self.sections[code][0] for code in codes])
+            cached = (codes, rows, matrix, biases)
+            object.__setattr__(self, "_matrix", cached)
+        return cached
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -43,7 +43,7 @@ from typing import Any
 
 from .learned_model import REASON_PROBABILITY, LearnedModel, blend
 from .suggestion_rules import ContextCue, CueGroup, Rules, SectionRule, Synergy, load_rules
-from .wording import Words, words
+from .wording import Words, stem_phrase, words
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -61,6 +61,11 @@ __all__ = [
 
 #: Only the first part of a description is examined; keeps very large input fast.
 MAX_TEXT_CHARS = 20_000
+#: Terms are matched as regular expressions in the first REGEX_TEXT_CHARS characters
+#: (which holds every description of the labelled sets), and past that, where regular
+#: expressions would be slow, a plain term is matched as a stemmed phrase instead; a
+#: 're:' term is not looked for there. Words and phrases of ``words:`` read it all.
+REGEX_TEXT_CHARS = 2_000
 #: At most this many detected words are quoted in one reason.
 _MAX_TERMS_IN_REASON = 3
 _MAX_TERM_DISPLAY = 40
@@ -135,17 +140,59 @@ def _term_pattern(term: str) -> str:
     return f"{start}{body}{end}"
 
 
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
+def _anchor(term: str) -> str:
+    """What a word of the text must start with for ``term`` to match there."""
+    first = _ALNUM.search(term.lower())
+    if first is None:
+        return ""
+    word = first.group(0)
+    if word == term.lower() and word.isalpha() and len(word) >= 3 and word.endswith(("e", "y")):
+        # A single word is inflected: "vote" also matches "voting", "party" "parties".
+        word = word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    group: CueGroup
+    #: The group's 're:' terms, as one regular expression.
+    pattern: re.Pattern[str] | None
+    #: Each plain term's regular expression, with the word (or the start of a word) any
+    #: match must begin with, so most are never run over a text without that word.
+    plain: tuple[tuple[str, re.Pattern[str]], ...]
+    #: The group's plain terms as stemmed phrases, for text past REGEX_TEXT_CHARS.
+    late: tuple[tuple[str, ...], ...]
+
+
 @lru_cache(maxsize=1)
-def _compiled_rules() -> tuple[
-    tuple[SectionRule, tuple[tuple[CueGroup, re.Pattern[str] | None], ...]], ...
-]:
+def _compiled_rules() -> tuple[tuple[SectionRule, tuple[_Compiled, ...]], ...]:
     compiled = []
     for rule in SECTION_RULES:
         groups = []
         for group in rule.groups:
             # Matching is case-insensitive, which is the same as lower-casing the text.
-            pattern = "|".join(f"(?:{_term_pattern(t)})" for t in group.terms)
-            groups.append((group, re.compile(pattern, re.IGNORECASE) if pattern else None))
+            expressions = [t for t in group.terms if t.startswith("re:")]
+            pattern = "|".join(f"(?:{_term_pattern(t)})" for t in expressions)
+            plain = tuple(
+                (_anchor(t), re.compile(_term_pattern(t), re.IGNORECASE))
+                for t in group.terms
+                if not t.startswith("re:") and _anchor(t)
+            )
+            late = tuple(
+                dict.fromkeys(
+                    stem_phrase(term, RULES.spelling)
+                    for term in group.terms
+                    if not term.startswith("re:") and stem_phrase(term, RULES.spelling)
+                )
+            )
+            groups.append(
+                _Compiled(
+                    group, re.compile(pattern, re.IGNORECASE) if pattern else None, plain, late
+                )
+            )
         compiled.append((rule, tuple(groups)))
     return tuple(compiled)
 
@@ -179,6 +226,10 @@ class _Text:
     raw: str
     words: Words
     positions: dict[str, list[int]]
+    #: How many of the words lie in the first REGEX_TEXT_CHARS characters.
+    window_words: int
+    #: Every start of every word there (so a term's anchor can be looked up).
+    prefixes: frozenset[str]
 
 
 def _normalise(text: str) -> str:
@@ -218,9 +269,17 @@ def _distinct_matches(pattern: re.Pattern[str] | None, text: str) -> list[str]:
     return list(seen.values())
 
 
-def _phrase_at(phrase: tuple[str, ...], text: _Text) -> str | None:
-    """The words of ``text`` where the stemmed ``phrase`` first occurs, or None."""
-    for start in text.positions.get(phrase[0], ()):
+def _phrase_at(phrase: tuple[str, ...], text: _Text, first: int = 0) -> str | None:
+    """The words of ``text`` where the stemmed ``phrase`` first occurs (starting at word
+    ``first`` or later), or None."""
+    starts = text.positions.get(phrase[0])
+    if not starts:
+        return None
+    if len(phrase) == 1:
+        return next((text.words.surface[p] for p in starts if p >= first), None)
+    for start in starts:
+        if start < first:
+            continue
         at = start
         for value in phrase[1:]:
             at = next(
@@ -234,12 +293,19 @@ def _phrase_at(phrase: tuple[str, ...], text: _Text) -> str | None:
     return None
 
 
-def _group_terms(group: CueGroup, pattern: re.Pattern[str] | None, text: _Text) -> list[str]:
-    found = {term.lower(): term for term in _distinct_matches(pattern, text.raw)}
-    for phrase in group.words:
-        hit = _phrase_at(phrase, text)
-        if hit is not None and hit.lower() not in found:
-            found[hit.lower()] = hit
+def _group_terms(compiled: _Compiled, text: _Text) -> list[str]:
+    window = text.raw[:REGEX_TEXT_CHARS]
+    found = {term.lower(): term for term in _distinct_matches(compiled.pattern, window)}
+    for anchor, pattern in compiled.plain:
+        if anchor in text.prefixes:
+            for term in _distinct_matches(pattern, window):
+                found.setdefault(term.lower(), term)
+    late = compiled.late if len(text.raw) > REGEX_TEXT_CHARS else ()
+    for phrases, first in ((compiled.group.words, 0), (late, text.window_words)):
+        for phrase in phrases:
+            hit = _phrase_at(phrase, text, first)
+            if hit is not None and hit.lower() not in found:
+                found[hit.lower()] = hit
     return list(found.values())
 
 
@@ -268,7 +334,7 @@ def _context_hits(rule: SectionRule, context: SuggestionContext | None) -> list[
 
 def _score_section(
     rule: SectionRule,
-    groups: tuple[tuple[CueGroup, re.Pattern[str] | None], ...],
+    groups: tuple[_Compiled, ...],
     text: _Text,
     context: SuggestionContext | None,
 ) -> tuple[float, list[str]]:
@@ -276,8 +342,9 @@ def _score_section(
     raw = 0.0
     hit_keys: set[str] = set()
     reasons: list[str] = []
-    for group, pattern in groups:
-        terms = _group_terms(group, pattern, text)
+    for compiled in groups:
+        group = compiled.group
+        terms = _group_terms(compiled, text)
         if not terms:
             continue
         hit_keys.add(group.key)
@@ -333,7 +400,21 @@ def _parse(text: str) -> _Text | None:
     if not normalised:
         return None
     parsed = words(normalised, RULES.spelling)
-    return _Text(raw=normalised, words=parsed, positions=parsed.positions())
+    window = len(parsed.surface)
+    if len(normalised) > REGEX_TEXT_CHARS:
+        window = len(words(normalised[:REGEX_TEXT_CHARS]).surface)
+    prefixes = {
+        word[:size]
+        for word in set(_ALNUM.findall(normalised[:REGEX_TEXT_CHARS].lower()))
+        for size in range(1, len(word) + 1)
+    }
+    return _Text(
+        raw=normalised,
+        words=parsed,
+        positions=parsed.positions(),
+        window_words=window,
+        prefixes=frozenset(prefixes),
+    )
 
 
 def section_strengths(

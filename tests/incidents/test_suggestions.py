@@ -335,3 +335,11 @@ def test_an_official_account_answer_strengthens_fair_treatment() -> None:
     }
     assert boosted["6.1"] > plain.get("6.1", 0.0)
     assert _codes(text, context=official)[0] == "6.1"
+
+
+def test_a_term_deep_in_a_long_description_still_counts() -> None:
+    filler = "The weekly meeting went ahead as planned and the minutes were filed. " * 60
+    text = filler + "Later he got into a public stoush online and was drunk in the video."
+    assert len(filler) > 3_000
+    public_trust = next(s for s in suggest_sections(text) if s.code == "3.9")
+    assert any('"stoush"' in reason for reason in public_trust.reasons), public_trust.reasons
