@@ -14,7 +14,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY --chown=app:app . .
 RUN SECRET_KEY=build-only-collectstatic-key-that-is-long-enough-for-the-check-0123456789 \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media && chown -R app:app /app/var
+    && mkdir -p /app/var/media /app/var/suggestion-models && chown -R app:app /app/var
 
 USER app
 EXPOSE 8000

@@ -7,6 +7,7 @@ from celery import shared_task
 
 from incidents.casework import services as casework
 from incidents.evidence import storage as evidence_storage
+from incidents.intake import learning
 
 
 @shared_task(ignore_result=True)
@@ -19,3 +20,10 @@ def escalate_overdue_concerns() -> int:
 def purge_staged_uploads() -> int:
     """Remove evidence files kept for forms that were never completed (older than a day)."""
     return evidence_storage.purge_staged_uploads()
+
+
+@shared_task(ignore_result=True)
+def train_suggestion_models() -> int:
+    """Retrain each organisation's section-suggestion model. Idempotent: unchanged data
+    writes nothing, and each file is replaced atomically."""
+    return learning.train_all_suggestion_models()

@@ -194,6 +194,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence is private: kept outside the web root and only served by a permission-checked view.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = None
+# Each organisation's learned section-suggestion model (weights only), one file each.
+SUGGESTION_MODEL_DIR = Path(
+    env.str("SUGGESTION_MODEL_DIR", str(BASE_DIR / "var" / "suggestion-models"))
+)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
@@ -276,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
     "rebuild-report-rollups": {
         "task": "incidents.tasks.rebuild_report_rollups",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # Section suggestions learn from the sections HR confirmed (incidents.intake.learning).
+    "train-suggestion-models": {
+        "task": "incidents.tasks.train_suggestion_models",
+        "schedule": crontab(hour=3, minute=10),
     },
     # Spreadsheets uploaded for import but never confirmed expire; their files are deleted.
     "expire-unconfirmed-imports": {

@@ -145,7 +145,7 @@ class ConcernForm(forms.Form):
                     "description",
                     **{
                         "hx-post": reverse("incidents:suggest_sections"),
-                        "hx-trigger": "load, input changed delay:800ms",
+                        "hx-trigger": "load, input changed delay:800ms, change from:closest form",
                         "hx-target": "#section-suggestions",
                     },
                 ),

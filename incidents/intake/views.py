@@ -13,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import Refused
+from guidance.models import PlatformCategory
 from guidance.selectors import current_sections
 from incidents import permissions
-from incidents.intake import context_helper, selectors, suggestions
+from incidents.intake import context_helper, learning, selectors
 from incidents.intake import services as intake
 from incidents.intake.forms import ConcernForm, EvidenceForm
+from incidents.intake.suggestions import SuggestionContext
 from incidents.selectors import concern_record
 from incidents.workflow import REQUIRED_LABELS, allowed_transitions, missing_fields
 
@@ -94,7 +96,15 @@ def _render_review(
 ) -> HttpResponse:
     concern = concern_record(concern)
     submit = next(iter(allowed_transitions(request.user, concern)), None)
-    suggested = suggestions.suggest_sections(concern.description[:SUGGESTION_TEXT_LIMIT])
+    suggested = learning.suggest_for(
+        concern.organisation_id,
+        concern.description[:SUGGESTION_TEXT_LIMIT],
+        context=SuggestionContext(
+            use_context=concern.use_context,
+            platform=getattr(concern.platform_category, "code", ""),
+            answers=concern.context_answers or {},
+        ),
+    )
     context = {
         "concern": concern,
         "evidence_form": evidence_form,
@@ -156,13 +166,33 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("incidents:review", pk=concern.pk)
 
 
+def _posted_context(data) -> SuggestionContext:
+    """The structured answers on the form so far, as evidence for the suggestions."""
+    platform = data.get("platform_category", "")
+    code = ""
+    if platform.isdigit():
+        code = (
+            PlatformCategory.objects.filter(pk=int(platform)).values_list("code", flat=True).first()
+        ) or ""
+    answers = {
+        key: data.get(f"q_{key}")
+        for key, _ in context_helper.QUESTIONS
+        if data.get(f"q_{key}") in ("yes", "no", "unsure")
+    }
+    return SuggestionContext(
+        use_context=data.get("use_context", ""), platform=code, answers=answers
+    )
+
+
 @login_required
 @require_POST
 def suggest_sections(request: HttpRequest) -> HttpResponse:
     """Live section suggestions while the reporter types (htmx). Nothing is ticked for them."""
     _require_reporter(request)
     text = request.POST.get("description", "")[:SUGGESTION_TEXT_LIMIT]
-    found = suggestions.suggest_sections(text)
+    found = learning.suggest_for(
+        request.user.organisation_id, text, context=_posted_context(request.POST)
+    )
     titles = {s.code: s for s in current_sections()}
     return render(
         request,
@@ -182,7 +212,7 @@ def use_context_helper(request: HttpRequest) -> HttpResponse:
         if request.POST.get(f"q_{key}") in ("yes", "no", "unsure")
     }
     text = request.POST.get("description", "")[:SUGGESTION_TEXT_LIMIT]
-    serious = {s.code for s in suggestions.suggest_sections(text)}
+    serious = {s.code for s in learning.suggest_for(request.user.organisation_id, text)}
     return render(
         request,
         "incidents/partials/context_suggestion.html",

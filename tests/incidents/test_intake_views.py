@@ -421,6 +421,42 @@ def test_section_suggestions_name_remaining_apolitical_with_a_reason(client, gui
     assert "Mentions" in body and "election or campaign activity (2.2)" in body
 
 
+def test_section_suggestions_read_the_answers_given_on_the_form(client, guidance, reporter):
+    from guidance.models import PlatformCategory
+
+    client.force_login(reporter)
+    text = "He keeps posting long comments in a fan forum about his football team."
+    forum = PlatformCategory.objects.get(code="forums")
+
+    plain = client.post(reverse("incidents:suggest_sections"), {"description": text})
+    answered = client.post(
+        reverse("incidents:suggest_sections"),
+        {
+            "description": text,
+            "platform_category": str(forum.pk),
+            "use_context": "private",
+            "q_work_resources": "yes",
+            "q_identifiable": "not-an-answer",
+        },
+    )
+
+    assert "5.3 Work resources" not in plain.content.decode()
+    body = answered.content.decode()
+    assert answered.status_code == 200
+    assert "5.3 Work resources" in body
+    assert "done in work time or on work equipment (5.3)" in body
+
+
+def test_section_suggestions_ignore_a_platform_that_is_not_a_number(client, guidance, reporter):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("incidents:suggest_sections"),
+        {"description": "Urged people to vote Labor at the election.", "platform_category": "x"},
+    )
+    assert response.status_code == 200
+    assert "2.2 Remaining apolitical" in response.content.decode()
+
+
 def test_section_suggestions_are_empty_for_empty_text(client, guidance, reporter):
     client.force_login(reporter)
 

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents.intake.suggestions import MAX_TEXT_CHARS, SECTION_CODES, Suggestion, suggest_sections
+from incidents.intake.suggestions import (
+    MAX_TEXT_CHARS,
+    SECTION_CODES,
+    Suggestion,
+    SuggestionContext,
+    suggest_sections,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 MAIN_SET = DATA_DIR / "suggestion_examples.yaml"
@@ -25,13 +31,13 @@ HOLDOUT_SET = DATA_DIR / "suggestion_examples_holdout.yaml"
 
 EIGHT_SECTIONS = {"2.2", "3.5", "3.9", "5.3", "5.4", "6.1", "6.2", "6.4"}
 
-# Measured top-3 on the main (tuning) set: precision 0.957, recall 0.880 (74 examples).
-MAIN_PRECISION_FLOOR = 0.93
-MAIN_RECALL_FLOOR = 0.85
-# Measured top-3 on the held-out set: precision 0.818, recall 0.857 (16 examples). The set
-# is small, so one example moves the figures by several points; the floors allow for that.
-HOLDOUT_PRECISION_FLOOR = 0.78
-HOLDOUT_RECALL_FLOOR = 0.80
+# Measured top-3 on the tuning set: precision 0.835, recall 0.870 (315 examples).
+MAIN_PRECISION_FLOOR = 0.81
+MAIN_RECALL_FLOOR = 0.84
+# Measured top-3 on the held-out set: precision 0.777, recall 0.799 (149 examples, never
+# tuned on). The floors sit a little below, so a change that makes them worse fails.
+HOLDOUT_PRECISION_FLOOR = 0.75
+HOLDOUT_RECALL_FLOOR = 0.77
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def test_labelled_set_is_well_formed(path: Path) -> None:
 
 def test_main_set_is_large_enough_and_covers_every_section() -> None:
     examples = load_examples(MAIN_SET)
-    assert len(examples) >= 70
+    assert len(examples) >= 300
     for code in EIGHT_SECTIONS:
         tagged = sum(code in example.expected for example in examples)
         assert tagged >= 6, f"only {tagged} examples tagged {code}"
@@ -261,3 +267,79 @@ def test_suggest_sections_command_prints_json_from_stdin(monkeypatch: pytest.Mon
     out = io.StringIO()
     call_command("suggest_sections", stdin=io.StringIO(""), stdout=out)
     assert json.loads(out.getvalue()) == {"suggestions": []}
+
+
+# --- words people actually use ----------------------------------------------------------
+
+
+def _codes(text: str, **kwargs: object) -> list[str]:
+    return [s.code for s in suggest_sections(text, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_misspelt_and_inflected_words_are_understood() -> None:
+    assert _codes("she keeps harrasing a colleage on snapchat")[0] == "6.4"
+    assert "6.2" in _codes("he put confidental briefings on his insta")
+    assert _codes("offical acount shared a poltical party ad")[0] == "2.2"
+
+
+def test_a_reason_quotes_the_words_as_the_reporter_wrote_them() -> None:
+    (top, *_) = suggest_sections("He has been harrasing a colleage every night on Instagram.")
+    assert top.code == "6.4"
+    assert any('"harrasing"' in reason for reason in top.reasons), top.reasons
+
+
+def test_the_guidance_own_words_count_and_say_so() -> None:
+    suggestions = suggest_sections(
+        "An officer posted something on a friend's page that breached a client's privacy."
+    )
+    privacy = next(s for s in suggestions if s.code == "6.2")
+    assert any("words the guidance uses" in reason for reason in privacy.reasons)
+
+
+# --- structured answers as evidence -------------------------------------------------------
+
+PRIVATE_TEXT = (
+    "At his son's junior football match he screamed at the referee and had to be led away. "
+    "Someone filmed it and the clip has been shared widely in the town."
+)
+
+
+def test_private_conduct_that_may_bring_disrepute_suggests_public_trust_from_the_answers() -> None:
+    answers = SuggestionContext(use_context="private", answers={"identifiable": "yes"})
+    suggestions = suggest_sections(PRIVATE_TEXT, context=answers)
+    assert suggestions[0].code == "3.9"
+    reasons = " ".join(suggestions[0].reasons)
+    assert "public sector" in reasons
+
+
+def test_an_answer_alone_never_suggests_a_section_for_an_empty_description() -> None:
+    answers = SuggestionContext(use_context="private", answers={"identifiable": "yes"})
+    assert suggest_sections("", context=answers) == []
+
+
+def test_the_helper_answer_about_work_equipment_points_to_work_resources() -> None:
+    text = "He keeps posting long comments in a fan forum about his football team."
+    assert "5.3" not in _codes(text)
+    with_answer = SuggestionContext(answers={"work_resources": "yes"})
+    suggestions = suggest_sections(text, context=with_answer)
+    work = next(s for s in suggestions if s.code == "5.3")
+    assert any("work time or on work equipment" in reason for reason in work.reasons)
+
+
+def test_an_official_account_answer_strengthens_fair_treatment() -> None:
+    text = "Replied to a resident's complaint with 'learn to read the calendar'."
+    plain = {s.code: s.score for s in suggest_sections(text, limit=8, min_score=0.0)}
+    official = SuggestionContext(use_context="official", answers={"official_account": "yes"})
+    boosted = {
+        s.code: s.score for s in suggest_sections(text, limit=8, min_score=0.0, context=official)
+    }
+    assert boosted["6.1"] > plain.get("6.1", 0.0)
+    assert _codes(text, context=official)[0] == "6.1"
+
+
+def test_a_term_deep_in_a_long_description_still_counts() -> None:
+    filler = "The weekly meeting went ahead as planned and the minutes were filed. " * 60
+    text = filler + "Later he got into a public stoush online and was drunk in the video."
+    assert len(filler) > 3_000
+    public_trust = next(s for s in suggest_sections(text) if s.code == "3.9")
+    assert any('"stoush"' in reason for reason in public_trust.reasons), public_trust.reasons
