@@ -147,7 +147,9 @@ def places_for(user) -> list[Place]:
             "The Code of Conduct sections that matter for social media, in plain words.",
         ),
     ]
-    if user.is_staff:
+    from .permissions import may_use_admin
+
+    if may_use_admin(user):
         places.append(
             Place(
                 "Administration",

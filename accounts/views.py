@@ -1,14 +1,17 @@
+import requests
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
-from . import mfa
+from . import mfa, oidc
 from .forms import CodeForm, PersonPasswordResetForm, SignInForm
-from .models import Role
+from .models import IdentityProvider, Role, SecurityEvent
 from .navigation import places_for
 
 
@@ -16,6 +19,63 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        from .selectors import sign_in_providers
+
+        return {**super().get_context_data(**kwargs), "providers": sign_in_providers()}
+
+
+# --- Single sign-on (accounts.oidc) ------------------------------------------------------
+
+
+def _active_provider(short_name: str) -> IdentityProvider:
+    return get_object_or_404(
+        IdentityProvider.objects.select_related("organisation"),
+        organisation__short_name=short_name,
+        is_active=True,
+    )
+
+
+@require_GET
+def sso_start(request: HttpRequest, short_name: str) -> HttpResponse:
+    """Send the browser to the organisation's identity provider (state, nonce, PKCE)."""
+    provider = _active_provider(short_name)
+    request.session["sso_next"] = _next(request)
+    callback = request.build_absolute_uri(reverse("accounts:sso_callback", args=[short_name]))
+    try:
+        return oidc.client_for(provider).authorize_redirect(request, callback)
+    except requests.RequestException:
+        reason = "Your organisation's sign-in service could not be reached. Try again soon."
+        return _refused(request, provider, reason, status=502)
+
+
+@require_GET
+def sso_callback(request: HttpRequest, short_name: str) -> HttpResponse:
+    """The provider's answer: check it, find or create the person, sign them in."""
+    from .services import person_sign_in_through_provider
+
+    provider = _active_provider(short_name)
+    try:
+        claims = oidc.read_claims(provider, oidc.exchange_code(request, provider))
+        person = person_sign_in_through_provider(provider=provider, claims=claims)
+    except oidc.SignInRefused as refusal:
+        return _refused(request, provider, refusal.reason)
+    target = request.session.pop("sso_next", None) or reverse("home")
+    login(request, person, backend="accounts.backends.IdentityProviderBackend")
+    request.session[oidc.SESSION_PROVIDER] = provider.pk
+    return redirect(target)
+
+
+def _refused(request, provider, reason: str, *, status: int = 400) -> HttpResponse:
+    SecurityEvent.objects.create(
+        kind=SecurityEvent.Kind.SIGN_IN_FAILED,
+        username=f"({provider.organisation.short_name} sign-in service)",
+        detail=reason[:200],
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    context = {"reason": reason, "provider": provider}
+    return render(request, "accounts/sso_refused.html", context, status=status)
 
 
 class SignOutView(auth_views.LogoutView):
