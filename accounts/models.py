@@ -71,6 +71,14 @@ class Organisation(models.Model):
         ),
     )
 
+    hr_require_phishing_resistant = models.BooleanField(
+        "HR staff must use a passkey",
+        default=False,
+        help_text=(
+            "HR investigators and HR managers confirm each sign-in with a passkey (a "
+            "phishing-resistant factor), not a typed code or the identity provider's word."
+        ),
+    )
     # Signing in: an organisation whose people all sign in through its identity provider
     # turns local passwords off (accounts.oidc).
     local_passwords_allowed = models.BooleanField(

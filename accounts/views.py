@@ -136,27 +136,48 @@ def _next(request: HttpRequest) -> str:
 
 @login_required
 def mfa_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the code, then prove it works with one code."""
-    if mfa.confirmed_device(request.user):
-        return redirect("accounts:mfa_verify")
-    device = mfa.enrolment_device(request.user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Enrol a second factor: an authenticator app (scan the code, then prove it works
+    with one code) or a passkey; HR staff of an organisation that asks for a
+    phishing-resistant factor are offered the passkey only."""
+    passkey_only = mfa.needs_phishing_resistant(request.user)
+    if mfa.has_passkey(request.user) or (not passkey_only and mfa.confirmed_device(request.user)):
+        return redirect(f"{reverse('accounts:mfa_verify')}?next={_next(request)}")
+    # Someone who has an app but must now add a passkey first confirms it is them with a
+    # code (adding a passkey needs a confirmed session once a factor exists).
+    app = mfa.confirmed_device(request.user) if passkey_only else None
+    confirm_app_first = app is not None and not request.user.is_verified()
+    if passkey_only:
+        device = app if confirm_app_first else None
+    else:
+        device = mfa.enrolment_device(request.user)
+    form = CodeForm(request.POST or None) if device is not None else None
+    if request.method == "POST" and form is not None and form.is_valid():
         if mfa.verify(request, device, form.cleaned_data["code"]):
+            if confirm_app_first:
+                return redirect(request.get_full_path())
             messages.success(request, "Your authenticator app is set up.")
             return redirect(_next(request))
         form.add_error("code", "That code did not match. Check the app and try the new code.")
-    context = {"form": form, "next": _next(request), **mfa.setup_details(device)}
-    return render(request, "accounts/mfa_setup.html", context, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "next": _next(request),
+        "passkey_only": passkey_only,
+        "confirm_app_first": confirm_app_first,
+        **(mfa.setup_details(device) if device is not None and not confirm_app_first else {}),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "accounts/mfa_setup.html", context, status=status)
 
 
 @login_required
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    device = mfa.confirmed_device(request.user)
-    if device is None:
-        return redirect("accounts:mfa_setup")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    passkey_only = mfa.needs_phishing_resistant(request.user)
+    device = None if passkey_only else mfa.confirmed_device(request.user)
+    has_passkey = mfa.has_passkey(request.user)
+    if device is None and not has_passkey:
+        return redirect(f"{reverse('accounts:mfa_setup')}?next={_next(request)}")
+    form = CodeForm(request.POST or None) if device is not None else None
+    if request.method == "POST" and form is not None and form.is_valid():
         if mfa.verify(request, device, form.cleaned_data["code"]):
             return redirect(_next(request))
         form.add_error(
@@ -164,5 +185,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             "That code did not match, or too many codes were tried. Wait for "
             "the next code and try again.",
         )
-    context = {"form": form, "next": _next(request)}
-    return render(request, "accounts/mfa_verify.html", context, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "next": _next(request),
+        "has_passkey": has_passkey,
+        "passkey_only": passkey_only,
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "accounts/mfa_verify.html", context, status=status)

@@ -36,6 +36,9 @@ organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's peop
   person or organisation of the other organisation is "not found" (the admin's redirect,
   302); identity providers are installation-wide (403 for both organisations'
   administrators), the group-to-role mapping is each organisation's own;
+* the passkey endpoints (django-otp-webauthn, JSON) are for anyone signed in, about
+  their own passkeys only (403 anonymous; completing a ceremony never begun is 400;
+  tests/e2e/test_sign_in_passkey.py goes through them with a virtual authenticator);
 * single sign-on answers 404 for an organisation without an identity provider (both
   organisations here): tests/e2e/test_sign_in_sso.py signs in through a real one;
 * HR actions on a concern answer 403 to HR who may see it but not do that (an
@@ -136,6 +139,11 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "admin:accounts_identityprovider_changelist": (302, 302, 302, 302, 302, 302, 403, 302),
     "accounts:sso_start":                     (404, 404, 404, 404, 404, 404, 404, 404),
     "accounts:sso_callback":                  (404, 404, 404, 404, 404, 404, 404, 404),
+    "otp_webauthn:credential-registration-begin": (403, 200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-registration-complete": (403, 400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:credential-authentication-begin": (403, 200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-authentication-complete": (403, 400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:js-i18n-catalog":           (200, 200, 200, 200, 200, 200, 200, 200),
     "health":                                 (200, 200, 200, 200, 200, 200, 200, 200),
     "health_status":                          (200, 200, 200, 200, 200, 200, 200, 200),
     "incidents:list":                         (302, 403, 403, 200, 200, 403, 403, 403),
@@ -249,6 +257,11 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "admin:accounts_identityprovider_changelist": (302, 302, 302, 302, 403, 302, 302),
     "accounts:sso_start":                     (404, 404, 404, 404, 404, 404, 404),
     "accounts:sso_callback":                  (404, 404, 404, 404, 404, 404, 404),
+    "otp_webauthn:credential-registration-begin": (200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-registration-complete": (400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:credential-authentication-begin": (200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-authentication-complete": (400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:js-i18n-catalog":           (200, 200, 200, 200, 200, 200, 200),
     "health":                                 (200, 200, 200, 200, 200, 200, 200),
     "health_status":                          (200, 200, 200, 200, 200, 200, 200),
     "incidents:list":                         (403, 200, 200, 403, 403, 403, 200),
@@ -435,6 +448,16 @@ def _ask_admin_person(world, name, target):
 @asks("admin:accounts_organisation_change")
 def _ask_admin_organisation(world, name, target):
     return Ask("get", reverse(name, args=[world.org.pk]))
+
+
+@asks(
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+)
+def _ask_passkey_ceremony(world, name, target):
+    return _json("post", reverse(name), {})
 
 
 @asks("accounts:sso_start", "accounts:sso_callback")

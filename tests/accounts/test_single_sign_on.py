@@ -198,3 +198,15 @@ def test_a_business_unit_of_another_organisation_is_never_matched(provider, othe
     BusinessUnitFactory(organisation=other_org, name="Community Programs")
     person = _sign_in(provider)
     assert person.business_unit is None
+
+
+def test_hr_staff_signed_in_through_the_provider_still_need_a_passkey_where_asked(
+    settings, provider, org
+):
+    settings.MFA_REQUIRED = True
+    org.hr_require_phishing_resistant = True
+    org.save()
+    client = _sso_session(_sign_in(provider, groups=["hr"]), provider)
+    response = client.get(reverse("incidents:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:mfa_setup"))
