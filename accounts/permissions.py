@@ -92,3 +92,17 @@ def role_change_problem(actor, person, before: set[str], after: set[str]) -> str
     if (changed & INSTALLATION_GRANTED_ROLES) and not is_installation_administrator(actor):
         return "Only an installation administrator grants or removes that role."
     return None
+
+
+def can_see_access_changes(user) -> bool:
+    """Who may read the organisation's record of access changes (roles granted and
+    removed, the coordinator and second approver named, service identities set up): its
+    HR managers, the people who answer for who can open case records."""
+    from .models import Role
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and not is_service_identity(user)
+        and user.organisation_id is not None
+        and user.has_role(Role.HR_MANAGER)
+    )

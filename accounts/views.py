@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -113,6 +114,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+def access_changes(request: HttpRequest) -> HttpResponse:
+    """The organisation's record of who was given or lost which role, and who was named
+    coordinator or second approver: for its HR managers."""
+    from .permissions import can_see_access_changes
+    from .selectors import ACCESS_CHANGES_SHOWN
+    from .selectors import access_changes as changes_of
+
+    if not can_see_access_changes(request.user):
+        raise PermissionDenied
+    changes = changes_of(organisation_id=request.user.organisation_id)
+    context = {"changes": changes, "shown": ACCESS_CHANGES_SHOWN}
+    return render(request, "accounts/access_changes.html", context)
 
 
 @login_required
