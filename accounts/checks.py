@@ -61,6 +61,17 @@ def check_project_security(app_configs, **kwargs):
                 id="conduct.W006",
             )
         )
+    if settings.OTP_WEBAUTHN_RP_ID == "localhost" or any(
+        not origin.startswith("https://") for origin in settings.OTP_WEBAUTHN_ALLOWED_ORIGINS
+    ):
+        problems.append(
+            Warning(
+                "Passkeys are set up for a local address, not the site's.",
+                hint="Set WEBAUTHN_RP_ID to the site's host name and WEBAUTHN_ORIGINS to its "
+                "https address.",
+                id="conduct.W008",
+            )
+        )
     if not settings.MFA_REQUIRED:
         problems.append(
             Warning(

@@ -1,4 +1,5 @@
-"""Multi-factor sign-in with time-based one-time codes (TOTP, django-otp).
+"""Multi-factor sign-in: time-based one-time codes (TOTP, django-otp) or passkeys
+(WebAuthn, django-otp-webauthn; phishing-resistant, as the Essential Eight asks).
 
 With MFA_REQUIRED on, a signed-in person reaches no page until they have entered a
 code from their authenticator app in this session: first they enrol (scan a QR code
@@ -20,6 +21,33 @@ DEVICE_NAME = "Authenticator app"
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_passkey(user) -> bool:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_second_factor(user) -> bool:
+    return confirmed_device(user) is not None or has_passkey(user)
+
+
+def verified_with_passkey(user) -> bool:
+    """This session's second factor was a passkey (bound to this site's origin, so a
+    look-alike site cannot relay it, unlike a typed code)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return isinstance(getattr(user, "otp_device", None), WebAuthnCredential)
+
+
+def needs_phishing_resistant(user) -> bool:
+    """HR staff of an organisation that asks for phishing-resistant sign-in."""
+    from .models import CASE_HANDLING_ROLES
+
+    if not user.roles.intersection(CASE_HANDLING_ROLES) or user.organisation_id is None:
+        return False
+    return user.organisation.hr_require_phishing_resistant
 
 
 def enrolment_device(user) -> TOTPDevice:
@@ -62,13 +90,16 @@ def verify(request, device: TOTPDevice, token: str) -> bool:
 
 
 def reset_devices(*, users, by) -> int:
-    """Remove people's authenticator apps (a lost phone). A session verified with a
-    removed app is no longer verified, so they must enrol again at their next request.
-    Each reset is a security event."""
+    """Remove people's authenticator apps and passkeys (a lost phone or key). A session
+    verified with a removed one is no longer verified, so they must enrol again at their
+    next request. Each reset is a security event."""
     count = 0
     for user in users:
+        from django_otp_webauthn.models import WebAuthnCredential
+
         deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-        if deleted:
+        passkeys, _ = WebAuthnCredential.objects.filter(user=user).delete()
+        if deleted or passkeys:
             count += 1
             SecurityEvent.objects.create(
                 kind=SecurityEvent.Kind.MFA_RESET,

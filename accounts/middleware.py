@@ -61,8 +61,13 @@ class MFARequiredMiddleware:
     """With MFA_REQUIRED, a signed-in person who has not entered a code this session can
     reach only the pages that let them do so (and sign out)."""
 
-    ALLOWED = ("accounts:mfa_setup", "accounts:mfa_verify", "accounts:logout", "accounts:login")
-    ALLOWED_PREFIXES = ("/accounts/password-reset/",)
+    ALLOWED = (
+        "accounts:mfa_setup",
+        "accounts:mfa_verify",
+        "accounts:logout",
+        "accounts:login",
+    )
+    ALLOWED_PREFIXES = ("/accounts/password-reset/", "/accounts/sso/", "/accounts/passkeys/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,17 +78,35 @@ class MFARequiredMiddleware:
             settings.MFA_REQUIRED
             and user is not None
             and user.is_authenticated
-            and not user.is_verified()
+            and not self._second_factor_done(request, user)
             and not self._exempt(request)
         ):
-            from .mfa import confirmed_device
+            from .mfa import has_second_factor
 
-            target = "accounts:mfa_verify" if confirmed_device(user) else "accounts:mfa_setup"
+            target = "accounts:mfa_verify" if has_second_factor(user) else "accounts:mfa_setup"
             url = reverse(target)
             if request.method == "GET":
                 url = f"{url}?next={request.get_full_path()}"
             return redirect(url)
         return self.get_response(request)
+
+    def _second_factor_done(self, request, user) -> bool:
+        from .mfa import needs_phishing_resistant, verified_with_passkey
+
+        if needs_phishing_resistant(user):
+            return verified_with_passkey(user)
+        return user.is_verified() or self._provider_checked_second_factor(request, user)
+
+    @staticmethod
+    def _provider_checked_second_factor(request, user) -> bool:
+        """Signed in through an identity provider that asks for its own second factor."""
+        from .oidc import SESSION_PROVIDER
+
+        provider_id = request.session.get(SESSION_PROVIDER)
+        if provider_id is None:
+            return False
+        provider = getattr(user.organisation, "identity_provider", None)
+        return bool(provider and provider.pk == provider_id and provider.checks_second_factor)
 
     def _exempt(self, request) -> bool:
         path = request.path_info

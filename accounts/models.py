@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -70,6 +71,25 @@ class Organisation(models.Model):
         ),
     )
 
+    hr_require_phishing_resistant = models.BooleanField(
+        "HR staff must use a passkey",
+        default=False,
+        help_text=(
+            "HR investigators and HR managers confirm each sign-in with a passkey (a "
+            "phishing-resistant factor), not a typed code or the identity provider's word."
+        ),
+    )
+    # Signing in: an organisation whose people all sign in through its identity provider
+    # turns local passwords off (accounts.oidc).
+    local_passwords_allowed = models.BooleanField(
+        "people may sign in with a password here",
+        default=True,
+        help_text=(
+            "Untick once everyone signs in through the organisation's identity provider: "
+            "the password form then refuses its people."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -86,12 +106,33 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        problem = second_approver_problem(self, self.second_approver)
-        if problem:
-            raise ValidationError({"second_approver": problem})
+        problems = {}
+        for field, check in (
+            ("pid_coordinator", pid_coordinator_problem),
+            ("second_approver", second_approver_problem),
+        ):
+            problem = check(self, getattr(self, field))
+            if problem:
+                problems[field] = problem
+        if problems:
+            raise ValidationError(problems)
 
     def investigation_working_days(self, risk: str) -> int:
         return getattr(self, f"investigation_days_{risk}", self.investigation_days_medium)
+
+
+def _hr_person_problem(organisation: Organisation, person: User | None, what: str) -> str | None:
+    if person is None:
+        return None
+    if organisation.pk is None or person.organisation_id != organisation.pk:
+        return f"The {what} must be a person of this organisation."
+    if person.is_service_identity:
+        return f"The {what} must be a person, not a system's account."
+    if not person.is_active:
+        return f"The {what}'s account is not active."
+    if not person.has_role(Role.HR_MANAGER, Role.INVESTIGATOR):
+        return f"The {what} must hold the HR investigator or HR manager role."
+    return None
 
 
 def second_approver_problem(organisation: Organisation, person: User | None) -> str | None:
@@ -100,17 +141,31 @@ def second_approver_problem(organisation: Organisation, person: User | None) -> 
     holds an HR role there: another organisation's HR manager never counts, and people
     whose roles keep them from individual concerns (executives, administrators,
     reporters) are not given case records this way."""
-    if person is None:
-        return None
-    if organisation.pk is None or person.organisation_id != organisation.pk:
-        return "The second approver must be a person of this organisation."
-    if person.is_service_identity:
-        return "The second approver must be a person, not a system's account."
-    if not person.is_active:
-        return "The second approver's account is not active."
-    if not person.has_role(Role.HR_MANAGER, Role.INVESTIGATOR):
-        return "The second approver must hold the HR investigator or HR manager role."
-    return None
+    return _hr_person_problem(organisation, person, "second approver")
+
+
+def pid_coordinator_problem(organisation: Organisation, person: User | None) -> str | None:
+    """Why `person` may not coordinate the organisation's possible public interest
+    disclosures, or None. The same rule as the second approver's: a coordinator of another
+    organisation would leave a new restricted concern visible to nobody in its own."""
+    return _hr_person_problem(organisation, person, "coordinator")
+
+
+def hr_people_of(organisation_id: int | None):
+    """The people who may be named coordinator or second approver: the organisation's
+    own active HR staff (what the admin offers; the rules above decide)."""
+    if organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            is_service_identity=False,
+            role_grants__role__in=(Role.HR_MANAGER, Role.INVESTIGATOR),
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 class BusinessUnit(models.Model):
@@ -137,6 +192,14 @@ class Role(models.TextChoices):
     EXECUTIVE = "executive", "Executive"
     ADMINISTRATOR = "administrator", "Administrator"
     SECTOR_ANALYST = "sector_analyst", "Sector analyst"
+    # Organisations and identity providers of the whole installation (accounts.permissions).
+    INSTALLATION_ADMINISTRATOR = "installation_admin", "Installation administrator"
+
+
+# Roles only an installation administrator grants: they reach beyond one organisation.
+INSTALLATION_GRANTED_ROLES = frozenset({Role.SECTOR_ANALYST, Role.INSTALLATION_ADMINISTRATOR})
+# Roles that hand a person individual concerns: nobody grants one to themselves.
+CASE_HANDLING_ROLES = frozenset({Role.INVESTIGATOR, Role.HR_MANAGER})
 
 
 class User(AbstractUser):
@@ -149,6 +212,16 @@ class User(AbstractUser):
         BusinessUnit, on_delete=models.SET_NULL, related_name="users", null=True, blank=True
     )
     position = models.CharField(max_length=200, blank=True)
+    sso_subject = models.CharField(
+        "identity provider subject",
+        max_length=255,
+        blank=True,
+        help_text=(
+            "Who this person is at the organisation's identity provider (its subject "
+            "claim). Set at their first sign-in through it; people are found by it, within "
+            "their own organisation only."
+        ),
+    )
     is_service_identity = models.BooleanField(
         "service identity",
         default=False,
@@ -159,6 +232,15 @@ class User(AbstractUser):
             "tokens that an HR manager of its organisation makes."
         ),
     )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sso_subject"],
+                condition=~models.Q(sso_subject=""),
+                name="unique_sso_subject_per_organisation",
+            )
+        ]
 
     # For a service identity answering an API request: the HR manager who made the
     # request's token. Set by api.auth for that request only; the permission rules let
@@ -267,3 +349,105 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Single sign-on (accounts.oidc) ------------------------------------------------------
+
+# Roles an identity provider's groups may give: not the sector and installation roles,
+# which reach beyond the organisation (installation administrators grant those, and a
+# sign-in leaves them as they are).
+MAPPABLE_ROLES = [
+    (value, label) for value, label in Role.choices if value not in INSTALLATION_GRANTED_ROLES
+]
+MAX_CLOCK_SKEW_SECONDS = 300
+
+
+class IdentityProvider(models.Model):
+    """An organisation's OpenID Connect provider (Entra ID, Okta, ADFS, any certified one).
+
+    Installation administrators set it up; the organisation's administrators keep its
+    group-to-role mapping (RoleMapping)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="identity_provider"
+    )
+    is_active = models.BooleanField(default=True)
+    issuer = models.URLField(
+        max_length=300,
+        help_text=(
+            "The provider's issuer, exactly as its ID tokens name it; its discovery document "
+            "is at <issuer>/.well-known/openid-configuration. Entra ID: "
+            "https://login.microsoftonline.com/<tenant id>/v2.0"
+        ),
+    )
+    client_id = models.CharField("client ID", max_length=200)
+    client_secret = models.CharField(max_length=300, blank=True)
+    scopes = models.CharField(max_length=300, default="openid email profile")
+    subject_claim = models.CharField(
+        max_length=60,
+        default="sub",
+        help_text="The claim that says who the person is, for good (Entra ID: oid or sub).",
+    )
+    email_claim = models.CharField(max_length=60, default="email", blank=True)
+    given_name_claim = models.CharField(max_length=60, default="given_name", blank=True)
+    family_name_claim = models.CharField(max_length=60, default="family_name", blank=True)
+    position_claim = models.CharField(max_length=60, default="job_title", blank=True)
+    business_unit_claim = models.CharField(
+        max_length=60,
+        default="department",
+        blank=True,
+        help_text="Matched by name with the organisation's business units.",
+    )
+    groups_claim = models.CharField(
+        max_length=60,
+        default="groups",
+        blank=True,
+        help_text="The claim listing the person's groups or app roles (Entra ID: groups or roles).",
+    )
+    clock_skew_seconds = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(MAX_CLOCK_SKEW_SECONDS)],
+        help_text="How far the provider's clock may differ from ours (at most 300 seconds).",
+    )
+    checks_second_factor = models.BooleanField(
+        "the provider asks for a second factor",
+        default=True,
+        help_text=(
+            "People who sign in through the provider are not asked for an authenticator "
+            "code here too (the provider's own sign-in policy asks for one)."
+        ),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(clock_skew_seconds__lte=MAX_CLOCK_SKEW_SECONDS),
+                name="identity_provider_clock_skew_bounded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.issuer}"
+
+
+class RoleMapping(models.Model):
+    """A group (or app role) at the identity provider that gives a role here."""
+
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.CASCADE, related_name="role_mappings"
+    )
+    group = models.CharField(
+        max_length=200, help_text="The value in the groups claim (Entra ID: the group's object ID)."
+    )
+    role = models.CharField(max_length=20, choices=MAPPABLE_ROLES)
+
+    class Meta:
+        ordering = ["group", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "group", "role"], name="unique_role_mapping"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.get_role_display()}"

@@ -131,6 +131,18 @@ def places_for(user) -> list[Place]:
                 "Counts only, never individuals.",
             )
         )
+    from .permissions import can_see_access_changes
+
+    if can_see_access_changes(user):
+        places.append(
+            Place(
+                "Access changes",
+                reverse("accounts:access_changes"),
+                "Who was given or lost a role here, and who was named coordinator or "
+                "second approver.",
+                group=MANAGE,
+            )
+        )
     if can_hold_token(user) and (can_see_hr_list(user) or can_view_reports(user)):
         places.append(
             Place(
@@ -147,7 +159,9 @@ def places_for(user) -> list[Place]:
             "The Code of Conduct sections that matter for social media, in plain words.",
         ),
     ]
-    if user.is_staff:
+    from .permissions import may_use_admin
+
+    if may_use_admin(user):
         places.append(
             Place(
                 "Administration",

@@ -1,11 +1,54 @@
-"""Writes to an organisation's case-handling settings that leave an event."""
+"""Writes to people and to an organisation's case-handling settings that leave an event."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Organisation, User, second_approver_problem
+from . import permissions
+from .models import (
+    Organisation,
+    Role,
+    RoleGrant,
+    User,
+    pid_coordinator_problem,
+    second_approver_problem,
+)
+
+
+def _organisation_name_person(
+    *,
+    organisation: Organisation,
+    field: str,
+    person: User | None,
+    actor: User,
+    problem_of: Callable[[Organisation, User | None], str | None],
+    kind: str,
+) -> Organisation:
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if person is not None:
+        person = User.objects.get(pk=person.pk)  # its organisation and roles, as saved
+    problem = problem_of(locked, person)
+    if problem:
+        raise ValidationError({field: problem})
+    before = getattr(locked, f"{field}_id")
+    after = person.pk if person is not None else None
+    setattr(organisation, field, person)
+    if before == after:
+        return organisation
+    Organisation.objects.filter(pk=locked.pk).update(**{field: person})
+    from audit.chain import record_event
+
+    record_event(
+        organisation_id=locked.pk,
+        actor=actor,
+        kind=kind,
+        before={field: before},
+        after={field: after},
+    )
+    return organisation
 
 
 @transaction.atomic
@@ -18,26 +61,121 @@ def organisation_name_second_approver(
     the rule is checked here, on the locked row, whatever form or script calls this; the
     permission rules check it again each time the person acts.
     """
-    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if approver is not None:
-        approver = User.objects.get(pk=approver.pk)  # its organisation and roles, as saved
-    problem = second_approver_problem(locked, approver)
-    if problem:
-        raise ValidationError({"second_approver": problem})
-    before = locked.second_approver_id
-    after = approver.pk if approver is not None else None
-    organisation.second_approver = approver
-    if before == after:
-        return organisation
-    Organisation.objects.filter(pk=locked.pk).update(second_approver=approver)
-    from audit.chain import record_event
     from audit.models import EventKind
 
-    record_event(
-        organisation_id=locked.pk,
+    return _organisation_name_person(
+        organisation=organisation,
+        field="second_approver",
+        person=approver,
         actor=actor,
+        problem_of=second_approver_problem,
         kind=EventKind.SECOND_APPROVER_CHANGED,
-        before={"second_approver": before},
-        after={"second_approver": after},
     )
-    return organisation
+
+
+@transaction.atomic
+def organisation_name_pid_coordinator(
+    *, organisation: Organisation, coordinator: User | None, actor: User
+) -> Organisation:
+    """Name (or remove) the coordinator of possible public interest disclosures: one of
+    the organisation's own active HR staff, checked on the locked row, and recorded."""
+    from audit.models import EventKind
+
+    return _organisation_name_person(
+        organisation=organisation,
+        field="pid_coordinator",
+        person=coordinator,
+        actor=actor,
+        problem_of=pid_coordinator_problem,
+        kind=EventKind.PID_COORDINATOR_CHANGED,
+    )
+
+
+@transaction.atomic
+def user_set_roles(
+    *, person: User, roles: Iterable[str], actor: User | None, source: str = "admin"
+) -> User:
+    """Give `person` exactly `roles` and record the change in their organisation's events.
+
+    With an actor (an administrator), the administration rules apply
+    (accounts.permissions.role_change_problem). Without one, the change comes from the
+    organisation's identity provider at sign-in (accounts.oidc), which has already
+    mapped its groups to roles. Removing a role ends the person's sessions at their next
+    request (User._get_session_auth_hash covers the roles).
+    """
+    wanted = {Role(role).value for role in roles}
+    locked = User.objects.select_for_update().get(pk=person.pk)
+    before = set(locked.role_grants.values_list("role", flat=True))
+    if actor is not None:
+        problem = permissions.role_change_problem(actor, locked, before, wanted)
+        if problem:
+            raise ValidationError({"roles": problem})
+    if before == wanted:
+        return person
+    RoleGrant.objects.filter(user=locked, role__in=before - wanted).delete()
+    RoleGrant.objects.bulk_create([RoleGrant(user=locked, role=role) for role in wanted - before])
+    person.__dict__.pop("roles", None)
+    if locked.organisation_id is not None:
+        from audit.chain import record_event
+        from audit.models import EventKind
+
+        record_event(
+            organisation_id=locked.organisation_id,
+            actor=actor,
+            kind=EventKind.ROLES_CHANGED,
+            before={"person": locked.pk, "roles": sorted(before)},
+            after={"person": locked.pk, "roles": sorted(wanted), "by": source},
+        )
+    return person
+
+
+@transaction.atomic
+def person_sign_in_through_provider(*, provider, claims) -> User:
+    """The person the organisation's identity provider vouches for, created or updated.
+
+    People are found by the provider's subject within the provider's organisation only,
+    so nobody is ever moved between organisations; their name, email, position and
+    business unit follow the claims, and the roles their groups map to replace the roles
+    the provider manages (sector and installation roles stay as they are). A role the
+    groups no longer give is removed, which ends the person's other sessions at their
+    next request.
+    """
+    from .models import BusinessUnit
+    from .oidc import MANAGED_ROLES, SignInRefused, mapped_roles
+
+    organisation = provider.organisation
+    person = (
+        User.objects.select_for_update()
+        .filter(organisation=organisation, sso_subject=claims.subject)
+        .first()
+    )
+    if person is None:
+        username = f"{organisation.short_name}.{claims.subject}"[:150]
+        if User.objects.filter(username=username).exists():
+            raise SignInRefused(
+                "An account with your name at the sign-in service already exists here. "
+                "Ask your administrator to link it."
+            )
+        person = User(username=username, organisation=organisation, sso_subject=claims.subject)
+        person.set_unusable_password()
+    elif not person.is_active:
+        raise SignInRefused("Your account here is switched off. Ask your administrator.")
+    person.first_name = claims.given_name[:150]
+    person.last_name = claims.family_name[:150]
+    person.email = claims.email[:254]
+    person.position = claims.position[:200]
+    if claims.business_unit:
+        unit = BusinessUnit.objects.filter(
+            organisation=organisation, is_active=True, name__iexact=claims.business_unit
+        ).first()
+        if unit is not None:
+            person.business_unit = unit
+    person.full_clean(exclude=["password"])
+    person.save()
+    kept = set(person.role_grants.values_list("role", flat=True)) - MANAGED_ROLES
+    return user_set_roles(
+        person=person,
+        roles=kept | mapped_roles(provider, claims.groups),
+        actor=None,
+        source="identity provider",
+    )

@@ -25,4 +25,7 @@ urlpatterns = [
     ),
     path("two-step/set-up/", views.mfa_setup, name="mfa_setup"),
     path("two-step/", views.mfa_verify, name="mfa_verify"),
+    path("access-changes/", views.access_changes, name="access_changes"),
+    path("sso/<slug:short_name>/", views.sso_start, name="sso_start"),
+    path("sso/<slug:short_name>/callback/", views.sso_callback, name="sso_callback"),
 ]

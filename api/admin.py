@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 
+from accounts.admin_site import OrganisationScopedAdmin
+
 from . import tokens
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(OrganisationScopedAdmin):
+    organisation_lookup = "user__organisation_id"
     list_display = [
         "name",
         "display_prefix",

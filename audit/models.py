@@ -69,6 +69,12 @@ class EventKind(models.TextChoices):
     SERVICE_IDENTITY_CHANGED = "service_identity_changed", "Service identity changed"
     # The organisation's case handling
     SECOND_APPROVER_CHANGED = "second_approver_changed", "Second approver named or changed"
+    PID_COORDINATOR_CHANGED = (
+        "pid_coordinator_changed",
+        "Coordinator of possible public interest disclosures named or changed",
+    )
+    # People's roles, granted in the admin or mapped from the identity provider at sign-in
+    ROLES_CHANGED = "roles_changed", "Roles granted or removed"
 
 
 class EventChainHead(models.Model):

@@ -11,6 +11,7 @@ admin.site.site_title = "Conduct Tracker admin"
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("guidance/", include("guidance.urls")),
     path("concerns/", include("incidents.urls")),
     path("reports/", include("reporting.urls")),

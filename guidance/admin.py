@@ -2,14 +2,19 @@ from django.contrib import admin
 
 from .models import CodeEdition, CodeSection, Definition, Origin, PlatformCategory
 
+# The reference content every organisation shares: installation administrators change it,
+# organisations' administrators may read it (accounts.admin_site).
+
 
 @admin.register(CodeEdition)
 class CodeEditionAdmin(admin.ModelAdmin):
+    shared_read_only = True
     list_display = ["title", "code", "year", "is_current"]
 
 
 @admin.register(CodeSection)
 class CodeSectionAdmin(admin.ModelAdmin):
+    shared_read_only = True
     list_display = ["code", "title", "edition", "named_in_guidance", "origin", "is_active"]
     list_filter = ["edition", "named_in_guidance", "origin", "is_active"]
     list_select_related = ["edition"]
@@ -25,10 +30,12 @@ class CodeSectionAdmin(admin.ModelAdmin):
 
 @admin.register(PlatformCategory)
 class PlatformCategoryAdmin(admin.ModelAdmin):
+    shared_read_only = True
     list_display = ["name", "code", "examples", "origin", "is_active", "order"]
     readonly_fields = ["origin"]
 
 
 @admin.register(Definition)
 class DefinitionAdmin(admin.ModelAdmin):
+    shared_read_only = True
     list_display = ["term", "code", "order"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin_site import OrganisationScopedAdmin
+
 from .models import ImportBatch
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(OrganisationScopedAdmin):
     """Read-only: what ran and how it ended. No file and no row content (no case content)."""
 
     list_display = ("pk", "organisation", "state", "total_rows", "created_rows", "created_at")

@@ -1,11 +1,15 @@
 from django.contrib import admin
 
+from accounts.admin_site import OrganisationScopedAdmin
+
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OrganisationScopedAdmin):
     """A read-only view of the outbox, to see what waits and why."""
+
+    organisation_lookup = "recipient__organisation_id"
 
     list_display = [
         "created_at",

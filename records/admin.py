@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin_site import OrganisationScopedAdmin
+
 from .models import RetentionRule
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(OrganisationScopedAdmin):
     """Administrators set each organisation's retention periods (reference data).
 
     Schedules, holds and the disposal register are case records: they are handled by

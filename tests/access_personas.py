@@ -84,7 +84,9 @@ class World:
 
 
 def _people(organisation, unit, personas, surname: str) -> dict[str, User]:
-    return {
+    from devtools.demo_people import administrators_group
+
+    people = {
         persona: UserFactory(
             username=username,
             first_name=persona.replace("other_", "").replace("_", " ").title(),
@@ -96,6 +98,10 @@ def _people(organisation, unit, personas, surname: str) -> dict[str, User]:
         )
         for persona, (username, roles, staff) in personas.items()
     }
+    for persona, (_, _, staff) in personas.items():
+        if staff:  # administrators hold the admin's model permissions, as they do in use
+            people[persona].groups.add(administrators_group())
+    return people
 
 
 def build_world() -> World:

@@ -31,7 +31,16 @@ organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's peop
 * password reset pages answer everyone (an invalid link says so);
 * the two-step sign-in pages are for anyone signed in (the code page sends someone
   without an authenticator app to the set-up page);
-* the admin site lets staff in (200) and sends everyone else to its sign-in (302);
+* the admin site lets administrators in (200) and sends everyone else to its sign-in
+  (302). An organisation's administrator lists only its own people and organisation; a
+  person or organisation of the other organisation is "not found" (the admin's redirect,
+  302); identity providers are installation-wide (403 for both organisations'
+  administrators), the group-to-role mapping is each organisation's own;
+* the passkey endpoints (django-otp-webauthn, JSON) are for anyone signed in, about
+  their own passkeys only (403 anonymous; completing a ceremony never begun is 400;
+  tests/e2e/test_sign_in_passkey.py goes through them with a virtual authenticator);
+* single sign-on answers 404 for an organisation without an identity provider (both
+  organisations here): tests/e2e/test_sign_in_sso.py signs in through a real one;
 * HR actions on a concern answer 403 to HR who may see it but not do that (an
   investigator assigning, or stepping aside from a concern not theirs), and a
   successful action redirects (302). B's HR manager's (and the outsider's) bulk
@@ -122,6 +131,20 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "guidance:index":                         (302, 200, 200, 200, 200, 200, 200, 200),
     "guidance:section":                       (302, 200, 200, 200, 200, 200, 200, 200),
     "admin:index":                            (302, 302, 302, 302, 302, 302, 200, 302),
+    "admin:accounts_user_changelist":         (302, 302, 302, 302, 302, 302, 200, 302),
+    "admin:accounts_user_change reporter":    (302, 302, 302, 302, 302, 302, 200, 302),
+    "admin:accounts_organisation_changelist": (302, 302, 302, 302, 302, 302, 200, 302),
+    "admin:accounts_organisation_change A":   (302, 302, 302, 302, 302, 302, 200, 302),
+    "admin:accounts_rolemapping_changelist":  (302, 302, 302, 302, 302, 302, 200, 302),
+    "admin:accounts_identityprovider_changelist": (302, 302, 302, 302, 302, 302, 403, 302),
+    "accounts:access_changes":                (302, 403, 403, 403, 200, 403, 403, 403),
+    "accounts:sso_start":                     (404, 404, 404, 404, 404, 404, 404, 404),
+    "accounts:sso_callback":                  (404, 404, 404, 404, 404, 404, 404, 404),
+    "otp_webauthn:credential-registration-begin": (403, 200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-registration-complete": (403, 400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:credential-authentication-begin": (403, 200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-authentication-complete": (403, 400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:js-i18n-catalog":           (200, 200, 200, 200, 200, 200, 200, 200),
     "health":                                 (200, 200, 200, 200, 200, 200, 200, 200),
     "health_status":                          (200, 200, 200, 200, 200, 200, 200, 200),
     "incidents:list":                         (302, 403, 403, 200, 200, 403, 403, 403),
@@ -228,6 +251,20 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "guidance:index":                         (200, 200, 200, 200, 200, 200, 200),
     "guidance:section":                       (200, 200, 200, 200, 200, 200, 200),
     "admin:index":                            (302, 302, 302, 302, 200, 302, 302),
+    "admin:accounts_user_changelist":         (302, 302, 302, 302, 200, 302, 302),
+    "admin:accounts_user_change reporter":    (302, 302, 302, 302, 302, 302, 302),
+    "admin:accounts_organisation_changelist": (302, 302, 302, 302, 200, 302, 302),
+    "admin:accounts_organisation_change A":   (302, 302, 302, 302, 302, 302, 302),
+    "admin:accounts_rolemapping_changelist":  (302, 302, 302, 302, 200, 302, 302),
+    "admin:accounts_identityprovider_changelist": (302, 302, 302, 302, 403, 302, 302),
+    "accounts:access_changes":                (403, 403, 200, 403, 403, 403, 200),
+    "accounts:sso_start":                     (404, 404, 404, 404, 404, 404, 404),
+    "accounts:sso_callback":                  (404, 404, 404, 404, 404, 404, 404),
+    "otp_webauthn:credential-registration-begin": (200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-registration-complete": (400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:credential-authentication-begin": (200, 200, 200, 200, 200, 200, 200),
+    "otp_webauthn:credential-authentication-complete": (400, 400, 400, 400, 400, 400, 400),
+    "otp_webauthn:js-i18n-catalog":           (200, 200, 200, 200, 200, 200, 200),
     "health":                                 (200, 200, 200, 200, 200, 200, 200),
     "health_status":                          (200, 200, 200, 200, 200, 200, 200),
     "incidents:list":                         (403, 200, 200, 403, 403, 403, 200),
@@ -335,7 +372,15 @@ CASES = [
 
 # Admin pages other than the index belong to Django's admin and are not ours to list.
 _ADMIN_NAMESPACE = "admin:"
-_ADMIN_KEPT = {"admin:index"}
+_ADMIN_KEPT = {
+    "admin:index",
+    "admin:accounts_user_changelist",
+    "admin:accounts_user_change",
+    "admin:accounts_organisation_changelist",
+    "admin:accounts_organisation_change",
+    "admin:accounts_rolemapping_changelist",
+    "admin:accounts_identityprovider_changelist",
+}
 
 
 @pytest.fixture(scope="module")
@@ -397,6 +442,31 @@ def _version(concern) -> int:
 @asks("accounts:logout", "reports:export_job_create")
 def _ask_empty_post(world, name, target):
     return Ask("post", reverse(name))
+
+
+@asks("admin:accounts_user_change")
+def _ask_admin_person(world, name, target):
+    return Ask("get", reverse(name, args=[world.people[target].pk]))
+
+
+@asks("admin:accounts_organisation_change")
+def _ask_admin_organisation(world, name, target):
+    return Ask("get", reverse(name, args=[world.org.pk]))
+
+
+@asks(
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+)
+def _ask_passkey_ceremony(world, name, target):
+    return _json("post", reverse(name), {})
+
+
+@asks("accounts:sso_start", "accounts:sso_callback")
+def _ask_sso(world, name, target):
+    return Ask("get", reverse(name, args=[world.org.short_name]))
 
 
 @asks("accounts:password_reset_confirm")

@@ -22,7 +22,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site, kept inside each administrator's organisation (accounts.admin_site).
+    "accounts.admin_site.ConductAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -144,6 +146,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PeopleBackend",
+    # Sessions of people signed in through their organisation's identity provider.
+    "accounts.backends.IdentityProviderBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -168,6 +172,13 @@ ADMIN_URL = env.str("ADMIN_URL", "admin/")
 # MFA_REQUIRED=true, and production refuses to run without it (deploy check).
 MFA_REQUIRED = env.bool("MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = "Conduct Tracker"
+# Passkeys (WebAuthn) as a second factor, never instead of signing in (accounts.mfa). The
+# relying party is the site's host name; browsers accept a passkey only on the origins
+# listed (the address people type, with https in production).
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "Conduct Tracker"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # The admin never shows a person's authenticator secret or its QR code: an administrator
 # who could read them could produce that person's codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

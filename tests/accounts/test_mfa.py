@@ -127,3 +127,15 @@ def test_an_administrator_resets_a_lost_authenticator_and_the_person_enrols_agai
     assert SecurityEvent.objects.filter(
         kind="mfa_reset", user=reporter, actor=administrator
     ).exists()
+
+
+def test_a_reset_removes_passkeys_too(reporter, administrator):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from accounts import mfa
+
+    WebAuthnCredential.objects.create(
+        user=reporter, name="Laptop", credential_id=b"id", public_key=b"key", confirmed=True
+    )
+    assert mfa.reset_devices(users=[reporter], by=administrator) == 1
+    assert not WebAuthnCredential.objects.filter(user=reporter).exists()

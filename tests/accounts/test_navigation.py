@@ -27,7 +27,7 @@ def test_someone_with_every_role_gets_the_rare_places_in_one_menu(org):
         ("Concerns", []),
         ("Trends", []),
         ("Guidance", []),
-        ("Manage", ["Records", "Imports", "API tokens", "Administration"]),
+        ("Manage", ["Records", "Imports", "Access changes", "API tokens", "Administration"]),
     ]
 
 

@@ -120,6 +120,8 @@ def _deploy_check(**env):
         "SECRET_KEY": "deploy-check-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2,
         "ALLOWED_HOSTS": "conduct.example.gov.au",
         "ADMIN_URL": "manage-7f3c/",
+        "WEBAUTHN_RP_ID": "conduct.example.gov.au",
+        "WEBAUTHN_ORIGINS": "https://conduct.example.gov.au",
         **env,
     }
     return subprocess.run(
@@ -141,6 +143,12 @@ def test_deploy_checks_refuse_the_default_admin_address():
     result = _deploy_check(ADMIN_URL="admin/")
     assert result.returncode != 0
     assert "conduct.W005" in result.stdout + result.stderr
+
+
+def test_deploy_checks_refuse_passkeys_set_up_for_a_local_address():
+    result = _deploy_check(WEBAUTHN_RP_ID="localhost", WEBAUTHN_ORIGINS="http://localhost:8000")
+    assert result.returncode != 0
+    assert "conduct.W008" in result.stdout + result.stderr
 
 
 def test_deploy_checks_refuse_long_sessions():
