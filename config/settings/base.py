@@ -422,5 +422,9 @@ IMPORT_UNCONFIRMED_DAYS = env.int("IMPORT_UNCONFIRMED_DAYS", 7, minimum=1)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Largest image accepted, in pixels (width times height), checked before decoding.
 EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+# A PDF preview is rendered in a process of its own, stopped after this many seconds or
+# at this much memory (incidents/evidence/pdf_worker.py).
+PREVIEW_RENDER_SECONDS = env.int("PREVIEW_RENDER_SECONDS", 15, minimum=1)
+PREVIEW_RENDER_MEMORY_MB = env.int("PREVIEW_RENDER_MEMORY_MB", 1024, minimum=256)
 # Requests larger than this are refused before the view runs; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -7,16 +7,23 @@ SIZES[size] pixels on its longer side. Nothing is rendered until a preview is as
 each rendered page is kept in storage under `previews/<kind>/<id>/`, so a second view
 reads a small file. Disposal deletes that folder with the files it was made from.
 
-A PDF's bytes are checked against the SHA-256 recorded at upload before it is rendered.
+A PDF's bytes are checked against the SHA-256 recorded at upload before it is rendered,
+and PDFium runs in a process of its own (pdf_worker.py) with a time and a memory limit
+(PREVIEW_RENDER_SECONDS, PREVIEW_RENDER_MEMORY_MB), so a file made to hang or swell the
+parser costs one refused preview, never a web worker.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import threading
+
+# The subprocess runs this project's own renderer: no shell, fixed arguments.
+import subprocess  # nosec B404
+import sys
 from io import BytesIO
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -33,9 +40,10 @@ MAX_SCALE = 4.0  # a tiny page is not blown up past four times its size (288 dpi
 PREVIEW_DIR = "previews"
 PAGE_COUNT_SECONDS = 24 * 60 * 60
 
-# PDFium is not thread-safe: one render at a time per process (the development and test
-# servers answer requests in threads; gunicorn's workers are processes).
-_PDFIUM = threading.Lock()
+TOO_SLOW = (
+    "This PDF took too long to show as pages here, so it was stopped. Download it to read "
+    "it in a PDF reader."
+)
 
 
 class PreviewUnavailable(Exception):
@@ -89,6 +97,37 @@ def _read_pdf(item) -> bytes:
     return data
 
 
+def _run_pdfium(data: bytes, *args: str) -> bytes:
+    """Run the renderer on `data` in its own process, within the time and memory limits."""
+    from . import pdf_worker
+
+    try:
+        done = subprocess.run(  # noqa: S603  # nosec B603
+            [
+                sys.executable,
+                "-m",
+                "incidents.evidence.pdf_worker",
+                str(settings.PREVIEW_RENDER_MEMORY_MB),
+                *args,
+            ],
+            input=data,
+            capture_output=True,
+            timeout=settings.PREVIEW_RENDER_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        logger.warning("A PDF preview was stopped after %s s", settings.PREVIEW_RENDER_SECONDS)
+        raise PreviewUnavailable(TOO_SLOW) from exc
+    except OSError as exc:
+        logger.error("The PDF renderer could not be started: %s", exc)
+        raise PreviewUnavailable(CANNOT_RENDER) from exc
+    if done.returncode == pdf_worker.NO_SUCH_PAGE:
+        raise PreviewUnavailable(NO_SUCH_PAGE, status=404)
+    if done.returncode != pdf_worker.OK:
+        raise PreviewUnavailable(CANNOT_RENDER)
+    return done.stdout
+
+
 def page_count(kind: str, item) -> int:
     """How many pages the file has (an image has one); remembered in the cache."""
     if not is_pdf(item):
@@ -96,18 +135,11 @@ def page_count(kind: str, item) -> int:
     key = f"preview-pages:{kind}:{item.pk}:{item.sha256}"
     count = cache.get(key)
     if count is None:
-        import pypdfium2 as pdfium
-
-        data = _read_pdf(item)
-        with _PDFIUM:
-            try:
-                document = pdfium.PdfDocument(data)
-            except Exception as exc:  # a damaged file can make PDFium fail in any way
-                raise PreviewUnavailable(CANNOT_RENDER) from exc
-            try:
-                count = len(document)
-            finally:
-                document.close()
+        output = _run_pdfium(_read_pdf(item), "count")
+        try:
+            count = int(output)
+        except ValueError as exc:
+            raise PreviewUnavailable(CANNOT_RENDER) from exc
         cache.set(key, count, PAGE_COUNT_SECONDS)
     return count
 
@@ -134,31 +166,7 @@ def _render_image(item, limit: int) -> bytes:
 
 
 def _render_pdf_page(item, page: int, limit: int) -> bytes:
-    import pypdfium2 as pdfium
-
-    data = _read_pdf(item)
-    with _PDFIUM:
-        try:
-            document = pdfium.PdfDocument(data)
-        except Exception as exc:
-            raise PreviewUnavailable(CANNOT_RENDER) from exc
-        try:
-            if page > len(document):
-                raise PreviewUnavailable(NO_SUCH_PAGE, status=404)
-            pdf_page = document[page - 1]
-            try:
-                width, height = pdf_page.get_size()
-                scale = min(limit / max(width, height, 1.0), MAX_SCALE)
-                image = pdf_page.render(scale=scale).to_pil()
-            finally:
-                pdf_page.close()
-        except PreviewUnavailable:
-            raise
-        except Exception as exc:
-            raise PreviewUnavailable(CANNOT_RENDER) from exc
-        finally:
-            document.close()
-    return _png(image)
+    return _run_pdfium(_read_pdf(item), "render", str(page), str(limit), str(MAX_SCALE))
 
 
 def preview_png(kind: str, item, *, page: int, size: str) -> bytes:

@@ -134,15 +134,18 @@ def test_each_preview_shown_is_an_access_record_and_not_an_event(client, hr_mana
     assert "Viewed a file&#x27;s preview: allegation-notice.pdf, page 2" in log.content.decode()
 
 
-def test_a_pdf_that_cannot_be_rendered_says_so_without_an_error(
-    client, hr_manager, pdf_evidence, monkeypatch
-):
-    import pypdfium2
+def _damage(evidence) -> None:
+    """Store bytes PDFium cannot read, with their own hash, so only rendering fails."""
+    import hashlib
 
-    def broken(*args, **kwargs):
-        raise pypdfium2.PdfiumError("Failed to load document")
+    damaged = b"%PDF-1.7\n" + b"\x00not really a pdf\n" * 40
+    with evidence.file.storage.open(evidence.file.name, "wb") as handle:
+        handle.write(damaged)
+    type(evidence).objects.filter(pk=evidence.pk).update(sha256=hashlib.sha256(damaged).hexdigest())
 
-    monkeypatch.setattr(pypdfium2, "PdfDocument", broken)
+
+def test_a_pdf_that_cannot_be_rendered_says_so_without_an_error(client, hr_manager, pdf_evidence):
+    _damage(pdf_evidence)
     client.force_login(hr_manager)
 
     page = client.get(viewer_url(pdf_evidence))
@@ -153,6 +156,32 @@ def test_a_pdf_that_cannot_be_rendered_says_so_without_an_error(
     assert image.status_code == 422 and image["Content-Type"] == "image/png"
     Image.open(io.BytesIO(image.content)).verify()  # a picture that says why, for the <img>
     assert not AccessRecord.objects.filter(action="previewed").exists()
+
+
+def test_a_pdf_that_takes_too_long_is_stopped_and_says_so(
+    client, hr_manager, pdf_evidence, settings
+):
+    """PDFium runs in a process of its own with a time limit: a file made to hang it
+    costs a refused preview, not the web worker."""
+    settings.PREVIEW_RENDER_SECONDS = 0.001  # no process starts, let alone renders, so fast
+    client.force_login(hr_manager)
+
+    image = client.get(image_url(pdf_evidence, page=1, size="thumb"))
+
+    assert image.status_code == 422
+    assert not AccessRecord.objects.filter(action="previewed").exists()
+    page = client.get(viewer_url(pdf_evidence))
+    assert "took too long to show as pages here" in page.content.decode()
+
+
+def test_the_renderer_counts_renders_and_refuses_in_its_own_words():
+    from incidents.evidence import pdf_worker
+
+    data = pdf_upload(pages=2).read()
+    assert pdf_worker.count(data) == 2
+    png = pdf_worker.render(data, 2, 360, 4.0)
+    assert png.startswith(b"\x89PNG") and max(Image.open(io.BytesIO(png)).size) <= 360
+    assert pdf_worker.render(data, 3, 360, 4.0) is None
 
 
 def test_a_file_changed_in_storage_is_not_previewed_and_the_mismatch_is_recorded(
