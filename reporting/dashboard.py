@@ -19,7 +19,7 @@ from django.core.cache import cache
 from incidents.models import Finding
 
 from . import queries, rollups
-from .suppression import Cell, suppress_series, suppress_table
+from .suppression import NOT_PUBLISHED, Cell, suppress_series, suppress_table
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class Panel:
     series_labels: tuple[str, ...] = field(default_factory=tuple)
 
     def chart_data(self) -> dict:
-        """Labels and values for the chart; hidden cells are null, never their value."""
+        """Labels and values for the chart; hidden cells are null, never their value, with
+        their mark ("<5" or "np") in `hidden` so the chart draws them as hidden, not as 0."""
         columns = len(self.header) - 1
         return {
             "type": self.chart,
@@ -50,10 +51,20 @@ class Panel:
                 {
                     "label": self.header[index + 1],
                     "data": [_shown(row.cells[index]) for row in self.rows],
+                    "hidden": [
+                        _label(row.cells[index]) if _is_hidden(row.cells[index]) else None
+                        for row in self.rows
+                    ],
                 }
                 for index in range(columns)
             ],
         }
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether any row holds something other than a zero: a panel of zeros (or of no
+        rows) says there is nothing to show yet instead of drawing an empty frame."""
+        return any(_label(cell) not in ("0", "") for row in self.rows for cell in row.cells)
 
     @property
     def export_note(self) -> str:
@@ -116,9 +127,16 @@ def _small(value: int) -> Cell | str:
     return str(value)
 
 
+def _not_published(value: int) -> str:
+    """The mark of a count hidden so that another cannot be worked out: "<5" only when it
+    is under 5, otherwise "np"."""
+    return _small(value) if value < threshold() else NOT_PUBLISHED
+
+
 # Part of the cache key: change it when a Panel's shape or home changes, so that a
-# release never reads panels pickled by the one before (2: moved to reporting/).
-CACHE_VERSION = 2
+# release never reads panels pickled by the one before (2: moved to reporting/; 3: "np"
+# for secondary cells).
+CACHE_VERSION = 3
 
 
 def cache_key(scope: queries.ReportScope, *, drill_through: bool = False) -> str:
@@ -234,7 +252,7 @@ def _part_raw(part: dict, month, raw: dict) -> dict:
 def _is_hidden(cell: Cell | str) -> bool:
     if isinstance(cell, Cell):
         return cell.hidden
-    return cell.startswith("<")
+    return cell.startswith("<") or cell == NOT_PUBLISHED
 
 
 def _hidden_entries(panel: Panel) -> set[Entry]:
@@ -271,7 +289,7 @@ class _Figures:
 
     def small(self, key: str, label: str, value: int) -> Cell | str:
         if (label, 0) in self.forced.get(key, ()) and value:
-            return f"<{self.limit}"
+            return _not_published(value)
         return _small(value)
 
     def drill_for(self, param: str, lookup: dict[str, int]) -> Callable[[str], str] | None:
@@ -387,7 +405,14 @@ def _durations_panel(f: _Figures) -> Panel:
     ):
         if (label, 2) in f.forced.get("durations", ()):
             rows.append(
-                Row(label, ("not shown (too few in one month or organisation)", "", f"<{limit}"))
+                Row(
+                    label,
+                    (
+                        "not shown (too few in one month or organisation)",
+                        "",
+                        _not_published(value.count),
+                    ),
+                )
             )
         elif value.count >= limit:
             rows.append(Row(label, (str(value.median_days), str(value.p90_days), str(value.count))))

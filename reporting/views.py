@@ -49,7 +49,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         "charts": {
             f"chart-{panel.key}": panel.chart_data()
             for panel in panels
-            if panel.chart and panel.rows
+            if panel.chart and panel.has_figures
         },
         "query": query,
         "threshold": dashboard.threshold(),
