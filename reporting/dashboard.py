@@ -101,6 +101,7 @@ def _series_panel(
     drill: Callable[[str], str] | None = None,
     hide: set[str] = frozenset(),
     hide_total: bool = False,
+    heading: str = "",
 ) -> Panel:
     labels = [label for label, _ in rows]
     series = suppress_series(
@@ -109,7 +110,10 @@ def _series_panel(
     return Panel(
         key=key,
         title=title,
-        header=(title.split(" by ")[-1].capitalize() if " by " in title else "Item", column),
+        header=(
+            heading or (title.split(" by ")[-1].capitalize() if " by " in title else "Item"),
+            column,
+        ),
         rows=tuple(
             Row(label, (series.cells[label],), drill(label) if drill else "") for label in labels
         ),
@@ -301,7 +305,13 @@ class _Figures:
 
 def _months_panel(f: _Figures) -> Panel:
     rows = [(f"{month:%b %Y}", count) for month, count in f.raw["months"]]
-    return _series_panel("months", "Concerns by month", rows, **f.hide("months"))
+    return _series_panel(
+        "months",
+        "Concerns by month submitted",
+        rows,
+        heading="Month submitted",
+        **f.hide("months"),
+    )
 
 
 def _sections_panel(f: _Figures) -> Panel:
@@ -344,8 +354,9 @@ def _platforms_panel(f: _Figures) -> Panel:
 def _use_panel(f: _Figures) -> Panel:
     return _series_panel(
         "use",
-        "Concerns by use",
+        "Concerns by use context (official or private use)",
         queries.by_use_context(f.scope, f.counts),
+        heading="Use context",
         chart="doughnut",
         note="Official use means acting as a representative of the public sector.",
         **f.hide("use"),
@@ -380,7 +391,7 @@ def _findings_panel(f: _Figures) -> Panel:
     )
     return Panel(
         key="findings",
-        title="Findings by Code section",
+        title="Findings made, by Code section",
         header=("Code section", *cols),
         rows=tuple(Row(label, tuple(table.cells[(label, col)] for col in cols)) for label in rows),
         total=tuple(table.col_totals[col] for col in cols),
@@ -390,8 +401,9 @@ def _findings_panel(f: _Figures) -> Panel:
 def _responses_panel(f: _Figures) -> Panel:
     return _series_panel(
         "responses",
-        "Responses chosen at triage",
+        "Concerns by response chosen at triage",
         queries.graduated_responses(f.scope, f.counts),
+        heading="Response chosen at triage",
         **f.hide("responses"),
     )
 
@@ -420,7 +432,7 @@ def _durations_panel(f: _Figures) -> Panel:
             rows.append(Row(label, (f"fewer than {limit} concerns", "", _small(value.count))))
     return Panel(
         key="durations",
-        title="Time taken (days)",
+        title="Days from submission to triage and to closure",
         header=("Stage", "Median", "90th percentile", "Concerns measured"),
         rows=tuple(rows),
         chart="",
@@ -430,9 +442,10 @@ def _durations_panel(f: _Figures) -> Panel:
 def _ageing_panel(f: _Figures) -> Panel:
     return _series_panel(
         "ageing",
-        "Open concerns by age",
+        "Open concerns by days since submission",
         queries.ageing(f.scope, counts=f.counts),
         column="Open concerns",
+        heading="Days since submission",
         **f.hide("ageing"),
     )
 
@@ -446,7 +459,7 @@ def _due_panel(f: _Figures) -> Panel:
     )
     return Panel(
         key="due",
-        title="Due dates",
+        title="Open concerns against their due dates",
         header=("Measure", "Concerns"),
         rows=tuple(Row(label, (f.small("due", label, due[name]),)) for label, name in measures),
         chart="",
@@ -457,8 +470,15 @@ def _repeat_panel(f: _Figures) -> Panel:
     repeat = queries.repeat_concerns(f.scope, f.counts)
     first_time = repeat["with_subject"] - repeat["repeat"]
     named = "Concerns with a named employee"
+    again = "Concerns about an employee with an earlier concern"
     with_subject = f.small("repeat", named, repeat["with_subject"])
-    if repeat["repeat"] >= f.limit and first_time >= f.limit and not _is_hidden(with_subject):
+    repeated = f.small("repeat", again, repeat["repeat"])
+    if (
+        repeat["repeat"] >= f.limit
+        and first_time >= f.limit
+        and not _is_hidden(with_subject)
+        and not _is_hidden(repeated)
+    ):
         share = f"{round(100 * repeat['repeat'] / repeat['with_subject'])}%"
     else:
         share = "not shown (too few to report safely)"
@@ -467,11 +487,13 @@ def _repeat_panel(f: _Figures) -> Panel:
         title="Concerns about employees with an earlier concern",
         header=("Measure", "Value"),
         rows=(
-            Row("Share of concerns with a named employee", (share,)),
             Row(named, (with_subject,)),
+            Row(again, (repeated,)),
+            Row("Share of concerns with a named employee that follow an earlier one", (share,)),
         ),
         chart="",
-        note="A number only: the people concerned are never shown here.",
+        note="An earlier concern is one about the same employee submitted before it in the "
+        "period shown. A number only: the people concerned are never shown here.",
     )
 
 
