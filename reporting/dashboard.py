@@ -19,6 +19,7 @@ from django.core.cache import cache
 from incidents.models import Finding
 
 from . import queries, rollups
+from .exports import ExportTable
 from .suppression import NOT_PUBLISHED, Cell, suppress_series, suppress_table
 
 
@@ -72,10 +73,57 @@ class Panel:
         return " ".join(part for part in (self.note, queries.MATTER_NOTE) if part)
 
     def export_rows(self) -> tuple[tuple, ...]:
-        body = tuple((row.label, *(_label(cell) for cell in row.cells)) for row in self.rows)
+        """The rows for a spreadsheet: shown counts as numbers, hidden ones as their mark."""
+        body = tuple((row.label, *(_export_value(cell) for cell in row.cells)) for row in self.rows)
         if self.total:
-            body += (("Total", *(_label(cell) for cell in self.total)),)
+            body += (("Total", *(_export_value(cell) for cell in self.total)),)
         return body
+
+    @property
+    def sheet(self) -> str:
+        """A sheet name within Excel's 31 characters, unique among the panels."""
+        return SHEETS.get(self.key, self.title[:31])
+
+    def export_table(self, period: str = "") -> ExportTable:
+        note = " ".join(part for part in (self.export_note, period) if part)
+        return ExportTable(
+            title=self.title,
+            header=self.header,
+            rows=self.export_rows(),
+            note=note,
+            sheet=self.sheet,
+        )
+
+
+SHEETS = {
+    "months": "By month submitted",
+    "sections": "By Code section",
+    "platforms": "By platform",
+    "use": "By use context",
+    "organisations": "By organisation",
+    "units": "By business unit",
+    "findings": "Findings by Code section",
+    "responses": "Responses chosen at triage",
+    "durations": "Days to triage and closure",
+    "ageing": "Open concerns by age",
+    "due": "Against due dates",
+    "repeat": "After an earlier concern",
+    "rates": "Per 100 staff",
+}
+
+
+def _export_value(cell: Cell | str) -> int | float | str:
+    """A shown count as a number; a mark, a percentage or a sentence as text."""
+    if isinstance(cell, Cell):
+        return cell.label if cell.hidden else cell.value
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
 
 
 def _shown(cell: Cell | str):
