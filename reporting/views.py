@@ -31,7 +31,12 @@ def _scope(request: HttpRequest, source=None) -> tuple[ReportFilterForm, ReportS
     sector = permissions.is_sector_analyst(request.user)
     own = None if sector else (request.user.organisation_id,)
     data = request.GET if source is None else source
-    form = ReportFilterForm(data or None, organisation_ids=own, sector=sector)
+    form = ReportFilterForm(
+        data or None,
+        organisation_ids=own,
+        sector=sector,
+        group_filters=permissions.can_filter_within(request.user),
+    )
     organisations = permissions.report_organisations(request.user, form.organisation_id())
     return form, ReportScope(organisation_ids=organisations, filters=form.report_filters())
 
@@ -57,6 +62,7 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         "sector": scope.organisation_ids is None,
         "period": form.period_sentence(),
         "matter_note": MATTER_NOTE,
+        "group_filters": "unit" in form.fields,
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "reporting/dashboard.html", context, status=status)
