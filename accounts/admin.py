@@ -3,7 +3,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import mfa
-from .models import BusinessUnit, Organisation, Role, RoleGrant, ServiceIdentity, User
+from .models import (
+    BusinessUnit,
+    Headcount,
+    Organisation,
+    Role,
+    RoleGrant,
+    ServiceIdentity,
+    User,
+)
 
 
 class BusinessUnitInline(admin.TabularInline):
@@ -173,3 +181,20 @@ class ServiceIdentityAdmin(admin.ModelAdmin):
             before=before,
             after=after,
         )
+
+
+@admin.register(Headcount)
+class HeadcountAdmin(admin.ModelAdmin):
+    """Staff per business unit and month, for the dashboard's concerns per 100 staff. A CSV
+    from an HR system goes in with `manage.py import_headcount`."""
+
+    list_display = ["business_unit", "organisation", "month", "staff"]
+    list_filter = ["organisation"]
+    list_select_related = ["business_unit", "organisation"]
+    search_fields = ["business_unit__name"]
+    date_hierarchy = "month"
+
+    def save_model(self, request, obj, form, change):
+        from .services import headcount_save
+
+        headcount_save(headcount=obj, actor=request.user)

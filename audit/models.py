@@ -69,6 +69,7 @@ class EventKind(models.TextChoices):
     SERVICE_IDENTITY_CHANGED = "service_identity_changed", "Service identity changed"
     # The organisation's case handling
     SECOND_APPROVER_CHANGED = "second_approver_changed", "Second approver named or changed"
+    HEADCOUNT_RECORDED = "headcount_recorded", "Headcount recorded (concerns per 100 staff)"
 
 
 class EventChainHead(models.Model):

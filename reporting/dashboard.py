@@ -18,7 +18,7 @@ from django.core.cache import cache
 
 from incidents.models import Finding
 
-from . import queries, rollups
+from . import queries, rates, rollups
 from .exports import ExportTable
 from .suppression import NOT_PUBLISHED, Cell, suppress_series, suppress_table
 
@@ -108,7 +108,8 @@ SHEETS = {
     "ageing": "Open concerns by age",
     "due": "Against due dates",
     "repeat": "After an earlier concern",
-    "rates": "Per 100 staff",
+    "rates": "Per 100 staff by unit",
+    "rates_months": "Per 100 staff by month",
 }
 
 
@@ -227,7 +228,7 @@ def build_panels(scope: queries.ReportScope, *, drill_through: bool = False) -> 
 
 
 def _raw(figures, scope: queries.ReportScope) -> dict:
-    return {
+    raw = {
         "counts": figures.summary_counts(),
         "months": figures.by_month(),
         "sections": figures.by_section(),
@@ -240,6 +241,8 @@ def _raw(figures, scope: queries.ReportScope) -> dict:
         "close": figures.time_to_close(),
         "sector": scope.organisation_ids is None,
     }
+    raw["headcount"] = queries.headcounts(scope, [month for month, _ in raw["months"]])
+    return raw
 
 
 Entry = tuple  # (row label, column index); the row label is None for the total row
@@ -545,13 +548,135 @@ def _repeat_panel(f: _Figures) -> Panel:
     )
 
 
+def _rate_cells(count: Cell, staff: int | None, rate_of) -> tuple:
+    """Staff, rate, interval: hidden with the count's own mark when the count is hidden
+    (a rate times the staff gives the count back), "not recorded" without a headcount."""
+    if staff is None:
+        return ("not recorded", "", "")
+    if count.hidden:
+        return (str(staff), count.label, count.label)
+    found = rate_of(count.value, staff)
+    interval = f"{rates.fmt(found.low)} to {rates.fmt(found.high)}"
+    return (str(staff), rates.fmt(found.per_100), interval)
+
+
+RATE_NOTE = (
+    "Concerns per 100 staff, with the range that 95 times in 100 holds the underlying rate "
+    "(an exact Poisson interval). Where two ranges overlap the difference is within normal "
+    "variation. Staff are the headcounts recorded for each business unit and month; where "
+    "none is recorded the rate is not given."
+)
+
+
+def _rates_by_unit_panel(f: _Figures) -> Panel | None:
+    if "headcount" not in f.raw or f.scope.organisation_ids is None:
+        return None
+    months = [month for month, _ in f.raw["months"]]
+    recorded: dict[str, list[int]] = defaultdict(list)
+    for unit, _month, staff in f.raw["headcount"]:
+        recorded[unit].append(staff)
+    # A unit's staff over the period: the average of its recorded months.
+    staff_of = {unit: round(sum(v) / len(v)) for unit, v in recorded.items()}
+    units = _groups_panel(f)
+    rows = []
+    shown_total = units.total[0]
+    whole = None
+    if (
+        not shown_total.hidden
+        and staff_of
+        and all(row.label in staff_of for row in units.rows if row.cells[0].value)
+    ):
+        whole = rates.rate(shown_total.value, sum(staff_of.values()))
+    for row in units.rows:
+        count = row.cells[0]
+        staff = staff_of.get(row.label)
+        cells = _rate_cells(count, staff, rates.rate)
+        if staff is None or count.hidden or whole is None:
+            reading = "" if staff is not None else "headcount missing"
+        else:
+            reading = rates.compare(
+                rates.rate(count.value, staff),
+                whole,
+                higher="higher than the organisation as a whole",
+                lower="lower than the organisation as a whole",
+                rests=False,
+            )
+        rows.append(Row(row.label, (count, *cells, reading)))
+    if not staff_of:
+        rows = []
+    period = "month" if len(months) == 1 else f"{len(months)} months"
+    return Panel(
+        key="rates",
+        title="Concerns per 100 staff by business unit",
+        header=(
+            "Business unit",
+            "Concerns",
+            "Staff",
+            f"Per 100 staff over the {period}",
+            "95% range",
+            "Compared with the organisation",
+        ),
+        rows=tuple(rows),
+        chart="",
+        note=RATE_NOTE + ("" if staff_of else " No headcount is recorded for these months yet."),
+    )
+
+
+def _rates_by_month_panel(f: _Figures) -> Panel | None:
+    if "headcount" not in f.raw or f.scope.organisation_ids is None:
+        return None
+    units_recorded = {unit for unit, _, _ in f.raw["headcount"]}
+    by_month: dict = defaultdict(dict)
+    for unit, month, staff in f.raw["headcount"]:
+        by_month[month][unit] = staff
+    months = _months_panel(f)
+    rows = []
+    previous = None
+    for (month, _), row in zip(f.raw["months"], months.rows, strict=True):
+        count = row.cells[0]
+        recorded = by_month.get(month, {})
+        complete = units_recorded and set(recorded) == units_recorded
+        staff = sum(recorded.values()) if complete else None
+        cells = _rate_cells(count, staff, rates.rate)
+        current = None if staff is None or count.hidden else rates.rate(count.value, staff)
+        if staff is None:
+            reading = (
+                f"headcount recorded for {len(recorded)} of {len(units_recorded)} units"
+                if recorded
+                else "headcount missing"
+            )
+        elif current is None or previous is None:
+            reading = ""
+        else:
+            reading = rates.compare(current, previous, higher="up", lower="down")
+        rows.append(Row(row.label, (count, *cells, reading)))
+        previous = current
+    return Panel(
+        key="rates_months",
+        title="Concerns per 100 staff by month submitted",
+        header=(
+            "Month submitted",
+            "Concerns",
+            "Staff",
+            "Per 100 staff",
+            "95% range",
+            "Change from the month before",
+        ),
+        rows=tuple(rows) if units_recorded else (),
+        chart="",
+        note=RATE_NOTE,
+    )
+
+
 # Every panel, in the order the page, the exports and the monthly summary show them.
-PANELS: tuple[Callable[[_Figures], Panel], ...] = (
+PANELS: tuple[Callable[[_Figures], Panel | None], ...] = (
     _months_panel,
     _sections_panel,
     _platforms_panel,
     _use_panel,
     _groups_panel,
+    _rates_by_unit_panel,
+    _rates_by_month_panel,
     _findings_panel,
     _responses_panel,
     _durations_panel,
@@ -569,7 +694,7 @@ def _panels(
     forced: dict[str, set[Entry]] | None = None,
 ) -> list[Panel]:
     figures = _Figures(raw, scope, drill_through, forced or {}, threshold())
-    return [build(figures) for build in PANELS]
+    return [panel for build in PANELS if (panel := build(figures)) is not None]
 
 
 def _table_hide(entries: set[Entry], cols: Sequence[str]) -> dict:

@@ -544,3 +544,18 @@ def unit_ids(scope: ReportScope) -> dict[str, int]:
     if scope.organisation_ids is not None:
         units = units.filter(organisation_id__in=scope.organisation_ids)
     return dict(units.values_list("name", "pk"))
+
+
+def headcounts(scope: ReportScope, months: list[dt.date]) -> list[tuple[str, dt.date, int]]:
+    """(business unit name, month, staff) recorded for the scope's one organisation in the
+    report's months, in one query; empty for the sector or several organisations."""
+    from accounts.models import Headcount
+
+    if scope.organisation_ids is None or len(scope.organisation_ids) != 1 or not months:
+        return []
+    rows = Headcount.objects.filter(
+        organisation_id=scope.organisation_ids[0], month__gte=min(months), month__lte=max(months)
+    )
+    if scope.filters.business_unit_id:
+        rows = rows.filter(business_unit_id=scope.filters.business_unit_id)
+    return list(rows.order_by("month").values_list("business_unit__name", "month", "staff"))

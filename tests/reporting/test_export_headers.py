@@ -55,6 +55,11 @@ def test_a_csv_starts_with_what_it_is(client, march, org, unit, executive):
     assert "lead concern" in about["Counted"]
     assert lines[lines.index([]) + 1] == ["Concerns by platform"]
     assert ["Social networking sites", "8"] in lines
+
+
+def test_a_csv_names_the_filters_applied(client, march, unit, hr_manager):
+    client.force_login(hr_manager)  # HR managers may narrow by unit (reporting.permissions)
+    url = reverse("reports:export", args=["platforms", "csv"])
     unit_lines = _csv(client.get(url, {"unit": unit.pk}))
     assert _about(unit_lines)["Filters"] == f"business unit {unit.name}"
 
