@@ -487,6 +487,9 @@ def _durations_panel(f: _Figures) -> Panel:
         header=("Stage", "Median", "90th percentile", "Concerns measured"),
         rows=tuple(rows),
         chart="",
+        note="Concerns imported from a spreadsheet are left out here (their submission dates "
+        "are the spreadsheet's, often long before they reached the app); every other panel "
+        "counts them.",
     )
 
 

@@ -327,12 +327,27 @@ def _percentiles(queryset: QuerySet, start: str, end: str) -> Duration:
     return Duration(count, at(0.5), at(0.9))
 
 
+def imported() -> Exists:
+    """Whether a concern came from a spreadsheet import. Its submission date is the one the
+    spreadsheet gave, often long before it reached the app, so the times taken (to triage,
+    to closure) leave it out; every count by month still includes it."""
+    from imports.models import ImportedRow
+
+    return Exists(ImportedRow.objects.filter(concern_id=OuterRef("pk")))
+
+
+def _measured(queryset: QuerySet[Concern]) -> QuerySet[Concern]:
+    return queryset.exclude(imported())
+
+
 def time_to_triage(scope: ReportScope) -> Duration:
-    return _percentiles(base(scope), "submitted_at", "triaged_at")
+    return _percentiles(_measured(base(scope)), "submitted_at", "triaged_at")
 
 
 def time_to_close(scope: ReportScope) -> Duration:
-    return _percentiles(base(scope).filter(status=Status.CLOSED), "submitted_at", "closed_at")
+    return _percentiles(
+        _measured(base(scope)).filter(status=Status.CLOSED), "submitted_at", "closed_at"
+    )
 
 
 def additive_aggregates() -> dict[str, Count]:
@@ -479,8 +494,10 @@ def parts(scope: ReportScope, *, today: dt.date | None = None) -> dict[tuple, di
         .annotate(
             **additive_aggregates(),
             **live,
-            triage_n=Count("id", filter=Q(triaged_at__isnull=False)),
-            close_n=Count("id", filter=Q(status=Status.CLOSED, closed_at__isnull=False)),
+            triage_n=Count("id", filter=Q(~imported(), triaged_at__isnull=False)),
+            close_n=Count(
+                "id", filter=Q(~imported(), status=Status.CLOSED, closed_at__isnull=False)
+            ),
         )
         .order_by()
     )

@@ -145,6 +145,7 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
         "triaged_at",
         "closed_at",
         "due_on",
+        "from_import",
     )
     for (
         pk,
@@ -160,7 +161,13 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
         triaged,
         closed,
         due,
-    ) in concerns.order_by().values_list(*fields).iterator(chunk_size=20000):
+        from_import,
+    ) in (
+        concerns.annotate(from_import=queries.imported())
+        .order_by()
+        .values_list(*fields)
+        .iterator(chunk_size=20000)
+    ):
         if submitted is None:
             continue  # never the case for a submitted concern; TruncMonth would give none
         month = submitted.astimezone(zone).date().replace(day=1)
@@ -178,9 +185,12 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
             add[f"response_{value}"] = int(response == value)
         samples = {
             "subject_ids": subject,
-            "triage_seconds": (triaged - submitted).total_seconds() if triaged else None,
+            # Imported concerns carry the spreadsheet's dates: no time taken is measured.
+            "triage_seconds": (triaged - submitted).total_seconds()
+            if triaged and not from_import
+            else None,
             "close_seconds": (closed - submitted).total_seconds()
-            if closed and status == Status.CLOSED
+            if closed and status == Status.CLOSED and not from_import
             else None,
             "open_submitted": (submitted - EPOCH) // MICROSECOND if is_open else None,
             "open_due": due.toordinal() if is_open and due is not None else None,
