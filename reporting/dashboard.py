@@ -479,6 +479,8 @@ def _durations_panel(f: _Figures) -> Panel:
             )
         elif value.count >= limit:
             rows.append(Row(label, (str(value.median_days), str(value.p90_days), str(value.count))))
+        elif value.count == 0:
+            rows.append(Row(label, ("none measured yet", "", "0")))
         else:
             rows.append(Row(label, (f"fewer than {limit} concerns", "", _small(value.count))))
     return Panel(
@@ -564,10 +566,10 @@ def _rate_cells(count: Cell, staff: int | None, rate_of) -> tuple:
 
 
 RATE_NOTE = (
-    "Concerns per 100 staff, with the range that 95 times in 100 holds the underlying rate "
-    "(an exact Poisson interval). Where two ranges overlap the difference is within normal "
-    "variation. Staff are the headcounts recorded for each business unit and month; where "
-    "none is recorded the rate is not given."
+    "Per 100 is concerns per 100 staff; the 95% range would hold the underlying rate 95 "
+    "times in 100 (an exact Poisson interval). Where two ranges overlap the difference is "
+    "within normal variation. Staff are the headcounts recorded for each business unit and "
+    "month; where none is recorded no rate is given."
 )
 
 
@@ -611,17 +613,12 @@ def _rates_by_unit_panel(f: _Figures) -> Panel | None:
     return Panel(
         key="rates",
         title="Concerns per 100 staff by business unit",
-        header=(
-            "Business unit",
-            "Concerns",
-            "Staff",
-            f"Per 100 staff over the {period}",
-            "95% range",
-            "Compared with the organisation",
-        ),
+        header=("Business unit", "Concerns", "Staff", "Per 100", "95% range", "Reading"),
         rows=tuple(rows),
         chart="",
-        note=RATE_NOTE + ("" if staff_of else " No headcount is recorded for these months yet."),
+        note=f"Over the {period} shown, each unit against the organisation as a whole. "
+        + RATE_NOTE
+        + ("" if staff_of else " No headcount is recorded for these months yet."),
     )
 
 
@@ -657,17 +654,10 @@ def _rates_by_month_panel(f: _Figures) -> Panel | None:
     return Panel(
         key="rates_months",
         title="Concerns per 100 staff by month submitted",
-        header=(
-            "Month submitted",
-            "Concerns",
-            "Staff",
-            "Per 100 staff",
-            "95% range",
-            "Change from the month before",
-        ),
+        header=("Month submitted", "Concerns", "Staff", "Per 100", "95% range", "Reading"),
         rows=tuple(rows) if units_recorded else (),
         chart="",
-        note=RATE_NOTE,
+        note="Each month against the month before. " + RATE_NOTE,
     )
 
 
