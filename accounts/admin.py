@@ -7,6 +7,7 @@ from . import mfa, permissions
 from .admin_site import OrganisationScopedAdmin, OrganisationScopedInline
 from .models import (
     BusinessUnit,
+    Headcount,
     IdentityProvider,
     Organisation,
     Role,
@@ -342,3 +343,20 @@ class RoleMappingAdmin(OrganisationScopedAdmin):
     list_display = ["group", "role", "provider"]
     list_filter = ["role"]
     list_select_related = ["provider__organisation"]
+
+
+@admin.register(Headcount)
+class HeadcountAdmin(OrganisationScopedAdmin):
+    """Staff per business unit and month, for the dashboard's concerns per 100 staff. A CSV
+    from an HR system goes in with `manage.py import_headcount`."""
+
+    list_display = ["business_unit", "organisation", "month", "staff"]
+    list_filter = ["organisation"]
+    list_select_related = ["business_unit", "organisation"]
+    search_fields = ["business_unit__name"]
+    date_hierarchy = "month"
+
+    def save_model(self, request, obj, form, change):
+        from .services import headcount_save
+
+        headcount_save(headcount=obj, actor=request.user)

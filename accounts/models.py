@@ -451,3 +451,43 @@ class RoleMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} → {self.get_role_display()}"
+
+
+class Headcount(models.Model):
+    """How many staff a business unit had in a month: what the dashboard divides by to give
+    concerns per 100 staff. Entered by an administrator or imported from the CSV an HR
+    system produces (`manage.py import_headcount`, `accounts.services.headcount_import`)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.CASCADE, related_name="headcounts"
+    )
+    month = models.DateField(help_text="The first day of the month the headcount is for.")
+    staff = models.PositiveIntegerField(help_text="People employed in the unit that month.")
+
+    class Meta:
+        ordering = ["business_unit", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_unit", "month"], name="unique_headcount_per_unit_month"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.business_unit_id} {self.month:%Y-%m}: {self.staff}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.month and self.month.day != 1:
+            errors["month"] = "Give the first day of the month."
+        if self.staff is not None and self.staff < 1:
+            errors["staff"] = "A headcount is at least 1."
+        if (
+            self.business_unit_id
+            and self.organisation_id
+            and self.business_unit.organisation_id != self.organisation_id
+        ):
+            errors["business_unit"] = "Choose a business unit of this organisation."
+        if errors:
+            raise ValidationError(errors)

@@ -576,7 +576,12 @@ def report_panels(request) -> tuple[ReportScope, list[dashboard.Panel], dict]:
     sector = report_permissions.is_sector_analyst(user)
     own = None if sector else (user.organisation_id,)
     form = form_or_400(
-        ReportFilterForm(request.query_params or None, organisation_ids=own, sector=sector)
+        ReportFilterForm(
+            request.query_params or None,
+            organisation_ids=own,
+            sector=sector,
+            group_filters=report_permissions.can_filter_within(user),
+        )
     )
     organisations = report_permissions.report_organisations(user, form.organisation_id())
     scope = ReportScope(organisation_ids=organisations, filters=form.report_filters())

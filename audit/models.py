@@ -75,6 +75,7 @@ class EventKind(models.TextChoices):
     )
     # People's roles, granted in the admin or mapped from the identity provider at sign-in
     ROLES_CHANGED = "roles_changed", "Roles granted or removed"
+    HEADCOUNT_RECORDED = "headcount_recorded", "Headcount recorded (concerns per 100 staff)"
 
 
 class EventChainHead(models.Model):

@@ -1,11 +1,12 @@
 """The Redis cache, failing soft.
 
 Everything this project keeps in the cache is an optimisation: built dashboard figures,
-the mark that the report rollups are current, the REST API's request budgets. Sessions,
+the REST API's request budgets (the rollups' "current" mark is in the database). Sessions,
 the notification outbox and every record live in the database. So when Redis cannot be
 reached, a read is a miss and a write is dropped (each logged as a warning): pages keep
-working from the database instead of failing with a 500, the dashboard counts directly,
-and the detailed status page (/health/status/) reports the cache as unavailable.
+working from the database instead of failing with a 500, the dashboard builds its
+panels again from the rollups, and the detailed status page (/health/status/) reports
+the cache as unavailable.
 
 A value that can no longer be read (pickled by an earlier release whose classes have
 moved, say) is a miss too: it is logged, deleted and rebuilt, never a 500.

@@ -18,8 +18,9 @@ from django.core.cache import cache
 
 from incidents.models import Finding
 
-from . import queries, rollups
-from .suppression import Cell, suppress_series, suppress_table
+from . import queries, rates, rollups
+from .exports import ExportTable
+from .suppression import NOT_PUBLISHED, Cell, suppress_series, suppress_table
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Panel:
     series_labels: tuple[str, ...] = field(default_factory=tuple)
 
     def chart_data(self) -> dict:
-        """Labels and values for the chart; hidden cells are null, never their value."""
+        """Labels and values for the chart; hidden cells are null, never their value, with
+        their mark ("<5" or "np") in `hidden` so the chart draws them as hidden, not as 0."""
         columns = len(self.header) - 1
         return {
             "type": self.chart,
@@ -50,10 +52,20 @@ class Panel:
                 {
                     "label": self.header[index + 1],
                     "data": [_shown(row.cells[index]) for row in self.rows],
+                    "hidden": [
+                        _label(row.cells[index]) if _is_hidden(row.cells[index]) else None
+                        for row in self.rows
+                    ],
                 }
                 for index in range(columns)
             ],
         }
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether any row holds something other than a zero: a panel of zeros (or of no
+        rows) says there is nothing to show yet instead of drawing an empty frame."""
+        return any(_label(cell) not in ("0", "") for row in self.rows for cell in row.cells)
 
     @property
     def export_note(self) -> str:
@@ -61,10 +73,58 @@ class Panel:
         return " ".join(part for part in (self.note, queries.MATTER_NOTE) if part)
 
     def export_rows(self) -> tuple[tuple, ...]:
-        body = tuple((row.label, *(_label(cell) for cell in row.cells)) for row in self.rows)
+        """The rows for a spreadsheet: shown counts as numbers, hidden ones as their mark."""
+        body = tuple((row.label, *(_export_value(cell) for cell in row.cells)) for row in self.rows)
         if self.total:
-            body += (("Total", *(_label(cell) for cell in self.total)),)
+            body += (("Total", *(_export_value(cell) for cell in self.total)),)
         return body
+
+    @property
+    def sheet(self) -> str:
+        """A sheet name within Excel's 31 characters, unique among the panels."""
+        return SHEETS.get(self.key, self.title[:31])
+
+    def export_table(self, period: str = "") -> ExportTable:
+        note = " ".join(part for part in (self.export_note, period) if part)
+        return ExportTable(
+            title=self.title,
+            header=self.header,
+            rows=self.export_rows(),
+            note=note,
+            sheet=self.sheet,
+        )
+
+
+SHEETS = {
+    "months": "By month submitted",
+    "sections": "By Code section",
+    "platforms": "By platform",
+    "use": "By use context",
+    "organisations": "By organisation",
+    "units": "By business unit",
+    "findings": "Findings by Code section",
+    "responses": "Responses chosen at triage",
+    "durations": "Days to triage and closure",
+    "ageing": "Open concerns by age",
+    "due": "Against due dates",
+    "repeat": "After an earlier concern",
+    "rates": "Per 100 staff by unit",
+    "rates_months": "Per 100 staff by month",
+}
+
+
+def _export_value(cell: Cell | str) -> int | float | str:
+    """A shown count as a number; a mark, a percentage or a sentence as text."""
+    if isinstance(cell, Cell):
+        return cell.label if cell.hidden else cell.value
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
 
 
 def _shown(cell: Cell | str):
@@ -90,6 +150,7 @@ def _series_panel(
     drill: Callable[[str], str] | None = None,
     hide: set[str] = frozenset(),
     hide_total: bool = False,
+    heading: str = "",
 ) -> Panel:
     labels = [label for label, _ in rows]
     series = suppress_series(
@@ -98,7 +159,10 @@ def _series_panel(
     return Panel(
         key=key,
         title=title,
-        header=(title.split(" by ")[-1].capitalize() if " by " in title else "Item", column),
+        header=(
+            heading or (title.split(" by ")[-1].capitalize() if " by " in title else "Item"),
+            column,
+        ),
         rows=tuple(
             Row(label, (series.cells[label],), drill(label) if drill else "") for label in labels
         ),
@@ -116,9 +180,16 @@ def _small(value: int) -> Cell | str:
     return str(value)
 
 
+def _not_published(value: int) -> str:
+    """The mark of a count hidden so that another cannot be worked out: "<5" only when it
+    is under 5, otherwise "np"."""
+    return _small(value) if value < threshold() else NOT_PUBLISHED
+
+
 # Part of the cache key: change it when a Panel's shape or home changes, so that a
-# release never reads panels pickled by the one before (2: moved to reporting/).
-CACHE_VERSION = 2
+# release never reads panels pickled by the one before (2: moved to reporting/; 3: "np"
+# for secondary cells).
+CACHE_VERSION = 3
 
 
 def cache_key(scope: queries.ReportScope, *, drill_through: bool = False) -> str:
@@ -157,7 +228,7 @@ def build_panels(scope: queries.ReportScope, *, drill_through: bool = False) -> 
 
 
 def _raw(figures, scope: queries.ReportScope) -> dict:
-    return {
+    raw = {
         "counts": figures.summary_counts(),
         "months": figures.by_month(),
         "sections": figures.by_section(),
@@ -170,6 +241,8 @@ def _raw(figures, scope: queries.ReportScope) -> dict:
         "close": figures.time_to_close(),
         "sector": scope.organisation_ids is None,
     }
+    raw["headcount"] = queries.headcounts(scope, [month for month, _ in raw["months"]])
+    return raw
 
 
 Entry = tuple  # (row label, column index); the row label is None for the total row
@@ -234,7 +307,7 @@ def _part_raw(part: dict, month, raw: dict) -> dict:
 def _is_hidden(cell: Cell | str) -> bool:
     if isinstance(cell, Cell):
         return cell.hidden
-    return cell.startswith("<")
+    return cell.startswith("<") or cell == NOT_PUBLISHED
 
 
 def _hidden_entries(panel: Panel) -> set[Entry]:
@@ -271,7 +344,7 @@ class _Figures:
 
     def small(self, key: str, label: str, value: int) -> Cell | str:
         if (label, 0) in self.forced.get(key, ()) and value:
-            return f"<{self.limit}"
+            return _not_published(value)
         return _small(value)
 
     def drill_for(self, param: str, lookup: dict[str, int]) -> Callable[[str], str] | None:
@@ -283,7 +356,13 @@ class _Figures:
 
 def _months_panel(f: _Figures) -> Panel:
     rows = [(f"{month:%b %Y}", count) for month, count in f.raw["months"]]
-    return _series_panel("months", "Concerns by month", rows, **f.hide("months"))
+    return _series_panel(
+        "months",
+        "Concerns by month submitted",
+        rows,
+        heading="Month submitted",
+        **f.hide("months"),
+    )
 
 
 def _sections_panel(f: _Figures) -> Panel:
@@ -326,8 +405,9 @@ def _platforms_panel(f: _Figures) -> Panel:
 def _use_panel(f: _Figures) -> Panel:
     return _series_panel(
         "use",
-        "Concerns by use",
+        "Concerns by use context (official or private use)",
         queries.by_use_context(f.scope, f.counts),
+        heading="Use context",
         chart="doughnut",
         note="Official use means acting as a representative of the public sector.",
         **f.hide("use"),
@@ -362,7 +442,7 @@ def _findings_panel(f: _Figures) -> Panel:
     )
     return Panel(
         key="findings",
-        title="Findings by Code section",
+        title="Findings made, by Code section",
         header=("Code section", *cols),
         rows=tuple(Row(label, tuple(table.cells[(label, col)] for col in cols)) for label in rows),
         total=tuple(table.col_totals[col] for col in cols),
@@ -372,8 +452,9 @@ def _findings_panel(f: _Figures) -> Panel:
 def _responses_panel(f: _Figures) -> Panel:
     return _series_panel(
         "responses",
-        "Responses chosen at triage",
+        "Concerns by response chosen at triage",
         queries.graduated_responses(f.scope, f.counts),
+        heading="Response chosen at triage",
         **f.hide("responses"),
     )
 
@@ -387,27 +468,40 @@ def _durations_panel(f: _Figures) -> Panel:
     ):
         if (label, 2) in f.forced.get("durations", ()):
             rows.append(
-                Row(label, ("not shown (too few in one month or organisation)", "", f"<{limit}"))
+                Row(
+                    label,
+                    (
+                        "not shown (too few in one month or organisation)",
+                        "",
+                        _not_published(value.count),
+                    ),
+                )
             )
         elif value.count >= limit:
             rows.append(Row(label, (str(value.median_days), str(value.p90_days), str(value.count))))
+        elif value.count == 0:
+            rows.append(Row(label, ("none measured yet", "", "0")))
         else:
             rows.append(Row(label, (f"fewer than {limit} concerns", "", _small(value.count))))
     return Panel(
         key="durations",
-        title="Time taken (days)",
+        title="Days from submission to triage and to closure",
         header=("Stage", "Median", "90th percentile", "Concerns measured"),
         rows=tuple(rows),
         chart="",
+        note="Concerns imported from a spreadsheet are left out here (their submission dates "
+        "are the spreadsheet's, often long before they reached the app); every other panel "
+        "counts them.",
     )
 
 
 def _ageing_panel(f: _Figures) -> Panel:
     return _series_panel(
         "ageing",
-        "Open concerns by age",
+        "Open concerns by days since submission",
         queries.ageing(f.scope, counts=f.counts),
         column="Open concerns",
+        heading="Days since submission",
         **f.hide("ageing"),
     )
 
@@ -421,7 +515,7 @@ def _due_panel(f: _Figures) -> Panel:
     )
     return Panel(
         key="due",
-        title="Due dates",
+        title="Open concerns against their due dates",
         header=("Measure", "Concerns"),
         rows=tuple(Row(label, (f.small("due", label, due[name]),)) for label, name in measures),
         chart="",
@@ -432,8 +526,15 @@ def _repeat_panel(f: _Figures) -> Panel:
     repeat = queries.repeat_concerns(f.scope, f.counts)
     first_time = repeat["with_subject"] - repeat["repeat"]
     named = "Concerns with a named employee"
+    again = "Concerns about an employee with an earlier concern"
     with_subject = f.small("repeat", named, repeat["with_subject"])
-    if repeat["repeat"] >= f.limit and first_time >= f.limit and not _is_hidden(with_subject):
+    repeated = f.small("repeat", again, repeat["repeat"])
+    if (
+        repeat["repeat"] >= f.limit
+        and first_time >= f.limit
+        and not _is_hidden(with_subject)
+        and not _is_hidden(repeated)
+    ):
         share = f"{round(100 * repeat['repeat'] / repeat['with_subject'])}%"
     else:
         share = "not shown (too few to report safely)"
@@ -442,21 +543,133 @@ def _repeat_panel(f: _Figures) -> Panel:
         title="Concerns about employees with an earlier concern",
         header=("Measure", "Value"),
         rows=(
-            Row("Share of concerns with a named employee", (share,)),
             Row(named, (with_subject,)),
+            Row(again, (repeated,)),
+            Row("Share of concerns with a named employee that follow an earlier one", (share,)),
         ),
         chart="",
-        note="A number only: the people concerned are never shown here.",
+        note="An earlier concern is one about the same employee submitted before it in the "
+        "period shown. A number only: the people concerned are never shown here.",
+    )
+
+
+def _rate_cells(count: Cell, staff: int | None, rate_of) -> tuple:
+    """Staff, rate, interval: hidden with the count's own mark when the count is hidden
+    (a rate times the staff gives the count back), "not recorded" without a headcount."""
+    if staff is None:
+        return ("not recorded", "", "")
+    if count.hidden:
+        return (str(staff), count.label, count.label)
+    found = rate_of(count.value, staff)
+    interval = f"{rates.fmt(found.low)} to {rates.fmt(found.high)}"
+    return (str(staff), rates.fmt(found.per_100), interval)
+
+
+RATE_NOTE = (
+    "Per 100 is concerns per 100 staff; the 95% range would hold the underlying rate 95 "
+    "times in 100 (an exact Poisson interval). Where two ranges overlap the difference is "
+    "within normal variation. Staff are the headcounts recorded for each business unit and "
+    "month; where none is recorded no rate is given."
+)
+
+
+def _rates_by_unit_panel(f: _Figures) -> Panel | None:
+    if "headcount" not in f.raw or f.scope.organisation_ids is None:
+        return None
+    months = [month for month, _ in f.raw["months"]]
+    recorded: dict[str, list[int]] = defaultdict(list)
+    for unit, _month, staff in f.raw["headcount"]:
+        recorded[unit].append(staff)
+    # A unit's staff over the period: the average of its recorded months.
+    staff_of = {unit: round(sum(v) / len(v)) for unit, v in recorded.items()}
+    units = _groups_panel(f)
+    rows = []
+    shown_total = units.total[0]
+    whole = None
+    if (
+        not shown_total.hidden
+        and staff_of
+        and all(row.label in staff_of for row in units.rows if row.cells[0].value)
+    ):
+        whole = rates.rate(shown_total.value, sum(staff_of.values()))
+    for row in units.rows:
+        count = row.cells[0]
+        staff = staff_of.get(row.label)
+        cells = _rate_cells(count, staff, rates.rate)
+        if staff is None or count.hidden or whole is None:
+            reading = "" if staff is not None else "headcount missing"
+        else:
+            reading = rates.compare(
+                rates.rate(count.value, staff),
+                whole,
+                higher="higher than the organisation as a whole",
+                lower="lower than the organisation as a whole",
+                rests=False,
+            )
+        rows.append(Row(row.label, (count, *cells, reading)))
+    if not staff_of:
+        rows = []
+    period = "month" if len(months) == 1 else f"{len(months)} months"
+    return Panel(
+        key="rates",
+        title="Concerns per 100 staff by business unit",
+        header=("Business unit", "Concerns", "Staff", "Per 100", "95% range", "Reading"),
+        rows=tuple(rows),
+        chart="",
+        note=f"Over the {period} shown, each unit against the organisation as a whole. "
+        + RATE_NOTE
+        + ("" if staff_of else " No headcount is recorded for these months yet."),
+    )
+
+
+def _rates_by_month_panel(f: _Figures) -> Panel | None:
+    if "headcount" not in f.raw or f.scope.organisation_ids is None:
+        return None
+    units_recorded = {unit for unit, _, _ in f.raw["headcount"]}
+    by_month: dict = defaultdict(dict)
+    for unit, month, staff in f.raw["headcount"]:
+        by_month[month][unit] = staff
+    months = _months_panel(f)
+    rows = []
+    previous = None
+    for (month, _), row in zip(f.raw["months"], months.rows, strict=True):
+        count = row.cells[0]
+        recorded = by_month.get(month, {})
+        complete = units_recorded and set(recorded) == units_recorded
+        staff = sum(recorded.values()) if complete else None
+        cells = _rate_cells(count, staff, rates.rate)
+        current = None if staff is None or count.hidden else rates.rate(count.value, staff)
+        if staff is None:
+            reading = (
+                f"headcount recorded for {len(recorded)} of {len(units_recorded)} units"
+                if recorded
+                else "headcount missing"
+            )
+        elif current is None or previous is None:
+            reading = ""
+        else:
+            reading = rates.compare(current, previous, higher="up", lower="down")
+        rows.append(Row(row.label, (count, *cells, reading)))
+        previous = current
+    return Panel(
+        key="rates_months",
+        title="Concerns per 100 staff by month submitted",
+        header=("Month submitted", "Concerns", "Staff", "Per 100", "95% range", "Reading"),
+        rows=tuple(rows) if units_recorded else (),
+        chart="",
+        note="Each month against the month before. " + RATE_NOTE,
     )
 
 
 # Every panel, in the order the page, the exports and the monthly summary show them.
-PANELS: tuple[Callable[[_Figures], Panel], ...] = (
+PANELS: tuple[Callable[[_Figures], Panel | None], ...] = (
     _months_panel,
     _sections_panel,
     _platforms_panel,
     _use_panel,
     _groups_panel,
+    _rates_by_unit_panel,
+    _rates_by_month_panel,
     _findings_panel,
     _responses_panel,
     _durations_panel,
@@ -474,7 +687,7 @@ def _panels(
     forced: dict[str, set[Entry]] | None = None,
 ) -> list[Panel]:
     figures = _Figures(raw, scope, drill_through, forced or {}, threshold())
-    return [build(figures) for build in PANELS]
+    return [panel for build in PANELS if (panel := build(figures)) is not None]
 
 
 def _table_hide(entries: set[Entry], cols: Sequence[str]) -> dict:

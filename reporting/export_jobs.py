@@ -15,7 +15,8 @@ from audit.models import EventKind
 from operations.queueing import queue_on_commit
 
 from . import dashboard
-from .exports import ExportTable, to_xlsx
+from .about import export_about
+from .exports import to_xlsx
 from .models import ExportJob
 from .queries import ReportFilters, ReportScope
 
@@ -82,16 +83,9 @@ def export_job_build(job_id: int) -> None:
         panels = dashboard.build_panels(scope)
         tables = []
         for index, panel in enumerate(panels, start=1):
-            tables.append(
-                ExportTable(
-                    title=panel.title,
-                    header=panel.header,
-                    rows=panel.export_rows(),
-                    note=panel.export_note,
-                )
-            )
+            tables.append(panel.export_table())
             ExportJob.objects.filter(pk=job.pk).update(progress=5 + int(85 * index / len(panels)))
-        content = to_xlsx(tables)
+        content = to_xlsx(tables, about=export_about(scope))
         job.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(content), save=False)
         ExportJob.objects.filter(pk=job.pk).update(
             file=job.file.name,

@@ -64,6 +64,7 @@ class ExportTable:
     header: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     note: str = ""
+    sheet: str = ""  # a short sheet name (Excel allows 31 characters); the title if empty
 
 
 def safe_cell(value: Any) -> Any:
@@ -93,14 +94,24 @@ def _looks_like_formula(text: str) -> bool:
 # --- CSV ---------------------------------------------------------------------------
 
 
-def to_csv(table: ExportTable, *, marking: str = DEFAULT_MARKING) -> bytes:
+def to_csv(
+    table: ExportTable,
+    *,
+    marking: str = DEFAULT_MARKING,
+    about: Sequence[tuple[str, str]] = (),
+) -> bytes:
     """The table as CSV: UTF-8 with a byte-order mark so Excel reads the encoding.
 
-    Line 1 is the marking, line 2 the title, then the header, the rows and the note.
+    Line 1 is the marking; then the `about` lines (label, value) and a blank line when
+    there are any; then the title, the header, the rows and the note.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(marking)])
+    for label, value in about:
+        writer.writerow([safe_cell(label), safe_cell(value)])
+    if about:
+        writer.writerow([])
     writer.writerow([safe_cell(table.title)])
     writer.writerow([safe_cell(value) for value in table.header])
     for row in table.rows:
@@ -162,16 +173,21 @@ def _write_row(
             cell.font = _BOLD
 
 
+ABOUT_SHEET = "About this export"
+
+
 def to_xlsx(
     tables: Sequence[ExportTable],
     *,
     marking: str = DEFAULT_MARKING,
     title: str = "Social media conduct report",
+    about: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """A workbook with one sheet per table, each carrying the marking.
 
     Row 1 is the marking (bold), row 2 the table title, row 3 the header (bold), then
     the rows and the note. With no tables, one sheet holds the marking and `title`.
+    With `about` lines, the first sheet ("About this export") holds them, one a row.
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -179,7 +195,13 @@ def to_xlsx(
     workbook.properties.lastModifiedBy = CREATOR
     workbook.properties.title = title
     tables = list(tables) or [ExportTable(title=title, header=(), rows=())]
-    for name, table in zip(sheet_names(t.title for t in tables), tables, strict=True):
+    if about:
+        tables.insert(
+            0,
+            ExportTable(title=title, header=("About", ""), rows=tuple(about), sheet=ABOUT_SHEET),
+        )
+    names = sheet_names(t.sheet or t.title for t in tables)
+    for name, table in zip(names, tables, strict=True):
         ws = workbook.create_sheet(title=name)
         ws.oddHeader.center.text = _header_footer_text(marking)
         ws.oddFooter.center.text = _header_footer_text(marking)
@@ -198,6 +220,9 @@ def to_xlsx(
             ws.column_dimensions[get_column_letter(column)].width = min(
                 max(len(str(heading)) + 2, 12), 60
             )
+        if table.sheet == ABOUT_SHEET:
+            ws.column_dimensions["A"].width = 20
+            ws.column_dimensions["B"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

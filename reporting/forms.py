@@ -39,8 +39,23 @@ class ReportFilterForm(forms.Form):
         empty_label="Whole sector",
     )
 
-    def __init__(self, *args, organisation_ids, sector: bool, **kwargs):
+    def __init__(
+        self, *args, organisation_ids, sector: bool, group_filters: bool = False, **kwargs
+    ):
+        """`group_filters`: whether the business unit, section and platform filters are
+        offered (`reporting.permissions.can_filter_within`). Without them a view is narrowed
+        by whole months and organisation only, which the suppression protects against
+        differencing; anything else in the query is ignored."""
         super().__init__(*args, **kwargs)
+        if not group_filters:
+            for name in ("unit", "section", "platform"):
+                del self.fields[name]
+            if sector:
+                self.fields["organisation"].queryset = Organisation.objects.all()
+            else:
+                del self.fields["organisation"]
+            add_bootstrap_classes(self)
+            return
         units = BusinessUnit.objects.select_related("organisation")
         if organisation_ids is not None:
             units = units.filter(organisation_id__in=organisation_ids)

@@ -22,7 +22,8 @@ from accounts.models import Organisation, Role
 from incidents.working_days import first_working_day
 
 from . import dashboard
-from .exports import ExportTable, to_xlsx
+from .about import export_about
+from .exports import to_xlsx
 from .models import MonthlySummary
 from .queries import ReportFilters, ReportScope
 
@@ -43,11 +44,9 @@ def build_workbook(organisation: Organisation, month: dt.date) -> bytes:
     )
     panels = dashboard.build_panels(scope)
     return to_xlsx(
-        [
-            ExportTable(title=p.title, header=p.header, rows=p.export_rows(), note=p.export_note)
-            for p in panels
-        ],
+        [panel.export_table() for panel in panels],
         title=f"Social media conduct summary, {organisation.name}, {month:%B %Y}",
+        about=export_about(scope),
     )
 
 

@@ -37,3 +37,13 @@ def can_drill_through(user) -> bool:
     """HR managers of an organisation may follow a number to their organisation's concern
     list; executives and sector analysts never."""
     return can_see_hr_list(user) and user.has_role(Role.HR_MANAGER)
+
+
+def can_filter_within(user) -> bool:
+    """Whether the dashboard offers the business unit, Code section and platform filters.
+
+    Only to those who may open the concerns behind a figure anyway (HR managers). For the
+    roles that see counts only (executives, sector analysts) a narrower view could be
+    subtracted from a wider one to work out a hidden count, so they narrow by whole months
+    and organisation alone, which the suppression protects (`reporting.dashboard`)."""
+    return can_drill_through(user)

@@ -327,12 +327,27 @@ def _percentiles(queryset: QuerySet, start: str, end: str) -> Duration:
     return Duration(count, at(0.5), at(0.9))
 
 
+def imported() -> Exists:
+    """Whether a concern came from a spreadsheet import. Its submission date is the one the
+    spreadsheet gave, often long before it reached the app, so the times taken (to triage,
+    to closure) leave it out; every count by month still includes it."""
+    from imports.models import ImportedRow
+
+    return Exists(ImportedRow.objects.filter(concern_id=OuterRef("pk")))
+
+
+def _measured(queryset: QuerySet[Concern]) -> QuerySet[Concern]:
+    return queryset.exclude(imported())
+
+
 def time_to_triage(scope: ReportScope) -> Duration:
-    return _percentiles(base(scope), "submitted_at", "triaged_at")
+    return _percentiles(_measured(base(scope)), "submitted_at", "triaged_at")
 
 
 def time_to_close(scope: ReportScope) -> Duration:
-    return _percentiles(base(scope).filter(status=Status.CLOSED), "submitted_at", "closed_at")
+    return _percentiles(
+        _measured(base(scope)).filter(status=Status.CLOSED), "submitted_at", "closed_at"
+    )
 
 
 def additive_aggregates() -> dict[str, Count]:
@@ -479,8 +494,10 @@ def parts(scope: ReportScope, *, today: dt.date | None = None) -> dict[tuple, di
         .annotate(
             **additive_aggregates(),
             **live,
-            triage_n=Count("id", filter=Q(triaged_at__isnull=False)),
-            close_n=Count("id", filter=Q(status=Status.CLOSED, closed_at__isnull=False)),
+            triage_n=Count("id", filter=Q(~imported(), triaged_at__isnull=False)),
+            close_n=Count(
+                "id", filter=Q(~imported(), status=Status.CLOSED, closed_at__isnull=False)
+            ),
         )
         .order_by()
     )
@@ -544,3 +561,18 @@ def unit_ids(scope: ReportScope) -> dict[str, int]:
     if scope.organisation_ids is not None:
         units = units.filter(organisation_id__in=scope.organisation_ids)
     return dict(units.values_list("name", "pk"))
+
+
+def headcounts(scope: ReportScope, months: list[dt.date]) -> list[tuple[str, dt.date, int]]:
+    """(business unit name, month, staff) recorded for the scope's one organisation in the
+    report's months, in one query; empty for the sector or several organisations."""
+    from accounts.models import Headcount
+
+    if scope.organisation_ids is None or len(scope.organisation_ids) != 1 or not months:
+        return []
+    rows = Headcount.objects.filter(
+        organisation_id=scope.organisation_ids[0], month__gte=min(months), month__lte=max(months)
+    )
+    if scope.filters.business_unit_id:
+        rows = rows.filter(business_unit_id=scope.filters.business_unit_id)
+    return list(rows.order_by("month").values_list("business_unit__name", "month", "staff"))

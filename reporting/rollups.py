@@ -18,9 +18,11 @@ its last run, finds the months of submission they touched and recounts just thos
 A full rebuild (`manage.py rebuild_report_rollups`, and the nightly beat job
 `incidents.tasks.rebuild_report_rollups`) recounts every month.
 
-The dashboard uses rollups for an organisation only while a refresh has recorded, in the
-cache, that they are current (for `REPORT_ROLLUP_MAX_AGE` seconds, default 900);
-otherwise it counts straight from the concerns, as before. A date filter that starts or
+The dashboard uses rollups for an organisation only while a refresh has recorded that they
+are current (`ReportRollupState.refreshed_at` in the last `REPORT_ROLLUP_MAX_AGE` seconds,
+default 900); otherwise it counts straight from the concerns, as before. The mark is in
+the database, not the cache, so a Redis outage costs the cached panels only, never the
+rollups. A date filter that starts or
 ends inside a month takes whole months from the rollups and counts the days of the cut
 months from the concerns with the same code that builds the rollups, so every figure is
 identical to the direct queries (tests/reporting/test_rollups.py compares them on
@@ -38,7 +40,6 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -64,7 +65,6 @@ logger = logging.getLogger(__name__)
 
 Key = tuple[int, dt.date, int | None, int | None]  # organisation, month, unit, platform
 ADDITIVE = tuple(queries.additive_aggregates())
-CACHE_PREFIX = "report-rollups:"
 
 
 def max_age() -> int:
@@ -145,6 +145,7 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
         "triaged_at",
         "closed_at",
         "due_on",
+        "from_import",
     )
     for (
         pk,
@@ -160,7 +161,13 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
         triaged,
         closed,
         due,
-    ) in concerns.order_by().values_list(*fields).iterator(chunk_size=20000):
+        from_import,
+    ) in (
+        concerns.annotate(from_import=queries.imported())
+        .order_by()
+        .values_list(*fields)
+        .iterator(chunk_size=20000)
+    ):
         if submitted is None:
             continue  # never the case for a submitted concern; TruncMonth would give none
         month = submitted.astimezone(zone).date().replace(day=1)
@@ -178,9 +185,12 @@ def count(concerns: QuerySet[Concern]) -> dict[tuple[int | None, Key], dict]:
             add[f"response_{value}"] = int(response == value)
         samples = {
             "subject_ids": subject,
-            "triage_seconds": (triaged - submitted).total_seconds() if triaged else None,
+            # Imported concerns carry the spreadsheet's dates: no time taken is measured.
+            "triage_seconds": (triaged - submitted).total_seconds()
+            if triaged and not from_import
+            else None,
             "close_seconds": (closed - submitted).total_seconds()
-            if closed and status == Status.CLOSED
+            if closed and status == Status.CLOSED and not from_import
             else None,
             "open_submitted": (submitted - EPOCH) // MICROSECOND if is_open else None,
             "open_due": due.toordinal() if is_open and due is not None else None,
@@ -289,7 +299,6 @@ def refresh(organisation_id: int, months: set[dt.date] | None = None) -> int:
         state.event_seq = seq
         state.refreshed_at = timezone.now()
         state.save(update_fields=["event_seq", "refreshed_at"])
-        transaction.on_commit(lambda: _mark_current(organisation_id, seq))
     return len(rows)
 
 
@@ -306,7 +315,6 @@ def refresh_changed(organisation_id: int) -> int:
     )
     if seq <= state.event_seq:
         ReportRollupState.objects.filter(pk=state.pk).update(refreshed_at=timezone.now())
-        _mark_current(organisation_id, state.event_seq)
         return 0
     touched = Event.objects.filter(
         organisation_id=organisation_id,
@@ -336,32 +344,32 @@ def refresh_all(*, full: bool = False) -> dict[int, int]:
         written[organisation_id] = (
             refresh(organisation_id) if full else refresh_changed(organisation_id)
         )
-    cache.set(f"{CACHE_PREFIX}all", sorted(written), max_age())
     return written
-
-
-def _mark_current(organisation_id: int, seq: int) -> None:
-    cache.set(f"{CACHE_PREFIX}{organisation_id}", seq, max_age())
 
 
 def forget() -> None:
     """Stop using rollups until the next refresh (tests, and after restoring a backup)."""
-    cache.delete(f"{CACHE_PREFIX}all")
-    keys = [f"{CACHE_PREFIX}{pk}" for pk in Organisation.objects.values_list("pk", flat=True)]
-    cache.delete_many(keys)
+    ReportRollupState.objects.update(refreshed_at=EPOCH)
 
 
 # --- Reading -----------------------------------------------------------------------------
 
 
 def is_current(scope: queries.ReportScope) -> bool:
-    """Whether a refresh recently recorded the scope's rollups as current. No query."""
+    """Whether a refresh in the last `REPORT_ROLLUP_MAX_AGE` seconds recorded the scope's
+    rollups as current. The mark is each organisation's `ReportRollupState.refreshed_at`,
+    written in the refresh's own transaction, so it is in the database with the rollups
+    and a cache outage cannot hide it: one query on a table of one row per organisation.
+    The sector is current when every organisation is."""
     if not getattr(settings, "REPORT_ROLLUPS", True):
         return False
+    fresh = ReportRollupState.objects.filter(
+        refreshed_at__gte=timezone.now() - dt.timedelta(seconds=max_age())
+    )
     if scope.organisation_ids is None:
-        return cache.get(f"{CACHE_PREFIX}all") is not None
-    keys = [f"{CACHE_PREFIX}{pk}" for pk in scope.organisation_ids]
-    return len(cache.get_many(keys)) == len(keys)
+        return not Organisation.objects.exclude(pk__in=fresh.values("organisation_id")).exists()
+    wanted = set(scope.organisation_ids)
+    return fresh.filter(organisation_id__in=wanted).count() == len(wanted)
 
 
 def figures(scope: queries.ReportScope) -> RollupFigures | queries.DirectFigures:

@@ -2,7 +2,9 @@
 
 Pure Python, no Django: counts in, `Cell`s out. A hidden cell keeps its true value for
 internal use only; `Cell.shown` is ``None`` and `Cell.label` (and ``str(cell)``) is
-``f"<{threshold}"`` so neither a chart, an export nor a template can leak it.
+``f"<{threshold}"`` for a count under the threshold and ``"np"`` (not published) for a
+count hidden only so that another cannot be worked out, so neither a chart, an export nor
+a template can leak it, and no label says "<5" of a number that is not under 5.
 
 The rules
 ---------
@@ -15,14 +17,15 @@ chosen for secondary suppression.
 they add up to: the series itself; in a table each row with its row total, each column
 with its column total, the row totals with the grand total and the column totals with
 the grand total. A line is *exposed* when an attacker could work out a hidden number from
-that line alone, given that a hidden cell is at least 1 (zeros are shown) and, as its
-label says, at most ``threshold - 1``:
+that line alone, given what the marks say: a "<5" cell is at least 1 (zeros are shown)
+and at most ``threshold - 1``; an "np" cell is at least ``threshold``:
 
 * its total is published and exactly one of its cells is hidden (the brief's rule), or
-* its total is published and the hidden cells are forced by those bounds: their sum,
-  which the attacker knows (total minus the visible cells), equals ``k`` (every hidden
-  cell is 1) or ``k * (threshold - 1)`` (every hidden cell is ``threshold - 1``),
-  for ``k`` hidden cells, or
+* its total is published and a hidden cell is forced by those bounds: the attacker knows
+  the hidden cells' sum (total minus the visible cells), and with the others at their
+  extremes one has a single possible value (for ``k`` "<5" cells, a sum of ``k`` or
+  ``k * (threshold - 1)``; for one "<5" and one "np" cell, a sum of ``threshold + 1``),
+  or
 * its total is hidden but none of its cells is, so the total is the sum of its cells.
 
 An exposed line is repaired by hiding its smallest non-zero visible cell (ties go to the
@@ -33,7 +36,8 @@ until none is exposed.
 
 *Whole-table audit* (tables only): when no line is exposed, the table is checked as one
 system of sums (see `_audit`). If some hidden entry still has only one possible value,
-given every published number and that each hidden entry is at least 1, one more entry
+given every published number and that each hidden entry is at least 1 (at least the
+threshold for "np"), one more entry
 is hidden, preferring one that gives the pinned entry room to move, and everything is
 checked again. This catches patterns the line rules miss, such as a hidden cell joining
 two otherwise separate blocks of hidden cells, whose value is then the difference of
@@ -57,14 +61,14 @@ For a series and for every line of a table:
 For a table, also:
 
 4. no hidden entry (cell or total) is pinned by all the table's published numbers taken
-   together, for an attacker who knows each hidden entry is at least 1. The sums form a
+   together, for an attacker who knows each hidden entry is at least 1, or at least
+   the threshold when it is marked "np". The sums form a
    totally unimodular system, so this holds for whole-number and real solutions alike.
 
 What it does not guarantee
 --------------------------
 * Upper bounds from the ``<threshold`` labels are used per line (2), not across the
-  whole table (4). They are also untrue for secondary cells, which are at least the
-  threshold but labelled ``<threshold`` as the brief asks.
+  whole table (4).
 * Showing zeros tells an attacker that every hidden cell is at least 1. A total under
   the threshold with exactly ``threshold - 1`` non-zero cells therefore reveals that each
   is 1 (and with threshold 2 every primary cell is 1). Nothing left to hide fixes that.
@@ -80,12 +84,14 @@ hide before the rules run, reason ``SECONDARY``; zeros are never hidden.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "NOT_PUBLISHED",
     "SECONDARY",
     "SMALL",
     "Cell",
@@ -100,6 +106,9 @@ SMALL = "small"
 """`Cell.reason` for primary suppression: the count itself is under the threshold."""
 SECONDARY = "secondary"
 """`Cell.reason` for secondary suppression: hidden so another hidden count stays hidden."""
+NOT_PUBLISHED = "np"
+"""The label of a secondary cell: not published. Such a cell is at least the threshold
+(anything smaller is a primary cell), and the rules use what the label tells."""
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
@@ -304,10 +313,18 @@ def _suppress(
                     changed = True
         if grid is None:
             return hidden
-        entry = _audit(values, hidden, *grid)
+        entry = _audit(values, hidden, *grid, threshold)
         if entry is None:
             return hidden
         hidden[entry] = SECONDARY
+
+
+def _bounds(reason: str, threshold: int) -> tuple[float, float]:
+    """What the marks tell a reader about a hidden count: a primary cell ("<5") is
+    1 to ``threshold - 1``; a secondary one ("np") is at least ``threshold``."""
+    if reason == SECONDARY:
+        return float(threshold), math.inf
+    return 1.0, float(threshold - 1)
 
 
 def _exposed(line: _Line, values: Sequence[int], hidden: Mapping[int, str], threshold: int) -> bool:
@@ -317,8 +334,20 @@ def _exposed(line: _Line, values: Sequence[int], hidden: Mapping[int, str], thre
     count = len(hidden_cells)
     if count == 0:
         return False
+    if count == 1:
+        return True
     known_sum = sum(values[index] for index in hidden_cells)  # = total - visible cells
-    return count == 1 or known_sum == count or known_sum == count * (threshold - 1)
+    bounds = [_bounds(hidden[index], threshold) for index in hidden_cells]
+    for position, (low, high) in enumerate(bounds):
+        if low >= high:
+            continue  # the mark alone fixes it (threshold 2): nothing more to protect
+        others = bounds[:position] + bounds[position + 1 :]
+        # The range left for this cell once the others take their extremes.
+        least = max(low, known_sum - sum(other for _, other in others))
+        most = min(high, known_sum - sum(other for other, _ in others))
+        if least >= most:
+            return True
+    return False
 
 
 def _repair(
@@ -340,7 +369,9 @@ def _repair(
     raise AssertionError("unreachable: an exposed line with nothing left to hide")
 
 
-def _audit(values: Sequence[int], hidden: Mapping[int, str], height: int, width: int) -> int | None:
+def _audit(
+    values: Sequence[int], hidden: Mapping[int, str], height: int, width: int, threshold: int
+) -> int | None:
     """The entry to hide next so that no hidden entry is pinned by the whole table, or None.
 
     The attacker knows every published number, that every row and column of the grid
@@ -354,7 +385,10 @@ def _audit(values: Sequence[int], hidden: Mapping[int, str], height: int, width:
     for how that becomes a path search. The matrix is totally unimodular, so what holds
     for real solutions holds for whole-number ones.
     """
-    arcs = {index: _arcs(index, values[index], height, width) for index in sorted(hidden)}
+    arcs = {
+        index: _arcs(index, values[index], height, width, _low(hidden[index], threshold))
+        for index in sorted(hidden)
+    }
     for index, allowed in arcs.items():
         rest = [arc for other, pair in arcs.items() if other != index for arc in pair]
         if any(_path(rest, head, tail) for tail, head in allowed):
@@ -383,18 +417,25 @@ def _audit(values: Sequence[int], hidden: Mapping[int, str], height: int, width:
     return None
 
 
-def _arcs(index: int, value: int, height: int, width: int) -> list[tuple[int, int]]:
+def _low(reason: str, threshold: int) -> int:
+    """The least a hidden entry can be, as its mark tells: 1, or the threshold for "np"."""
+    return threshold if reason == SECONDARY else 1
+
+
+def _arcs(index: int, value: int, height: int, width: int, low: int = 1) -> list[tuple[int, int]]:
     """The directions in which a circulation may carry flow along a hidden entry.
 
     Nodes are rows ``0 .. height - 1`` and columns ``height .. height + width - 1``.
     Flow from row to column raises a body cell or the grand total and lowers a row or
     column total (whose sign was flipped); flow from column to row does the opposite.
-    An entry of 1 must not go down, so it keeps only the raising direction.
+    An entry at its least possible value (`low`: 1, or the threshold for a secondary
+    entry, whose mark says it is at least that) must not go down, so it keeps only the
+    raising direction.
     """
     row, col = divmod(index, width)
     forward = (row, height + col)
     backward = (height + col, row)
-    if value > 1:
+    if value > low:
         return [forward, backward]
     margin = (row == height - 1) != (col == width - 1)
     return [backward] if margin else [forward]
@@ -429,7 +470,8 @@ def _cost(index: int, values: Sequence[int], height: int, width: int) -> tuple[b
 
 def _make_cell(value: int, reason: str, threshold: int) -> Cell:
     if reason:
-        return Cell(value=value, hidden=True, reason=reason, label=f"<{threshold}")
+        label = NOT_PUBLISHED if reason == SECONDARY else f"<{threshold}"
+        return Cell(value=value, hidden=True, reason=reason, label=label)
     return Cell(value=value, hidden=False, reason="", label=str(value))
 
 

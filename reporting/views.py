@@ -13,7 +13,8 @@ from audit.chain import record_event
 from audit.models import EventKind
 
 from . import dashboard, export_jobs, permissions
-from .exports import ExportTable, to_csv, to_xlsx
+from .about import export_about
+from .exports import to_csv, to_xlsx
 from .forms import ReportFilterForm
 from .models import ExportJob
 from .queries import MATTER_NOTE, ReportScope
@@ -30,7 +31,12 @@ def _scope(request: HttpRequest, source=None) -> tuple[ReportFilterForm, ReportS
     sector = permissions.is_sector_analyst(request.user)
     own = None if sector else (request.user.organisation_id,)
     data = request.GET if source is None else source
-    form = ReportFilterForm(data or None, organisation_ids=own, sector=sector)
+    form = ReportFilterForm(
+        data or None,
+        organisation_ids=own,
+        sector=sector,
+        group_filters=permissions.can_filter_within(request.user),
+    )
     organisations = permissions.report_organisations(request.user, form.organisation_id())
     return form, ReportScope(organisation_ids=organisations, filters=form.report_filters())
 
@@ -49,21 +55,17 @@ def reports_dashboard(request: HttpRequest) -> HttpResponse:
         "charts": {
             f"chart-{panel.key}": panel.chart_data()
             for panel in panels
-            if panel.chart and panel.rows
+            if panel.chart and panel.has_figures
         },
         "query": query,
         "threshold": dashboard.threshold(),
         "sector": scope.organisation_ids is None,
         "period": form.period_sentence(),
         "matter_note": MATTER_NOTE,
+        "group_filters": "unit" in form.fields,
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "reporting/dashboard.html", context, status=status)
-
-
-def _export_table(panel: dashboard.Panel, period: str = "") -> ExportTable:
-    note = " ".join(part for part in (panel.export_note, period) if part)
-    return ExportTable(title=panel.title, header=panel.header, rows=panel.export_rows(), note=note)
 
 
 @login_required
@@ -84,12 +86,13 @@ def reports_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         panels = [panel for panel in panels if panel.key == key]
         if not panels:
             raise Http404("No such table.")
+    about = export_about(scope, period=period)
     if fmt == "csv":
         if len(panels) != 1:
             raise Http404("CSV holds one table; choose a table or XLSX.")
-        content = to_csv(_export_table(panels[0], period))
+        content = to_csv(panels[0].export_table(period), about=about)
     else:
-        content = to_xlsx([_export_table(panel, period) for panel in panels])
+        content = to_xlsx([panel.export_table(period) for panel in panels], about=about)
     record_event(
         organisation_id=request.user.organisation_id,
         actor=request.user,

@@ -1,9 +1,8 @@
 """Redis, as the cache, unreachable: pages keep working from the database.
 
-The cache holds only optimisations (built dashboard figures, the rollups' "current"
-mark, API request budgets), so `config.cache.FailSoftRedisCache` turns a Redis outage
-into misses. The cache here points at a port nothing listens on, which refuses at once;
-no Redis is needed to run these.
+The cache holds only optimisations (built dashboard figures, API request budgets), so
+`config.cache.FailSoftRedisCache` turns a Redis outage into misses. The cache here points
+at a port nothing listens on, which refuses at once; no Redis is needed to run these.
 """
 
 import pytest

@@ -234,6 +234,6 @@ def test_a_report_of_several_months_runs_a_fixed_number_of_queries(
         _dashboard(client, date_from="2026-03-01", date_to="2026-04-30")
 
 
-# The one-month dashboard's 16 (tests/reporting/test_reports.py) and the five grouped
+# The one-month dashboard's 14 (tests/reporting/test_reports.py) and the five grouped
 # queries that give each month's own figures (reporting.queries.parts).
-SEVERAL_MONTHS_QUERIES = 20
+SEVERAL_MONTHS_QUERIES = 19

@@ -181,10 +181,11 @@ def test_dashboard_from_rollups_runs_a_fixed_number_of_queries(
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
-# 7 for the page itself (session, user, roles, organisation, filter lists), the rollup rows,
-# and the names of sections, platforms and business units. The direct path runs 16
-# (tests/reporting/test_reports.py).
-ROLLUP_DASHBOARD_QUERIES = 10
+# 3 for the page itself (session, the user with their organisation, roles; an executive has
+# no unit, section or platform filter lists), the rollups' "current" mark (one row per
+# organisation), the rollup rows, the names of sections, platforms and business units, and
+# the headcounts. The direct path runs 14 (tests/reporting/test_reports.py).
+ROLLUP_DASHBOARD_QUERIES = 9
 
 
 def test_rebuild_command_reports_what_it_wrote(seeded):
@@ -194,3 +195,45 @@ def test_rebuild_command_reports_what_it_wrote(seeded):
     out = io.StringIO()
     call_command("rebuild_report_rollups", "--changed", stdout=out)
     assert " 0 rows" in out.getvalue()
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "config.cache.FailSoftRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: every call fails at once
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+def test_a_cache_outage_costs_the_cached_panels_only_never_the_rollups(
+    client, guidance, org, reporter, executive, committed, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for index in range(6):
+        make_concern(reporter, subject_name=f"Bulk {index}", links=[])
+    committed(rollups.refresh_all)
+    settings.CACHES = REDIS_DOWN
+    settings.REPORT_CACHE_SECONDS = 300  # the dashboard would use the cache if it could
+    client.force_login(executive)
+    assert isinstance(rollups.figures(_scope([org])), rollups.RollupFigures)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+    assert len(captured) == ROLLUP_DASHBOARD_QUERIES  # the same page as with the cache up
+    assert not [q["sql"] for q in captured if 'FROM "incidents_concern"' in q["sql"]]
+
+
+def test_rollups_stop_being_current_when_no_refresh_ran_for_a_while(
+    guidance, org, reporter, committed, settings
+):
+    make_concern(reporter, subject_name="Someone", links=[])
+    committed(rollups.refresh_all)
+    assert rollups.is_current(_scope([org]))
+    assert rollups.is_current(queries.ReportScope(organisation_ids=None))
+    ReportRollupState.objects.update(
+        refreshed_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_ROLLUP_MAX_AGE + 1)
+    )
+    assert not rollups.is_current(_scope([org]))
+    assert not rollups.is_current(queries.ReportScope(organisation_ids=None))

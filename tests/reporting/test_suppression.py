@@ -115,7 +115,7 @@ def every_cell(result: Series | Table) -> list[Cell]:
 
 def test_lone_small_cell_takes_the_smallest_other_cell_with_it():
     series = suppress_series({"a": 12, "b": 3, "c": 7})
-    assert labels(series) == {"a": "12", "b": "<5", "c": "<5", "TOTAL": "22"}
+    assert labels(series) == {"a": "12", "b": "<5", "c": "np", "TOTAL": "22"}
     assert reasons(series) == {"a": "", "b": SMALL, "c": SECONDARY, "TOTAL": ""}
     assert series.cells["c"].shown is None and series.cells["c"].value == 7
     assert series.total.shown == 22
@@ -133,7 +133,7 @@ def test_zero_is_shown_and_never_suppressed():
     assert not any(cell.hidden for cell in every_cell(series))
     # a zero is never picked as the secondary cell either
     series = suppress_series({"a": 0, "b": 2, "c": 0, "d": 40})
-    assert labels(series) == {"a": "0", "b": "<5", "c": "0", "d": "<5", "TOTAL": "42"}
+    assert labels(series) == {"a": "0", "b": "<5", "c": "0", "d": "np", "TOTAL": "42"}
 
 
 def test_total_under_threshold_hides_every_non_zero_cell():
@@ -151,7 +151,7 @@ def test_hidden_cells_that_must_all_be_one_take_another_cell():
     # Published: total 22 and a = 20, so b + c = 2; zeros are shown, so a hidden cell is
     # at least 1, and both would be 1. A third cell is hidden.
     series = suppress_series({"a": 20, "b": 1, "c": 1})
-    assert labels(series) == {"a": "<5", "b": "<5", "c": "<5", "TOTAL": "22"}
+    assert labels(series) == {"a": "np", "b": "<5", "c": "<5", "TOTAL": "22"}
     assert reasons(series)["a"] == SECONDARY
 
 
@@ -165,13 +165,13 @@ def test_total_is_hidden_when_no_other_cell_can_be():
     # 4 + 4 = 8 is published and both cells would be pinned at 4; there is no other
     # non-zero cell to hide, so the total goes instead.
     series = suppress_series({"a": 4, "b": 0, "c": 4})
-    assert labels(series) == {"a": "<5", "b": "0", "c": "<5", "TOTAL": "<5"}
+    assert labels(series) == {"a": "<5", "b": "0", "c": "<5", "TOTAL": "np"}
     assert reasons(series)["TOTAL"] == SECONDARY
 
 
 def test_threshold_is_configurable_and_sets_the_label():
     series = suppress_series({"a": 25, "b": 3, "c": 12}, threshold=10)
-    assert labels(series) == {"a": "25", "b": "<10", "c": "<10", "TOTAL": "40"}
+    assert labels(series) == {"a": "25", "b": "<10", "c": "np", "TOTAL": "40"}
     assert reasons(series) == {"a": "", "b": SMALL, "c": SECONDARY, "TOTAL": ""}
     # two small cells protect each other: b + c = 10, each anywhere from 1 to 9
     series = suppress_series({"a": 12, "b": 3, "c": 7}, threshold=10)
@@ -205,7 +205,7 @@ def test_empty_inputs():
 def test_a_hidden_cell_never_renders_its_value():
     cell = suppress_series({"a": 12, "b": 3, "c": 7}).cells["c"]
     assert cell.hidden and cell.shown is None
-    assert str(cell) == "<5" and f"{cell}" == "<5"
+    assert str(cell) == "np" and f"{cell}" == "np"  # 7: hidden, but not "<5"
     assert "7" not in repr(cell)
     shown = suppress_series({"a": 12}).cells["a"]
     assert str(shown) == "12" and shown.shown == 12
@@ -279,7 +279,7 @@ def test_a_small_row_total_is_protected_in_the_row_totals():
     ]
     assert table.row_totals[0].reason == SMALL
     assert table.row_totals[2].reason == SECONDARY
-    assert table.row_totals[0].label == "<5" and table.row_totals[2].label == "<5"
+    assert table.row_totals[0].label == "<5" and table.row_totals[2].label == "np"
 
 
 def test_whole_table_audit_closes_a_pinned_cell():
@@ -408,7 +408,14 @@ def determined_entries(table: Table) -> set[tuple]:
     }
 
 
-def consistent_values(table: Table, limit: int = 200_000) -> dict[tuple, set[int]] | None:
+def least(cell: Cell, threshold: int) -> int:
+    """The least a hidden entry can be, as its mark says: "np" is at least the threshold."""
+    return threshold if cell.reason == SECONDARY else 1
+
+
+def consistent_values(
+    table: Table, limit: int = 200_000, threshold: int = 5
+) -> dict[tuple, set[int]] | None:
     """Exhaustive attack: the values each hidden entry takes over all tables consistent
     with everything published, with each hidden body cell at least 1 and within 1 of
     its true value. None if the rows' own choices multiply to more than `limit`.
@@ -422,7 +429,9 @@ def consistent_values(table: Table, limit: int = 200_000) -> dict[tuple, set[int
     choices = []  # per row: the possible tuples of that row's body values
     for r in rows:
         options = [
-            range(max(1, cell.value - 1), cell.value + 2) if cell.hidden else (cell.value,)
+            range(max(least(cell, threshold), cell.value - 1), cell.value + 2)
+            if cell.hidden
+            else (cell.value,)
             for cell in (table.cells[(r, c)] for c in cols)
         ]
         total = table.row_totals[r]
@@ -457,7 +466,9 @@ def consistent_values(table: Table, limit: int = 200_000) -> dict[tuple, set[int
         published_match = all(
             cell.hidden or candidate[key] == cell.value for key, cell in entries.items()
         )
-        if published_match and all(candidate[key] >= 1 for key in seen):
+        if published_match and all(
+            candidate[key] >= least(entries[key], threshold) for key in seen
+        ):
             for key in seen:
                 seen[key].add(candidate[key])
 
@@ -620,23 +631,31 @@ def test_property_attack_published_total_minus_published_cells():
     assert lines_checked > 500
 
 
+def mark_bounds(cell: Cell, threshold: int) -> tuple[float, float]:
+    """What a reader learns from a hidden cell's mark: "<5" is 1 to 4, "np" 5 or more."""
+    if cell.label == "np":
+        return threshold, math.inf
+    return 1, threshold - 1
+
+
 def test_property_attack_line_bounds():
-    """A published-total line pins no hidden cell, using hidden >= 1 (zeros are shown)
-    and, when it fits, hidden <= threshold - 1 (the label)."""
+    """A published-total line pins no hidden cell, using what the marks say: "<5" is 1
+    to threshold - 1 (zeros are shown), "np" is at least the threshold."""
     for kind, number, _counts, threshold, result in all_cases():
         for name, cells, total in lines_of(result):
             hidden = [cell for cell in cells if cell.hidden]
             if total.hidden or not hidden:
                 continue
             where = f"{kind} case {number}, {name}"
-            k = len(hidden)
             known = total.value - sum(cell.value for cell in cells if not cell.hidden)
-            # each hidden cell is in [1, known - (k - 1)]
-            assert known - (k - 1) > 1, where
-            if k <= known <= k * (threshold - 1):
-                low = max(1, known - (k - 1) * (threshold - 1))
-                high = min(threshold - 1, known - (k - 1))
-                assert low < high, where
+            bounds = [mark_bounds(cell, threshold) for cell in hidden]
+            for index, (low, high) in enumerate(bounds):
+                if low >= high:
+                    continue  # threshold 2: the mark alone says 1
+                others = [b for i, b in enumerate(bounds) if i != index]
+                least = max(low, known - sum(h for _, h in others))
+                most = min(high, known - sum(lo for lo, _ in others))
+                assert least < most, where
 
 
 def test_property_hidden_total_is_not_a_sum_of_shown_cells():
@@ -658,7 +677,7 @@ def test_property_attack_whole_table_exhaustive():
     for number, _counts, _threshold, table in table_cases():
         if not any(cell.hidden for cell in every_cell(table)):
             continue
-        seen = consistent_values(table)
+        seen = consistent_values(table, threshold=_threshold)
         if seen is None:
             continue
         searched += 1
@@ -673,7 +692,10 @@ def test_property_labels():
     for kind, number, _counts, threshold, result in all_cases():
         for cell in every_cell(result):
             if cell.hidden:
-                assert cell.label == f"<{threshold}" and cell.shown is None, (kind, number)
+                mark = "np" if cell.reason == SECONDARY else f"<{threshold}"
+                assert cell.label == mark and cell.shown is None, (kind, number)
+                if cell.label.startswith("<"):
+                    assert cell.value < threshold, (kind, number)  # "<5" is never untrue
             else:
                 assert cell.label == str(cell.value) and cell.shown == cell.value, (kind, number)
             assert str(cell) == cell.label
