@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from config.formfields import ConfirmField
 from incidents.casework.forms import CaseForm, VersionedForm
-from incidents.intake.forms import EvidenceForm
+from incidents.intake.forms import EvidenceForm, show_limit
 
 from .services import MAX_TEXT
 
@@ -29,7 +29,8 @@ class AdditionForm(EvidenceForm):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=TOO_LONG,
-        help_text="Something you found or remembered later. What you sent first stays as it was.",
+        help_text="Something you found or remembered later. What you sent first stays as it "
+        f"was. Up to {MAX_TEXT:,} characters.",
     )
     field_order = ["note", "file", "captured_url", "captured_at", "post_deleted", "staged"]
     STAGING_SALT = "incidents.reporter.addition.staged"
@@ -38,6 +39,7 @@ class AdditionForm(EvidenceForm):
         kwargs.setdefault("auto_id", "id_addition_%s")
         super().__init__(*args, **kwargs)
         self.fields["file"].label = "A file to add (optional)"
+        show_limit(self.fields["note"])
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -77,7 +79,12 @@ class AnswerForm(CaseForm):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={**TOO_LONG, "required": "Write your answer before sending it."},
+        help_text=f"Up to {MAX_TEXT:,} characters.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_limit(self.fields["answer"])
 
 
 class QuestionForm(CaseForm):
@@ -87,9 +94,14 @@ class QuestionForm(CaseForm):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={**TOO_LONG, "required": "Write the question before sending it."},
-        help_text="They see it, and your answer to it, on their page for this concern. "
-        "The email they get says only that there is a question. Keep it neutral.",
+        help_text="They see it, and their answer, on their page for this concern. The email "
+        f"they get says only that there is a question. Keep it neutral. Up to {MAX_TEXT:,} "
+        "characters.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_limit(self.fields["text"])
 
 
 class DiscardForm(VersionedForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Left
 
 from incidents import permissions
 from incidents.models import Concern, Evidence, ReporterAddition, ReporterQuestion, Status
@@ -107,10 +108,22 @@ def exchange_of(concern: Concern) -> list[dict]:
     """HR's questions and the reporter's additions, oldest first, for HR's page: one list
     of dated items (`kind` "question" or "addition")."""
     questions = ReporterQuestion.objects.filter(concern=concern).select_related("asked_by")
-    additions = ReporterAddition.objects.filter(concern=concern).prefetch_related("evidence")
-    items = [{"kind": "question", "at": q.asked_at, "item": q} for q in questions]
-    items += [{"kind": "addition", "at": a.created_at, "item": a} for a in additions]
+    items = [{"kind": "question", "at": q.asked_at, "item": q, "files": ()} for q in questions]
+    additions = list(ReporterAddition.objects.filter(concern=concern))
+    if additions:
+        # The files come from the concern's evidence, which the page has already read.
+        files: dict[int, list[Evidence]] = {}
+        for item in concern.evidence.all():
+            if item.addition_id is not None:
+                files.setdefault(item.addition_id, []).append(item)
+        items += [
+            {"kind": "addition", "at": a.created_at, "item": a, "files": files.get(a.pk, ())}
+            for a in additions
+        ]
     return sorted(items, key=lambda row: row["at"])
+
+
+OPENING_CHARS = 160  # enough for the first words; the whole text stays on its page
 
 
 def my_concerns(user) -> QuerySet[Concern]:
@@ -125,8 +138,8 @@ def my_concerns(user) -> QuerySet[Concern]:
             "created_at",
             "updated_at",
             "submitted_at",
-            "description",
             "subject_not_known",
             "subject__full_name",
         )
+        .annotate(opening=Left("description", OPENING_CHARS))
     )

@@ -86,7 +86,7 @@ def render_concern(
             permissions.REPORTER_CLOSED if concern.closed_at and not can_add else ""
         ),
         "can_edit": permissions.can_edit_draft(user, concern),
-        "discard_form": DiscardForm(initial=version)
+        "discard_form": (bound.get("discard") or DiscardForm(initial=version))
         if permissions.can_discard_draft(user, concern)
         else None,
         "error": error,

@@ -80,8 +80,9 @@ def test_hr_manager_takes_a_concern_to_closure_through_the_pages(
 
     client.force_login(reporter)
     page = client.get(reverse("incidents:detail", args=[concern.pk])).content.decode()
-    assert "Closed" in page and "Thank you; action was taken." in page
-    assert "Training done." not in page and "Jordan Example" not in page
+    assert "Finished" in page and "Thank you; action was taken." in page
+    # HR's record stays HR's; the reporter sees what they sent (the employee they named).
+    assert "Training done." not in page and "Partly substantiated" not in page
 
 
 def test_the_page_shows_only_the_actions_the_table_allows(client, submitted_concern, investigator):
@@ -318,10 +319,12 @@ QUEUE_QUERIES = 12  # includes the two small lookups of the conflict-of-interest
 # query, the retention schedule comes with the record, the fairness rule and the action
 # requirements read the prefetched findings, and the assignment form lists the staff
 # already read. Then +1 for the related-concerns panel (its rows, their count and the
-# matter's lead) and +1 for the case documents (the evidence previews need none).
-CONCERN_PAGE_QUERIES = 24
+# matter's lead), +1 for the case documents (the evidence previews need none) and +2
+# for the exchange with the reporter (questions, additions; their files come with the
+# evidence already read).
+CONCERN_PAGE_QUERIES = 26
 # The investigator at the investigation stage: no triage or assignment forms.
-INVESTIGATION_PAGE_QUERIES = 20
+INVESTIGATION_PAGE_QUERIES = 22
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
