@@ -496,6 +496,10 @@ def transition(
         )
         for effect in (*ON_LEAVE.get(before, ()), *ON_ENTER.get(target, ())):
             effect(change)
+        # As a reload would: related rows read from here on are read afresh.
+        for field in concern._meta.concrete_fields:
+            if field.is_relation and field.is_cached(concern):
+                field.delete_cached_value(concern)
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return concern
