@@ -100,11 +100,16 @@ def record_event(
     before = _jsonable(before or {})
     after = _jsonable(after or {})
     at = at or timezone.now()
-    with transaction.atomic():
-        EventChainHead.objects.bulk_create(
-            [EventChainHead(organisation_id=organisation_id)], ignore_conflicts=True
-        )
-        head = EventChainHead.objects.select_for_update().get(organisation_id=organisation_id)
+    # No savepoint of its own: an event is written with its change or not at all, so a
+    # failure here ends the caller's transaction (two queries fewer per event).
+    with transaction.atomic(savepoint=False):
+        heads = EventChainHead.objects.select_for_update()
+        head = heads.filter(organisation_id=organisation_id).first()
+        if head is None:  # the organisation's first event: make its head, then lock it
+            EventChainHead.objects.bulk_create(
+                [EventChainHead(organisation_id=organisation_id)], ignore_conflicts=True
+            )
+            head = heads.get(organisation_id=organisation_id)
         seq = head.seq + 1
         digest = event_digest(
             organisation_id=organisation_id,

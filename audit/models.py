@@ -28,6 +28,10 @@ class EventKind(models.TextChoices):
         "evidence_integrity_failed",
         "Evidence failed its integrity check",
     )
+    DRAFT_DISCARDED = "draft_discarded", "Draft discarded by its author"
+    REPORTER_ADDED = "reporter_added", "Further information added by the reporter"
+    QUESTION_ASKED = "question_asked", "Question sent to the reporter"
+    QUESTION_ANSWERED = "question_answered", "Reporter answered a question"
     # Casework
     TRIAGE_RECORDED = "triage_recorded", "Triage recorded"
     ASSIGNED = "assigned", "Assigned"

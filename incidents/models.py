@@ -473,6 +473,15 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Set for a file the reporter added after submitting: part of that dated addition,
+    # not of the concern as submitted.
+    addition = models.ForeignKey(
+        "ReporterAddition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -524,3 +533,43 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.original_name
+
+
+class ReporterAddition(models.Model):
+    """Further information the reporter gave after submitting: a note, files (Evidence
+    rows pointing here), or both. The concern as submitted is never changed by it."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="additions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Addition {self.pk} to {self.concern_id}"
+
+
+class ReporterQuestion(models.Model):
+    """A question HR asked the reporter, and the reporter's answer. Kept apart from HR's
+    internal notes: the reporter sees the exchange, never the notes."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk} on {self.concern_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

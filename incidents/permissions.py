@@ -348,6 +348,69 @@ def can_add_note(user, concern: Concern) -> bool:
     )
 
 
+# --- The reporter's side after submitting, and HR's questions to them ----------------
+
+
+def _reporter_may_still_act(user, concern: Concern) -> bool:
+    return (
+        is_reporter_of(user, concern)
+        and _in_org(user, concern)
+        and concern.disposed_at is None
+        and concern.status != Status.DRAFT
+    )
+
+
+def can_add_further_information(user, concern: Concern) -> bool:
+    """Add a dated note or file to a submitted concern: its reporter, while it is open."""
+    return _reporter_may_still_act(user, concern) and concern.is_open
+
+
+def can_answer_questions(user, concern: Concern) -> bool:
+    """Answer HR's questions: its reporter, while the concern is open."""
+    return _reporter_may_still_act(user, concern) and concern.is_open
+
+
+def can_discard_draft(user, concern: Concern) -> bool:
+    """Throw a draft away: its author, before it is submitted."""
+    return can_edit_draft(user, concern)
+
+
+# Why a finished concern takes nothing more from its reporter, and whom to ask instead.
+REPORTER_CLOSED = (
+    "This concern is finished, so nothing more can be added to it here. If you have "
+    "something new, contact your organisation's HR team, or log a new concern."
+)
+
+
+def can_view_reporter_exchange(user, concern: Concern) -> bool:
+    """See HR's questions to the reporter, their answers and the reporter's additions: HR
+    who may open the full record (for a restricted concern, its coordinator only)."""
+    return can_view_case_record(user, concern) and (
+        not concern.restricted or may_see_restricted(user, concern.organisation)
+    )
+
+
+def can_ask_reporter(user, concern: Concern) -> bool:
+    """Send the reporter a question: on an open concern that still has its reporter, HR
+    who may see the exchange and are its assignee or a case manager."""
+    return (
+        concern.is_open
+        and concern.reporter_id is not None
+        and concern.disposed_at is None
+        and can_view_reporter_exchange(user, concern)
+        and (concern.assignee_id == user.pk or is_case_manager(user, concern))
+    )
+
+
+def reporter_contacts(concern: Concern) -> QuerySet:
+    """Who is told that the reporter added something or answered: the assignee, else the
+    concern's managers (the coordinator alone for a restricted concern)."""
+    User = get_user_model()
+    if concern.assignee_id is not None:
+        return User.objects.filter(pk=concern.assignee_id, is_active=True)
+    return managers_to_notify(concern)
+
+
 def can_link_matter(user, concern: Concern, other: Concern | None = None) -> bool:
     """Link concerns as the same matter, or unlink one: HR who may open the full record
     (of both), on submitted concerns not yet disposed of, of one organisation, who are the

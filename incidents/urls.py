@@ -8,12 +8,13 @@ from .casework.views import case, matters, people, queue
 from .documents import views as documents
 from .evidence import views as evidence
 from .intake import views as intake
+from .reporter import views as reporter
 
 app_name = "incidents"
 
 urlpatterns = [
     # Intake: the person who logs a concern
-    path("mine/", intake.my_concerns, name="mine"),
+    path("mine/", reporter.my_concerns, name="mine"),
     path("new/", intake.concern_create, name="create"),
     path("suggest-sections/", intake.suggest_sections, name="suggest_sections"),
     path("use-context/", intake.use_context_helper, name="use_context"),
@@ -21,6 +22,15 @@ urlpatterns = [
     path("<id:pk>/review/", intake.concern_review, name="review"),
     path("<id:pk>/submit/", intake.concern_submit, name="submit"),
     path("<id:pk>/evidence/", intake.evidence_upload, name="evidence_upload"),
+    # The reporter's side after submitting, and HR's questions to them
+    path("<id:pk>/add/", reporter.add_information, name="add_information"),
+    path(
+        "<id:pk>/questions/<id:question_pk>/answer/",
+        reporter.answer_question,
+        name="answer_question",
+    ),
+    path("<id:pk>/discard/", reporter.discard_draft, name="discard_draft"),
+    path("<id:pk>/questions/", reporter.ask_question, name="ask_reporter"),
     # Evidence
     path(
         "<id:pk>/evidence/<id:evidence_pk>/", evidence.evidence_download, name="evidence_download"

@@ -250,7 +250,8 @@ def _present(concern: Concern, name: str) -> bool:
         return fairness_met(concern)
     if name == "assignee":
         return concern.assignee_id is not None
-    value = getattr(concern, name)
+    # By attname: a foreign key is present when its id is, without loading the row.
+    value = getattr(concern, Concern._meta.get_field(name).attname)
     return value not in (None, "", [], {})
 
 
@@ -454,6 +455,7 @@ def transition(
         "status": target,
         "version": F("version") + 1,
         "due_on": due_on_entering(concern, target, today),
+        "updated_at": at,
     }
     if "reason" in rule.inputs:
         changes["status_reason"] = inputs["reason"]
@@ -475,7 +477,11 @@ def transition(
         if updated != 1:
             raise Refused(STALE)
         before = concern.status
-        concern.refresh_from_db()
+        # The row is now exactly what was written (compare-and-set on the version), so the
+        # object takes the same values instead of reading the row back.
+        for name, value in changes.items():
+            setattr(concern, name, value)
+        concern.version = version + 1
         record_event(
             organisation_id=concern.organisation_id,
             concern=concern,
@@ -490,6 +496,10 @@ def transition(
         )
         for effect in (*ON_LEAVE.get(before, ()), *ON_ENTER.get(target, ())):
             effect(change)
+        # As a reload would: related rows read from here on are read afresh.
+        for field in concern._meta.concrete_fields:
+            if field.is_relation and field.is_cached(concern):
+                field.delete_cached_value(concern)
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return concern

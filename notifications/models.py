@@ -16,6 +16,9 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", "Overdue concern escalated"  # to the HR manager
     CLOSED = "closed", "Concern closed"  # to the reporter, in neutral words
     DISPOSAL_DUE = "disposal_due", "Records due for disposal"  # to the HR managers
+    REPORTER_ADDED = "reporter_added", "Further information added"  # to HR handling it
+    QUESTION_ASKED = "question_asked", "A question from HR"  # to the reporter
+    QUESTION_ANSWERED = "question_answered", "The reporter answered"  # to HR handling it
 
 
 class Notification(models.Model):

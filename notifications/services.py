@@ -97,7 +97,7 @@ def backoff_delay(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * 2**doublings, BACKOFF_MAX)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's change: no savepoint of its own
 def notify(
     *,
     recipients: Iterable[User],

@@ -7,7 +7,8 @@
 - `legal_hold_place` / `legal_hold_release`: HR managers; a hold stops disposal.
 - `disposal_approve`: an HR manager approves listed concerns; disposal runs after commit.
 - `concern_dispose`: destroys evidence files, case documents (files and titles) and
-  the previews made of them, notes, links, conflict reasons, the
+  the previews made of them, notes, HR's questions to the reporter and the
+  reporter's additions, links, conflict reasons, the
   employee's details and the narrative; redacts the concern's events; keeps the
   de-identified fields the trend reports count; writes the register entry. Runs once.
 """
@@ -328,6 +329,8 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
     )
     CaseDocument.objects.filter(concern=concern).delete()
     notes_destroyed, _ = concern.notes.all().delete()
+    # The exchange with the reporter goes with the notes (their files went with the evidence).
+    exchange_destroyed = concern.questions.all().delete()[0] + concern.additions.all().delete()[0]
     concern.links.all().delete()
     concern.conflicts.all().delete()
     AccessRecord.objects.filter(concern=concern).update(detail="")
@@ -387,6 +390,7 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
             "evidence_destroyed": len(evidence),
             "documents_destroyed": len(documents),
             "notes_destroyed": notes_destroyed,
+            "reporter_exchange_destroyed": exchange_destroyed,
             "events_redacted": events_redacted,
         },
     )

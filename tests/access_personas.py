@@ -228,6 +228,8 @@ def snapshot(organisation) -> dict:
         Evidence,
         Note,
         Person,
+        ReporterAddition,
+        ReporterQuestion,
     )
 
     concerns = Concern.objects.filter(organisation=organisation)
@@ -240,6 +242,10 @@ def snapshot(organisation) -> dict:
         "events": Event.objects.filter(organisation=organisation).count(),
         "access records": AccessRecord.objects.filter(concern__in=concerns).count(),
         "notes": Note.objects.filter(concern__in=concerns).count(),
+        "questions to reporters": list(
+            ReporterQuestion.objects.filter(concern__in=concerns).values_list("pk", "answer")
+        ),
+        "reporter additions": ReporterAddition.objects.filter(concern__in=concerns).count(),
         "conflicts": ConflictDeclaration.objects.filter(concern__in=concerns).count(),
         "evidence": Evidence.objects.filter(concern__in=concerns).count(),
         "case documents": CaseDocument.objects.filter(concern__in=concerns).count(),

@@ -186,6 +186,11 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:person_export submitted":      (302, 404, 404, 403, 200, 404, 404, 404),
     "incidents:link_matter assigned":         (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:unlink_matter assigned":       (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:add_information submitted":    (302, 302, 404, 403, 403, 404, 404, 404),
+    "incidents:answer_question assigned":     (302, 302, 404, 403, 403, 404, 404, 404),
+    "incidents:discard_draft draft":          (302, 302, 404, 404, 404, 404, 404, 404),
+    "incidents:ask_reporter assigned":        (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:ask_reporter submitted":       (302, 404, 404, 403, 302, 404, 404, 404),
     "reports:dashboard":                      (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export":                         (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export_job_create":              (302, 403, 403, 403, 302, 302, 403, 302),
@@ -306,6 +311,11 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:person_export submitted":      (404, 404, 404, 404, 404, 404, 404),
     "incidents:link_matter assigned":         (404, 404, 404, 404, 404, 404, 404),
     "incidents:unlink_matter assigned":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:add_information submitted":    (404, 404, 404, 404, 404, 404, 404),
+    "incidents:answer_question assigned":     (404, 404, 404, 404, 404, 404, 404),
+    "incidents:discard_draft draft":          (404, 404, 404, 404, 404, 404, 404),
+    "incidents:ask_reporter assigned":        (404, 404, 404, 404, 404, 404, 404),
+    "incidents:ask_reporter submitted":       (404, 404, 404, 404, 404, 404, 404),
     "reports:dashboard":                      (403, 403, 200, 200, 403, 200, 200),
     "reports:export":                         (403, 403, 200, 200, 403, 200, 200),
     "reports:export_job_create":              (403, 403, 302, 302, 403, 302, 302),
@@ -577,6 +587,37 @@ def _ask_hr_action(world, name, target):
     }[name]
     args = [concern.pk, "start_triage"] if name == "incidents:act" else [concern.pk]
     return Ask("post", reverse(name, args=args), data)
+
+
+@asks("incidents:add_information")
+def _ask_add_information(world, name, target):
+    data = {"note": "I found the archived post.", "post_deleted": "yes"}
+    return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
+
+
+@asks("incidents:answer_question")
+def _ask_answer_question(world, name, target):
+    from incidents.models import ReporterQuestion
+
+    concern = world.concerns[target]
+    question, _ = ReporterQuestion.objects.get_or_create(
+        concern=concern, asked_by=world.people["investigator"], text="Which account was it?"
+    )
+    data = {f"q{question.pk}-answer": "The second one."}
+    return Ask("post", reverse(name, args=[concern.pk, question.pk]), data)
+
+
+@asks("incidents:discard_draft")
+def _ask_discard_draft(world, name, target):
+    concern = world.concerns[target]
+    data = {"version": _version(concern), "confirm": "on"}
+    return Ask("post", reverse(name, args=[concern.pk]), data)
+
+
+@asks("incidents:ask_reporter")
+def _ask_ask_reporter(world, name, target):
+    data = {"text": "Do you have the link?"}
+    return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
 
 
 @asks("incidents:link_matter", "incidents:unlink_matter")

@@ -15,7 +15,8 @@ from incidents.models import Person
 
 def person_export(*, user, person: Person) -> bytes:
     """A JSON document of the person's record and every concern about them that the HR
-    manager may see, with sections, findings, notes, evidence and case document details and
+    manager may see, with sections, findings, notes, HR's questions to the reporter (with
+    the answers) and the reporter's additions, evidence and case document details and
     the timeline. The files themselves are not included (their names or titles and hashes
     are). Recorded."""
     concerns = (
@@ -26,6 +27,8 @@ def person_export(*, user, person: Person) -> bytes:
             "reported_sections",
             "findings__section",
             "notes__author",
+            "questions__asked_by",
+            "additions__evidence",
             "evidence",
             "documents",
             "events__actor",
@@ -68,6 +71,24 @@ def person_export(*, user, person: Person) -> bytes:
                 "notes": [
                     {"at": note.created_at, "by": note.author.display_name, "text": note.text}
                     for note in concern.notes.all()
+                ],
+                "questions_to_reporter": [
+                    {
+                        "asked_at": question.asked_at,
+                        "asked_by": question.asked_by.display_name,
+                        "question": question.text,
+                        "answered_at": question.answered_at,
+                        "answer": question.answer,
+                    }
+                    for question in concern.questions.all()
+                ],
+                "added_by_reporter": [
+                    {
+                        "at": addition.created_at,
+                        "note": addition.note,
+                        "files": [item.original_name for item in addition.evidence.all()],
+                    }
+                    for addition in concern.additions.all()
                 ],
                 "evidence": [
                     {

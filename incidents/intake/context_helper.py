@@ -28,6 +28,32 @@ MINOR_ADVICE = (
 )
 
 
+# Sections whose guidance is written for official use (an authorised account, official
+# communication, records of official use): suggested from the description of what the
+# helper reads as private use, the two point different ways.
+OFFICIAL_USE_SECTIONS = {
+    "2.2": "Remaining apolitical",
+    "5.4": "Open to scrutiny",
+    "6.1": "Fair and objective treatment",
+}
+
+
+def disagreement(use_context: str, suggested: set[str]) -> str:
+    """One line when the helper's answers and the description's suggested sections point
+    different ways; empty when they agree. The reporter decides either way."""
+    if use_context != UseContext.PRIVATE:
+        return ""
+    codes = sorted(set(suggested) & OFFICIAL_USE_SECTIONS.keys())
+    if not codes:
+        return ""
+    named = ", ".join(f"{code} {OFFICIAL_USE_SECTIONS[code]}" for code in codes)
+    return (
+        f"These point different ways: your answers suggest private use, but the description "
+        f"suggests {named}, which the guidance mainly applies to official use. Choose the "
+        "use and sections you think fit; HR will confirm them."
+    )
+
+
 @dataclass(frozen=True)
 class Assessment:
     use_context: str
@@ -36,6 +62,7 @@ class Assessment:
     looks_minor: bool
     advice: str = ""
     answered: int = field(default=0)
+    disagreement: str = ""  # the answers and the description point different ways
 
     @property
     def use_context_label(self) -> str:
@@ -45,8 +72,9 @@ class Assessment:
 def assess(answers: dict[str, str], *, serious_sections: set[str] | None = None) -> Assessment:
     """Suggest official/private/unclear use and the sections the answers point to.
 
-    `serious_sections` are codes already suggested from the description that mean
-    the matter should not be treated as minor (for example privacy or harassment).
+    `serious_sections` are the codes already suggested from the description: some mean
+    the matter should not be treated as minor (for example privacy or harassment), and
+    some may disagree with the use the answers suggest (`disagreement`).
     """
     answers = {key: answers.get(key) for key, _ in QUESTIONS}
     answered = sum(1 for value in answers.values() if value in (YES, NO))
@@ -99,4 +127,5 @@ def assess(answers: dict[str, str], *, serious_sections: set[str] | None = None)
         looks_minor=looks_minor,
         advice=MINOR_ADVICE if looks_minor else "",
         answered=answered,
+        disagreement=disagreement(use, set(serious_sections or ())) if answered else "",
     )

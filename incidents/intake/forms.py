@@ -32,6 +32,14 @@ YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
 NEEDED = " (needed to submit)"
 
 
+def show_limit(field: forms.CharField) -> None:
+    """A text box's limit shown with a live counter (static/js/char_counter.js) instead of
+    the browser's maxlength, which would cut a pasted text without a word; the form then
+    refuses a longer text with a message and keeps it as typed."""
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-char-limit"] = str(field.max_length)
+
+
 class SectionChoiceField(IdModelMultipleChoiceField):
     def label_from_instance(self, obj: CodeSection) -> str:
         return f"{obj.code} {obj.title}"
@@ -54,7 +62,7 @@ class ConcernForm(forms.Form):
         max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Describe the post or message in your own words: what it said or showed, "
-        "and why it concerns you. Stick to what you saw.",
+        f"and why it concerns you. Stick to what you saw. Up to {MAX_DESCRIPTION:,} characters.",
         error_messages={
             "max_length": "Please keep the description under %(limit_value)d characters "
             "(it is %(show_value)d). Attach longer material as a PDF."
@@ -123,6 +131,7 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        show_limit(self.fields["description"])
         for key, question in QUESTIONS:
             self.fields[f"q_{key}"] = forms.ChoiceField(
                 label=question,

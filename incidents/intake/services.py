@@ -247,10 +247,13 @@ def next_reference(*, organisation: Organisation, year: int) -> str:
     The counter row is locked for the rest of the transaction, so concurrent
     submissions queue on it and never share a number.
     """
-    ReferenceCounter.objects.bulk_create(
-        [ReferenceCounter(organisation=organisation, year=year)], ignore_conflicts=True
-    )
-    counter = ReferenceCounter.objects.select_for_update().get(organisation=organisation, year=year)
+    counters = ReferenceCounter.objects.select_for_update()
+    counter = counters.filter(organisation=organisation, year=year).first()
+    if counter is None:  # the year's first: make the row (once, whoever races), then lock it
+        ReferenceCounter.objects.bulk_create(
+            [ReferenceCounter(organisation=organisation, year=year)], ignore_conflicts=True
+        )
+        counter = counters.get(organisation=organisation, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"SMC-{year}-{counter.last:05d}"
@@ -272,7 +275,11 @@ def concern_submit(
     `at` backdates the submission (demo data and imports of past concerns); an
     `imported` concern reaches HR today (see `workflow.transition`).
     """
-    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    locked = (
+        Concern.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=concern.pk)
+    )
     return workflow.transition(
         concern=locked,
         action="submit",

@@ -7,7 +7,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +23,6 @@ from incidents.selectors import concern_record
 from incidents.workflow import REQUIRED_LABELS, allowed_transitions, missing_fields
 
 SUGGESTION_TEXT_LIMIT = 20_000
-PAGE_SIZE = 25
 
 
 def _require_reporter(request: HttpRequest) -> None:
@@ -218,14 +216,3 @@ def use_context_helper(request: HttpRequest) -> HttpResponse:
         "incidents/partials/context_suggestion.html",
         {"assessment": context_helper.assess(answers, serious_sections=serious)},
     )
-
-
-@login_required
-@require_GET
-def my_concerns(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_log_concern(request.user):
-        raise PermissionDenied("Only people with the reporter role log concerns.")
-    page = Paginator(selectors.my_concerns(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "incidents/my_concerns.html", {"page": page})

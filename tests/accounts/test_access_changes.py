@@ -52,6 +52,6 @@ def test_the_page_costs_the_same_queries_for_one_change_or_many(
         person = UserFactory(username=f"person{index}", organisation=org)
         user_set_roles(person=person, roles=[Role.REPORTER], actor=administrator)
     client.force_login(hr_manager)
-    # session, user, roles, organisation (navigation bar), events with actors, named people
+    # session, user with organisation, roles, events with actors, named people
     with django_assert_num_queries(5):
         assert client.get(URL).status_code == 200

@@ -64,6 +64,9 @@ ALLOW_LIST: dict[str, str] = {
     "templates/emails/escalated/subject.txt": "email subject header, never HTML",
     "templates/emails/overdue/subject.txt": "email subject header, never HTML",
     "templates/emails/submitted/subject.txt": "email subject header, never HTML",
+    "templates/emails/reporter_added/subject.txt": "email subject header, never HTML",
+    "templates/emails/question_asked/subject.txt": "email subject header, never HTML",
+    "templates/emails/question_answered/subject.txt": "email subject header, never HTML",
 }
 
 SCANNED_CODE = (

@@ -41,6 +41,8 @@ from incidents.casework.forms import (
 from incidents.casework.related import related_context
 from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
+from incidents.reporter import views as reporter_views
+from incidents.reporter.context import reporter_exchange_context
 from incidents.selectors import concern_record
 from records import permissions as retention_permissions
 from records import selectors as retention_selectors
@@ -394,6 +396,7 @@ def render_case(
         **records,
         **built["related"],
         **built["documents"],
+        **reporter_exchange_context(user, concern, bound or {}),
     }
     context["has_aside"] = bool(
         records or context["can_view_access_log"] or context["can_export_person"]
@@ -515,12 +518,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _render_after_action(request, concern, form, key, *, status, error=None):
     if permissions.can_view_case_record(request.user, concern):
         return render_case(request, concern, bound={key: form}, status=status, error=error)
-    messages.error(request, error or "Please check the form: " + form.errors.as_text())
-    return render(
-        request,
-        "incidents/concern_status.html",
-        {"concern": concern, "withdraw_form": form, "status_error": error},
-        status=status,
+    return reporter_views.render_concern(
+        request, concern, bound={key: form}, status=status, error=error
     )
 
 
@@ -731,23 +730,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(concern=concern, user=request.user, action=AccessRecord.Action.VIEWED)
     if permissions.can_view_case_record(request.user, concern):
         return render_case(request, concern)
-    withdraw = workflow.BY_NAME["withdraw"]
-    can_withdraw = concern.status != "draft" and permissions.can_apply_transition(
-        request.user, concern, withdraw
-    )
-    return render(
-        request,
-        "incidents/concern_status.html",
-        {
-            "concern": concern,
-            "can_edit": permissions.can_edit_draft(request.user, concern),
-            "withdraw_form": ActionForm(
-                initial={"version": concern.version}, rule=withdraw, on_page=True
-            )
-            if can_withdraw
-            else None,
-        },
-    )
+    return reporter_views.render_concern(request, concern)
 
 
 @login_required
