@@ -40,6 +40,10 @@ def show_limit(field: forms.CharField) -> None:
     field.widget.attrs["data-char-limit"] = str(field.max_length)
 
 
+# Before social media: a capture time this early is a typing slip.
+EARLIEST_CAPTURE_YEAR = 1990
+
+
 class SectionChoiceField(IdModelMultipleChoiceField):
     def label_from_instance(self, obj: CodeSection) -> str:
         return f"{obj.code} {obj.title}"
@@ -302,7 +306,7 @@ class EvidenceForm(StagedUploadMixin, forms.Form):
         error_messages={"invalid": "Enter a web address starting with http:// or https://."},
     )
     captured_at = forms.DateTimeField(
-        label="When was it captured?",
+        label="When was it captured?",  # from EARLIEST_CAPTURE_YEAR to now
         required=False,
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d"],
@@ -345,4 +349,10 @@ class EvidenceForm(StagedUploadMixin, forms.Form):
                 raise ValidationError(invalid) from None
         if value and value > timezone.now() + dt.timedelta(minutes=5):
             raise ValidationError("The capture time can't be in the future.")
+        if value and value.astimezone(dt.UTC).year < EARLIEST_CAPTURE_YEAR:
+            # Older times are typing slips, and some cannot even be written back out as
+            # a standard date-time in Victoria's time zone (its offset then was in seconds).
+            raise ValidationError(
+                f"The capture time can't be before {EARLIEST_CAPTURE_YEAR}: check the year."
+            )
         return value

@@ -9,25 +9,19 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
 
 from reporting.suppression import NOT_PUBLISHED
 
 register = template.Library()
 
 
-@register.filter
-def report_mark(cell) -> str:
+@register.inclusion_tag("reporting/partials/mark.html")
+def report_mark(cell) -> dict:
+    """A cell as the page shows it (autoescaped, in reporting/partials/mark.html)."""
     label = getattr(cell, "label", cell)
     label = "" if label is None else str(label)
     if label == NOT_PUBLISHED:
-        return format_html(
-            '<abbr class="mark-np" title="{}">np</abbr>',
-            f"Not published: {settings.REPORT_SMALL_CELL_THRESHOLD} or more, hidden so that "
-            "a smaller count cannot be worked out",
-        )
+        return {"kind": "np", "threshold": settings.REPORT_SMALL_CELL_THRESHOLD}
     if label.startswith("<") and label[1:].isdigit():
-        return format_html(
-            '<abbr class="mark-small" title="Fewer than {}">{}</abbr>', label[1:], label
-        )
-    return label
+        return {"kind": "small", "label": label, "threshold_shown": label[1:]}
+    return {"kind": "", "label": label}

@@ -206,6 +206,22 @@ def test_a_capture_time_that_cannot_be_stored_is_refused(api, media, draft_conce
     assert not Evidence.objects.exists()
 
 
+def test_a_capture_time_before_social_media_is_refused_with_the_reason(
+    api, media, draft_concern, reporter
+):
+    """Found by the schema test: a year-470 time came back with a local offset in seconds
+    ("+09:39:52"), which is not a standard date-time."""
+    response = api(reporter).post(
+        f"/api/v1/concerns/{draft_concern.pk}/evidence/",
+        {"file": png_upload(), "captured_at": "0470-09-06T12:00:00+00:00"},
+        format="multipart",
+    )
+    assert _fields(response) == {
+        "captured_at": ["The capture time can't be before 1990: check the year."]
+    }
+    assert not Evidence.objects.exists()
+
+
 def test_an_iso_capture_time_with_its_offset_is_kept(api, media, draft_concern, reporter):
     response = api(reporter).post(
         f"/api/v1/concerns/{draft_concern.pk}/evidence/",

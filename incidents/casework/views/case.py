@@ -726,7 +726,11 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = permissions.get_concern_for_user(request.user, pk, with_record=True)
+    # HR's page reads the whole record, loaded with the concern itself; the reporter's reads
+    # its own share (incidents.reporter).
+    concern = permissions.get_concern_for_user(
+        request.user, pk, with_record=permissions.can_see_hr_list(request.user)
+    )
     access_record(concern=concern, user=request.user, action=AccessRecord.Action.VIEWED)
     if permissions.can_view_case_record(request.user, concern):
         return render_case(request, concern)
