@@ -66,7 +66,8 @@ def _candidates(concern: Concern, urls: list[str]):
         ways.append(ConcernLink.objects.filter(normalised_url__in=urls).values("concern_id"))
     if concern.matter_id:
         ways.append(Concern.objects.filter(matter_id=concern.matter_id).values("pk"))
-    first, *rest = ways
+    # No ordering in the parts: SQLite refuses ORDER BY inside a compound statement.
+    first, *rest = (way.order_by() for way in ways)
     return first.union(*rest) if rest else first
 
 
