@@ -227,6 +227,10 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+# A loopback port nothing listens on: the app's Redis cache fails on every call.
+REDIS_DOWN_URL = "redis://127.0.0.1:1/0"
+
+
 def redis_available(url: str) -> bool:
     try:
         import redis
@@ -251,7 +255,9 @@ def setup_environment(args) -> dict[str, str]:
         }
     )
     env.pop("REPORT_CACHE_SECONDS", None)
-    if redis_available(args.redis_url):
+    if getattr(args, "redis_down", False):
+        env["REDIS_URL"] = REDIS_DOWN_URL  # nothing listens there: every cache call fails
+    elif redis_available(args.redis_url):
         env["REDIS_URL"] = args.redis_url
     else:
         env.pop("REDIS_URL", None)
@@ -839,6 +845,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     parser.add_argument(
+        "--redis-down",
+        action="store_true",
+        help="Run the app with its Redis cache configured but unreachable (a Redis outage).",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         choices=["queue", "concern", "dashboard", "export", "intake", "load"],
@@ -879,7 +890,13 @@ def main(argv: list[str] | None = None) -> int:
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "machine": machine(),
         "database": f"PostgreSQL {server} on loopback",
-        "cache": "Redis on loopback" if "REDIS_URL" in env else "local memory (no Redis)",
+        "cache": (
+            "Redis configured but unreachable (an outage)"
+            if args.redis_down
+            else "Redis on loopback"
+            if "REDIS_URL" in env
+            else "local memory (no Redis)"
+        ),
         "workers": args.workers,
         "facts": facts,
         "org": p.org,
@@ -948,6 +965,8 @@ def main(argv: list[str] | None = None) -> int:
         stem = f"{size_label(args.concerns)}-{report['when'][:10]}"
         if only:
             stem += "-only-" + "-".join(sorted(only))
+        if args.redis_down:
+            stem += "-redis-down"
         (RESULTS / f"{stem}.md").write_text(text + "\n")
         (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
         print(f"Written to bench/results/{stem}.md and .json")
