@@ -730,12 +730,19 @@ def _headcount(organisation: Organisation, today: dt.date) -> int:
 @transaction.atomic
 def load_demo_concerns(*, people: dict[str, User], seed: int = 2026) -> int:
     """Create the demo organisation's year of concerns, once: a second run finds them and
-    creates nothing (returns 0). Also records each business unit's headcount."""
+    creates nothing (returns 0). Then each business unit's headcount, once too."""
     organisation = people["reporter"].organisation
     now = timezone.now()
+    made = 0
+    if not Concern.objects.filter(organisation=organisation).exists():
+        made = _load_stories(organisation, people, now, seed)
     _headcount(organisation, timezone.localdate(now))
-    if Concern.objects.filter(organisation=organisation).exists():
-        return 0
+    return made
+
+
+def _load_stories(
+    organisation: Organisation, people: dict[str, User], now: dt.datetime, seed: int
+) -> int:
     # Demo data, not security: a seeded generator keeps it reproducible.
     rng = random.Random(seed)  # noqa: S311  # nosec B311
     world = World(
@@ -746,6 +753,7 @@ def load_demo_concerns(*, people: dict[str, User], seed: int = 2026) -> int:
         units={u.name: u for u in BusinessUnit.objects.filter(organisation=organisation)},
     )
     stories = history_stories(now, rng) + recent_stories(now)
+    # Every concern's steps in the order of time, so the events' record reads in order.
     steps = sorted(
         (step for order, story in enumerate(stories) for step in _steps(story, order)),
         key=lambda step: (step[0], step[1]),
