@@ -559,7 +559,7 @@ def recent_stories(now: dt.datetime) -> list[Story]:
             "pwright",
             7,
             0,
-            ago(16),
+            ago(15.7),
             triage_after=0.5,
             investigation_after=2,
             link="video",
