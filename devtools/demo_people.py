@@ -24,10 +24,15 @@ class DemoPerson:
     roles: tuple[str, ...]
     organisation: str = "demo"
     is_staff: bool = False
+    # A colleague who logged some of the demo's past concerns: no password, not a sign-in.
+    sign_in: bool = True
 
 
 DEMO_ORGANISATIONS = {
-    "demo": ("Department of Demonstration Services", ["Community Programs", "Corporate Services"]),
+    "demo": (
+        "Department of Demonstration Services",
+        ["Community Programs", "Corporate Services", "Policy and Strategy"],
+    ),
     "other": ("Other Agency (outsider)", ["Operations"]),
 }
 
@@ -81,6 +86,35 @@ DEMO_PEOPLE = (
         (Role.REPORTER, Role.HR_MANAGER),
         organisation="other",
     ),
+    # Other managers of the demo organisation who logged concerns over the past year, so
+    # the reporter's own list stays the size of one person's and the trends have a year.
+    DemoPerson(
+        "pwright",
+        "Priya",
+        "Wright",
+        "Manager, Family Services",
+        "Community Programs",
+        (Role.REPORTER,),
+        sign_in=False,
+    ),
+    DemoPerson(
+        "dmurphy",
+        "Daniel",
+        "Murphy",
+        "Director, Policy",
+        "Policy and Strategy",
+        (Role.REPORTER,),
+        sign_in=False,
+    ),
+    DemoPerson(
+        "lhoang",
+        "Linh",
+        "Hoang",
+        "Manager, Communications",
+        "Corporate Services",
+        (Role.REPORTER,),
+        sign_in=False,
+    ),
 )
 
 
@@ -127,8 +161,14 @@ def load_demo_people() -> list[tuple[DemoPerson, User]]:
                 "is_active": True,
             },
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        # A second run changes nothing: the password is set only when it does not match.
+        if not person.sign_in:
+            if user.has_usable_password():
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+        elif not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
         for role in person.roles:
             RoleGrant.objects.get_or_create(user=user, role=role)
         if person.is_staff:

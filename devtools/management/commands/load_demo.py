@@ -28,15 +28,16 @@ class Command(BaseCommand):
         if not PlatformCategory.objects.exists():
             raise CommandError("Load the guidance first: python manage.py load_guidance")
         people = load_demo_people()
-        reporter = next(user for person, user in people if person.username == "reporter")
         # Demo concerns are history: their notifications are recorded as withheld, never
         # queued, so no email goes out, with a worker or without one.
         with withheld("history loaded by the demo loader."):
-            made = load_demo_concerns(reporter=reporter)
+            made = load_demo_concerns(people={person.username: user for person, user in people})
         self.stdout.write(f"Demo concerns created: {made}")
         self.stdout.write(
             self.style.SUCCESS("Demo sign-ins (password for all: " + DEMO_PASSWORD + ")")
         )
         for person, user in people:
+            if not person.sign_in:
+                continue
             roles = ", ".join(Role(role).label for role in person.roles)
             self.stdout.write(f"  {user.username:<14} {roles} — {user.organisation}")
