@@ -23,11 +23,15 @@ class PeopleBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        """The session's person, with their organisation (which nearly every page reads)
-        in the same query."""
+        """The session's person, with their organisation and roles (which nearly every
+        page reads) in the same query."""
+        from .models import with_roles
+
         UserModel = get_user_model()
         try:
-            user = UserModel._default_manager.select_related("organisation").get(pk=user_id)
+            user = with_roles(UserModel._default_manager.select_related("organisation")).get(
+                pk=user_id
+            )
         except UserModel.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
@@ -62,10 +66,12 @@ class IdentityProviderBackend(ModelBackend):
         return bool(provider is not None and provider.is_active and user.sso_subject)
 
     def get_user(self, user_id):
-        from .models import User
+        from .models import User, with_roles
 
         try:
-            user = User.objects.select_related("organisation__identity_provider").get(pk=user_id)
+            user = with_roles(User.objects.select_related("organisation__identity_provider")).get(
+                pk=user_id
+            )
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

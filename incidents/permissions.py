@@ -38,7 +38,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet, Value
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Role, with_roles
 from accounts.permissions import answers_to, is_service_identity
 from audit.models import EventKind
 
@@ -639,10 +639,10 @@ def eligible_approvers(concern: Concern, *, staff: list | None = None) -> list:
     managers and its named second approver (who qualifies only as HR staff of the same
     organisation; asked ahead of the decision stage, as they will see it then). Another
     organisation's HR manager never counts: only this organisation's staff are looked at.
-    `staff` is hr_staff() with role grants, when the caller already has it. Two queries
-    at most, whatever the number of people."""
+    `staff` is hr_staff(), when the caller already has it. Three queries at most (the
+    staff, what keeps each from approving), whatever the number of people."""
     if staff is None:
-        staff = list(hr_staff(concern.organisation_id).prefetch_related("role_grants"))
+        staff = list(hr_staff(concern.organisation_id))
     managers = [
         person
         for person in staff
@@ -773,9 +773,10 @@ def managers_to_notify(concern: Concern) -> QuerySet:
 
 
 def hr_staff(organisation_id: int) -> QuerySet:
-    """Active HR investigators and managers of an organisation (people, not systems)."""
+    """Active HR investigators and managers of an organisation (people, not systems), with
+    the roles each holds read in the same query."""
     User = get_user_model()
-    return (
+    return with_roles(
         User.objects.filter(
             organisation_id=organisation_id,
             is_active=True,
@@ -788,10 +789,10 @@ def hr_staff(organisation_id: int) -> QuerySet:
 
 
 def assignable_staff(concern: Concern, *, staff: list | None = None) -> list:
-    """HR staff of the organisation who may be given this concern (from `staff`, hr_staff()
-    with role grants, when the caller already has it)."""
+    """HR staff of the organisation who may be given this concern (from `staff`, hr_staff(),
+    when the caller already has it)."""
     if staff is None:
-        staff = hr_staff(concern.organisation_id).prefetch_related("role_grants")
+        staff = hr_staff(concern.organisation_id)
     return [person for person in staff if assignment_conflict(person, concern) is None]
 
 

@@ -18,26 +18,49 @@ _RULE_CACHES = (
 RECORD_LOADED = "_record_loaded"
 
 
+# Parts of a record that most concerns do not have: whether each exists is read with the
+# concern (an indexed probe inside its query), so the page asks for their rows only when
+# there are some. Each name is the related name the probe looks at.
+OFTEN_EMPTY = ("documents", "questions", "additions", "legal_holds")
+
+
+def holds_none(concern: Concern, related_name: str) -> bool:
+    """True when the concern was read by record_queryset and has no `related_name` rows;
+    False when it has some or nobody asked (then the caller reads them)."""
+    return concern.__dict__.get(f"_has_{related_name}") is False
+
+
 def record_queryset() -> QuerySet[Concern]:
     """Concerns with everything the concern page shows, in a fixed number of queries."""
-    return Concern.objects.select_related(
-        "organisation",
-        "reporter",
-        "business_unit",
-        "platform_category",
-        "subject",
-        "subject__business_unit",
-        "code_edition",
-        "assignee",
-        "retention",
-        "retention__approved_by",
-    ).prefetch_related(
-        "links",
-        "reported_sections",
-        "evidence",
-        # The confirmed sections with their Code sections in one query, not two.
-        Prefetch("findings", queryset=ConfirmedSection.objects.select_related("section")),
-        "subject__reporting_line",
+    concern = OuterRef("pk")
+    probes = {
+        f"_has_{name}": Exists(
+            Concern._meta.get_field(name).related_model.objects.filter(concern=concern)
+        )
+        for name in OFTEN_EMPTY
+    }
+    return (
+        Concern.objects.annotate(**probes)
+        .select_related(
+            "organisation",
+            "reporter",
+            "business_unit",
+            "platform_category",
+            "subject",
+            "subject__business_unit",
+            "code_edition",
+            "assignee",
+            "retention",
+            "retention__approved_by",
+        )
+        .prefetch_related(
+            "links",
+            "reported_sections",
+            "evidence",
+            # The confirmed sections with their Code sections in one query, not two.
+            Prefetch("findings", queryset=ConfirmedSection.objects.select_related("section")),
+            "subject__reporting_line",
+        )
     )
 
 

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from incidents.models import Concern
+from incidents.selectors import holds_none
 
 from . import permissions
 from .models import DisposalRecord, LegalHold, RetentionSchedule
@@ -59,6 +60,10 @@ def retention_of(concern: Concern) -> RetentionSchedule | None:
 
 
 def holds_of(concern: Concern) -> list[LegalHold]:
+    """The concern's legal holds, past and current (none read when the concern, loaded
+    with its record, is known to have none)."""
+    if holds_none(concern, "legal_holds"):
+        return []
     return list(
         LegalHold.objects.filter(concern=concern).select_related("placed_by", "released_by")
     )

@@ -1,10 +1,12 @@
-"""What the concern page shows of previews and case documents: one query at most."""
+"""What the concern page shows of previews and case documents: one query at most (none
+when the concern, read with its record, has no case documents)."""
 
 from __future__ import annotations
 
 from incidents import permissions
 from incidents.evidence.previews import is_pdf, is_previewable
 from incidents.models import CaseDocument, Concern
+from incidents.selectors import holds_none
 
 from .forms import CaseDocumentForm
 
@@ -26,7 +28,11 @@ def documents_context(user, concern: Concern, bound: dict) -> dict:
     }
     if not permissions.can_view_case_documents(user, concern):
         return context
-    documents = CaseDocument.objects.filter(concern=concern).select_related("uploaded_by")
+    documents = (
+        []
+        if holds_none(concern, "documents")
+        else CaseDocument.objects.filter(concern=concern).select_related("uploaded_by")
+    )
     can_add = permissions.can_add_case_document(user, concern)
     context.update(
         show_case_documents=True,

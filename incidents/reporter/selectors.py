@@ -10,6 +10,7 @@ from django.db.models.functions import Left
 
 from incidents import permissions
 from incidents.models import Concern, Evidence, ReporterAddition, ReporterQuestion, Status
+from incidents.selectors import holds_none
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,17 @@ def reporter_concern(concern: Concern) -> Concern:
 def exchange_of(concern: Concern) -> list[dict]:
     """HR's questions and the reporter's additions, oldest first, for HR's page: one list
     of dated items (`kind` "question" or "addition")."""
-    questions = ReporterQuestion.objects.filter(concern=concern).select_related("asked_by")
+    questions = (
+        []
+        if holds_none(concern, "questions")
+        else ReporterQuestion.objects.filter(concern=concern).select_related("asked_by")
+    )
     items = [{"kind": "question", "at": q.asked_at, "item": q, "files": ()} for q in questions]
-    additions = list(ReporterAddition.objects.filter(concern=concern))
+    additions = (
+        []
+        if holds_none(concern, "additions")
+        else list(ReporterAddition.objects.filter(concern=concern))
+    )
     if additions:
         # The files come from the concern's evidence, which the page has already read.
         files: dict[int, list[Evidence]] = {}

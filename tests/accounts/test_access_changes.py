@@ -53,5 +53,5 @@ def test_the_page_costs_the_same_queries_for_one_change_or_many(
         user_set_roles(person=person, roles=[Role.REPORTER], actor=administrator)
     client.force_login(hr_manager)
     # session, user with organisation, roles, events with actors, named people
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(URL).status_code == 200

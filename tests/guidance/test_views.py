@@ -39,6 +39,6 @@ def test_unknown_section_is_404(client, guidance):
 
 def test_guidance_index_query_count_is_fixed(client, guidance, django_assert_num_queries):
     client.force_login(UserFactory())
-    # session, user, roles and organisation (navigation), sections, categories, definitions
-    with django_assert_num_queries(6):
+    # session, user with roles and organisation (navigation), sections, categories, definitions
+    with django_assert_num_queries(5):
         client.get(reverse("guidance:index"))

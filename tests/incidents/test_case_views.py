@@ -310,20 +310,21 @@ def test_an_investigation_page_costs_the_same_however_much_it_holds(
     assert response.context["timeline_has_earlier"] is (size > 50)
 
 
-QUEUE_QUERIES = 11  # includes the two small lookups of the conflict-of-interest filter
+QUEUE_QUERIES = 10  # includes the two small lookups of the conflict-of-interest filter
 # Includes the session, the person (with their organisation), their roles and second
 # factor; the getter loading the whole record in its query (the conflict rule as
-# subqueries, so a forbidden id costs what a missing one does) and its prefetches;
-# writing the access record; who took part in the investigation (is any HR manager left
-# to approve it?); the related-concerns panel (one query); the case documents; the
-# records panel; the latest 50 events; the notes; the exchange with the reporter
-# (questions, additions: two; their files come with the evidence already read). No
-# action's form is on the page (each is fetched when opened: incidents:panel). Was 26:
-# the record loaded twice, the organisation read apart from the person, and the forms'
-# choices read to render them.
-CONCERN_PAGE_QUERIES = 21
-# The investigator at the investigation stage: no triage or assignment forms.
-INVESTIGATION_PAGE_QUERIES = 17
+# subqueries, so a forbidden id costs what a missing one does; whether it has case
+# documents, questions, additions or legal holds as probes inside it, so none of those
+# is read when there is none) and its prefetches; writing the access record; the
+# related-concerns panel (one query); the latest 50 events; the notes. No action's form
+# is on the page (each is fetched when opened: incidents:panel), and who could approve
+# the outcome is asked only from the investigation on. Was 26, then 21: the record
+# loaded twice, the organisation and the roles read apart from the person, the forms'
+# choices read to render them, empty parts of the record read anyway.
+CONCERN_PAGE_QUERIES = 13
+# The investigator at the investigation stage: no triage or assignment forms, but who
+# could approve the outcome (the staff, who took part).
+INVESTIGATION_PAGE_QUERIES = 13
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(

@@ -564,11 +564,11 @@ def test_no_duplicate_warning_for_a_different_employee(client, submitted_concern
 # --- Query counts: constant in the number of rows --------------------------------------
 
 # Session, the user with their organisation, roles, page count, the page of concerns.
-MY_CONCERNS_QUERIES = 5
+MY_CONCERNS_QUERIES = 4
 # Session, the user with their organisation, roles, the conflict filter's two lookups
 # (employee records, stepped-aside concerns), the page's ids, the filter form's sections,
 # platform categories and business units, the page of concerns.
-HR_LIST_QUERIES = 10
+HR_LIST_QUERIES = 9
 
 
 def rows_listed(body: str, concerns) -> int:

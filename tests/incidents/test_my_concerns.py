@@ -15,7 +15,7 @@ from tests.factories import make_concern, png_upload
 
 pytestmark = pytest.mark.django_db
 
-MY_CONCERNS_QUERIES = 5
+MY_CONCERNS_QUERIES = 4
 
 
 def test_each_concern_is_listed_with_its_employee_first_words_and_plain_status(

@@ -103,7 +103,7 @@ def test_another_reporter_gets_404_for_the_concern(client, submitted_concern, se
     assert response.status_code == 404
 
 
-REPORTER_PAGE_QUERIES = 12
+REPORTER_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("files", [1, 12])

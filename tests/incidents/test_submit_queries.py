@@ -13,12 +13,12 @@ from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, roles; the permission-checked getter; then in one transaction: the
+# Session, the user with their roles; the permission-checked getter; then in one transaction: the
 # draft locked with its organisation, the compare-and-set update, the status event
 # (chain head locked, event, head moved on), the counter locked and moved on, the
 # reference written, its event (three again), the HR managers, and the outbox row
 # (its dedupe check, the insert, the rows read back for sending after the commit).
-SUBMIT_QUERIES = 23
+SUBMIT_QUERIES = 22
 # The organisation's first concern of the year also makes the counter's row.
 FIRST_OF_THE_YEAR = SUBMIT_QUERIES + 2
 

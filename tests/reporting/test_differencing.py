@@ -236,4 +236,4 @@ def test_a_report_of_several_months_runs_a_fixed_number_of_queries(
 
 # The one-month dashboard's 14 (tests/reporting/test_reports.py) and the five grouped
 # queries that give each month's own figures (reporting.queries.parts).
-SEVERAL_MONTHS_QUERIES = 19
+SEVERAL_MONTHS_QUERIES = 18

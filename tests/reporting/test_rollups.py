@@ -181,11 +181,11 @@ def test_dashboard_from_rollups_runs_a_fixed_number_of_queries(
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
-# 3 for the page itself (session, the user with their organisation, roles; an executive has
+# 2 for the page itself (session, the user with their organisation and roles; an executive has
 # no unit, section or platform filter lists), the rollups' "current" mark (one row per
 # organisation), the rollup rows, the names of sections, platforms and business units, and
-# the headcounts. The direct path runs 14 (tests/reporting/test_reports.py).
-ROLLUP_DASHBOARD_QUERIES = 9
+# the headcounts. The direct path runs 13 (tests/reporting/test_reports.py).
+ROLLUP_DASHBOARD_QUERIES = 8
 
 
 def test_rebuild_command_reports_what_it_wrote(seeded):

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,6 +50,8 @@ from records import selectors as retention_selectors
 from records.forms import LegalHoldForm, ReleaseHoldForm
 
 TRIAGE_STAGES = (Status.SUBMITTED, Status.TRIAGE)
+# Where the page says that nobody could approve the outcome (see case_panels).
+APPROVAL_AHEAD = (Status.INVESTIGATION, Status.DECISION)
 TIMELINE_LATEST = 50  # events on the concern page; the rest on the paged timeline
 
 # The workflow's stages as the step indicator shows them, and where each outcome that
@@ -148,7 +151,8 @@ def case_panels(
 ) -> dict:
     """Every action this person may take on `concern`, as panels, with what the page says
     about the actions withheld; `concern` comes from concern_record. No form is rendered
-    here: the page shows each panel's button, and its form is fetched when it is opened."""
+    here: the page shows each panel's button, and its form is fetched when it is opened.
+    The larger forms are built only if they are shown (SimpleLazyObject)."""
     bound = bound or {}
     version = {"version": concern.version}
     findings = list(concern.findings.all())
@@ -190,14 +194,16 @@ def case_panels(
         )
     panels: dict[str, Panel] = {}
     if can_work and concern.status in TRIAGE_STAGES:
-        form = bound.get("triage") or TriageForm(
-            initial={
-                **version,
-                "graduated_response": concern.graduated_response,
-                "risk_rating": concern.risk_rating,
-                "sections": [row.section_id for row in findings]
-                or [s.pk for s in concern.reported_sections.all()],
-            }
+        form = bound.get("triage") or SimpleLazyObject(
+            lambda: TriageForm(
+                initial={
+                    **version,
+                    "graduated_response": concern.graduated_response,
+                    "risk_rating": concern.risk_rating,
+                    "sections": [row.section_id for row in findings]
+                    or [s.pk for s in concern.reported_sections.all()],
+                }
+            )
         )
         panels["triage"] = panel(
             "triage",
@@ -208,12 +214,21 @@ def case_panels(
             submit="Save triage",
             style="primary" if not findings else "outline-primary",
         )
-    staff = None
+    read: list[list] = []
+
+    def staff() -> list:
+        """The organisation's HR staff, read once and only if something asks."""
+        if not read:
+            read.append(list(permissions.hr_staff(concern.organisation_id)))
+        return read[0]
+
     if permissions.can_assign(user, concern):
-        staff = list(permissions.hr_staff(concern.organisation_id).prefetch_related("role_grants"))
-        form = bound.get("assign") or AssignForm(
-            initial={**version, "assignee": concern.assignee_id},
-            candidates=permissions.assignable_staff(concern, staff=staff),
+        # Built only when the form is shown (it failed, or its panel was opened).
+        form = bound.get("assign") or SimpleLazyObject(
+            lambda: AssignForm(
+                initial={**version, "assignee": concern.assignee_id},
+                candidates=permissions.assignable_staff(concern, staff=staff()),
+            )
         )
         panels["assign"] = panel(
             "assign",
@@ -248,8 +263,11 @@ def case_panels(
         panels["reporting_line"] = panel(
             "reporting_line",
             bound.get("reporting_line")
-            or ReportingLineForm(
-                organisation=concern.organisation, current=concern.subject.reporting_line.all()
+            or SimpleLazyObject(
+                lambda: ReportingLineForm(
+                    organisation=concern.organisation,
+                    current=concern.subject.reporting_line.all(),
+                )
             ),
             reverse("incidents:reporting_line", args=[pk]),
             label="Edit the reporting line",
@@ -258,13 +276,15 @@ def case_panels(
             style="outline-secondary btn-sm",
         )
     if permissions.can_edit_investigation(user, concern):
-        form = bound.get("fairness") or FairnessForm(
-            initial={
-                **version,
-                "allegation_notified_on": concern.allegation_notified_on,
-                "response_due_on": concern.response_due_on,
-                "response_received_on": concern.response_received_on,
-            }
+        form = bound.get("fairness") or SimpleLazyObject(
+            lambda: FairnessForm(
+                initial={
+                    **version,
+                    "allegation_notified_on": concern.allegation_notified_on,
+                    "response_due_on": concern.response_due_on,
+                    "response_received_on": concern.response_received_on,
+                }
+            )
         )
         panels["fairness"] = panel(
             "fairness",
@@ -275,13 +295,15 @@ def case_panels(
             submit="Save fairness steps",
             style="outline-primary",
         )
-        form = bound.get("findings") or FindingsForm(
-            initial={
-                **version,
-                "action_taken": concern.action_taken,
-                "outcome_summary": concern.outcome_summary,
-            },
-            findings=findings,
+        form = bound.get("findings") or SimpleLazyObject(
+            lambda: FindingsForm(
+                initial={
+                    **version,
+                    "action_taken": concern.action_taken,
+                    "outcome_summary": concern.outcome_summary,
+                },
+                findings=findings,
+            )
         )
         panels["findings"] = panel(
             "findings",
@@ -293,9 +315,13 @@ def case_panels(
             style="outline-primary",
         )
     withheld = workflow.withheld_transitions(user, concern)
+    # Whether anyone could approve the outcome is asked where it can still be acted on:
+    # once someone investigates (an assignment also warns as it is made), and where the
+    # approval itself is withheld from this person.
     no_approver = (
-        "assign" in panels or any(rule.actor == "decision_maker" for rule, _ in withheld)
-    ) and not permissions.eligible_approvers(concern, staff=staff)
+        ("assign" in panels and concern.status in APPROVAL_AHEAD)
+        or any(rule.actor == "decision_maker" for rule, _ in withheld)
+    ) and not permissions.eligible_approvers(concern, staff=staff())
     related = related_context(user, concern, bound)
     for key, url_name, label, submit in MATTER_PANELS:
         form = related.pop(f"{key}_form")
