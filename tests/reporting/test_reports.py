@@ -220,9 +220,10 @@ def test_dashboard_query_count_does_not_grow(
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
-# Session, the user with their organisation and roles; the rollups' "current" mark (reporting.rollups.
-# is_current); the figures; the headcounts (concerns per 100 staff). An executive is offered
-# no unit, section or platform filter, so their three option lists are not read.
+# Session, the user with their organisation and roles; the rollups' "current" mark
+# (reporting.rollups.is_current); the figures; the headcounts (concerns per 100 staff). An
+# executive is offered no unit, section or platform filter, so their three option lists are
+# not read.
 DASHBOARD_QUERIES = 13
 
 
@@ -329,7 +330,8 @@ def test_dashboard_figures_are_cached_for_a_few_minutes(
     cache.clear()
     client.force_login(executive)
     first = client.get(reverse("reports:dashboard"))
-    with django_assert_max_num_queries(7):  # session, user with roles and organisation, filter lists
+    # session, user with roles and organisation, filter lists
+    with django_assert_max_num_queries(7):
         second = client.get(reverse("reports:dashboard"))
     assert [p.rows for p in first.context["panels"]] == [p.rows for p in second.context["panels"]]
     cache.clear()
