@@ -496,6 +496,37 @@ def test_assigning_an_investigator_leaves_the_hr_manager_to_approve_without_a_wa
     assert "could approve" not in page.text
 
 
+def test_through_the_investigation_the_page_keeps_saying_that_nobody_could_approve(
+    client, triage_concern, hr_manager
+):
+    from incidents.casework import services as casework
+
+    concern = casework.concern_assign(
+        concern=triage_concern, actor=hr_manager, assignee=hr_manager, expected_version=None
+    )
+    concern = casework.concern_record_triage(
+        concern=concern,
+        actor=hr_manager,
+        data=casework.TriageData(
+            "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
+        ),
+        expected_version=concern.version,
+    )
+    client.force_login(hr_manager)
+    # In triage the warning came with the assignment; the page itself does not ask.
+    page = client.get(reverse("incidents:detail", args=[concern.pk]))
+    assert "No other HR manager of the organisation could approve" not in page.text
+
+    casework.concern_act(
+        concern=concern,
+        actor=hr_manager,
+        action="start_investigation",
+        expected_version=concern.version,
+    )
+    page = client.get(reverse("incidents:detail", args=[concern.pk]))
+    assert "No other HR manager of the organisation could approve" in page.text
+
+
 def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_may_approve(
     client, triage_concern, hr_manager, org
 ):
