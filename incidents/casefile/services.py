@@ -93,11 +93,16 @@ def case_file_build(job_id: int) -> None:
             )
             return
         options = CaseFileOptions.from_json(job.options)
+        shown = [5]
+
+        def progress(value: int) -> None:
+            # A write per step of 10 at most: each one is a commit of its own.
+            if value >= shown[0] + 10:
+                shown[0] = value
+                _set(job_id, progress=value)
+
         context = build_context(
-            user=job.requested_by,
-            concern=concern,
-            options=options,
-            progress=lambda value: _set(job_id, progress=value),
+            user=job.requested_by, concern=concern, options=options, progress=progress
         )
         content, pages = render_pdf_template_with_pages("documents/case_file.html", context)
         _set(job_id, progress=95)
@@ -166,6 +171,27 @@ def _delete_file(job: CaseFileJob) -> None:
             logger.exception("Could not delete an expired case file; remove it by hand")
 
 
+def _expire(job: CaseFileJob) -> bool:
+    claimed = CaseFileJob.objects.filter(pk=job.pk, state=job.state).update(
+        state=CaseFileJob.State.EXPIRED,
+        file="",
+        options={**job.options, "extra_names": []},
+    )
+    if claimed:
+        _delete_file(job)
+    return bool(claimed)
+
+
+def case_file_current(job: CaseFileJob, *, now: dt.datetime | None = None) -> CaseFileJob:
+    """The job as it stands now: one past its time is expired there and then, so a file is
+    never served late because the periodic sweep has not run yet."""
+    due = expires_at(job)
+    if job.state == CaseFileJob.State.DONE and due is not None and due <= (now or timezone.now()):
+        _expire(job)
+        job.refresh_from_db()
+    return job
+
+
 def case_file_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the files of case files finished more than CASE_FILE_KEEP_HOURS ago (and of
     failed ones), forget the names HR listed, and queue again any job whose task was
@@ -179,14 +205,7 @@ def case_file_expire(*, now: dt.datetime | None = None) -> int:
     )
     expired = 0
     for job in due.iterator():
-        claimed = CaseFileJob.objects.filter(pk=job.pk, state=job.state).update(
-            state=CaseFileJob.State.EXPIRED,
-            file="",
-            options={**job.options, "extra_names": []},
-        )
-        if claimed:
-            _delete_file(job)
-            expired += 1
+        expired += _expire(job)
     stalled = CaseFileJob.objects.filter(
         Q(state=CaseFileJob.State.QUEUED, created_at__lt=now - GRACE)
         | Q(state=CaseFileJob.State.RUNNING, started_at__lt=now - CLAIM_TIMEOUT)

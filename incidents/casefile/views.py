@@ -54,7 +54,9 @@ def case_file_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def case_file_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
-    job = permissions.get_case_file_job_for_user(request.user, pk, job_pk)
+    job = services.case_file_current(
+        permissions.get_case_file_job_for_user(request.user, pk, job_pk)
+    )
     template = (
         "incidents/casefile/progress.html"
         if request.headers.get("HX-Request")
@@ -70,7 +72,9 @@ def case_file_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def case_file_download(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
-    job = permissions.get_case_file_job_for_user(request.user, pk, job_pk)
+    job = services.case_file_current(
+        permissions.get_case_file_job_for_user(request.user, pk, job_pk)
+    )
     if job.state != CaseFileJob.State.DONE or not job.file:
         raise Http404("The case file is not ready, or it has expired.")
     return services.case_file_download(job=job, user=request.user)

@@ -219,6 +219,22 @@ def test_a_case_file_expires_and_its_file_is_deleted(
     assert "has expired" in page.content.decode()
 
 
+def test_a_file_past_its_time_is_not_served_even_before_the_sweep(
+    client, produce, full_concern, hr_manager, settings
+):
+    client.force_login(hr_manager)
+    job = produce(client, full_concern, purpose="foi")
+    stored = job.file.name
+    CaseFileJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - dt.timedelta(hours=settings.CASE_FILE_KEEP_HOURS, minutes=1)
+    )
+    url = reverse("incidents:case_file_download", args=[full_concern.pk, job.pk])
+    assert client.get(url).status_code == 404
+    job.refresh_from_db()
+    assert job.state == CaseFileJob.State.EXPIRED
+    assert not job.file.storage.exists(stored)
+
+
 def test_the_concern_page_offers_it_to_those_who_may_produce_it(
     client, full_concern, hr_manager, investigator, org
 ):
