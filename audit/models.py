@@ -46,6 +46,9 @@ class EventKind(models.TextChoices):
         "case_document_integrity_failed",
         "Case document failed its integrity check",
     )
+    # The case file (incidents/casefile)
+    CASE_FILE_REQUESTED = "case_file_requested", "Case file requested"
+    CASE_FILE_DOWNLOADED = "case_file_downloaded", "Case file downloaded"
     RESTRICTED = "restricted", "Restricted as a possible public interest disclosure"
     ESCALATED = "escalated", "Escalated as overdue"
     MATTER_LINKED = "matter_linked", "Linked as the same matter"

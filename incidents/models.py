@@ -573,3 +573,54 @@ class ReporterQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+# --- The case file: a PDF of everything held on one concern (incidents/casefile) ------
+
+
+def case_file_path(instance: CaseFileJob, filename: str) -> str:
+    """Like evidence_path: a random name with no extension, in its own folder."""
+    now = timezone.now()
+    return str(PurePosixPath("casefiles", f"{now:%Y}", f"{now:%m}", uuid.uuid4().hex))
+
+
+class CaseFileJob(models.Model):
+    """A case file HR asked for: built on a worker, offered to the person who asked for
+    it alone, and deleted when it expires (CASE_FILE_KEEP_HOURS) or the concern is disposed
+    of. `options` holds the purpose and what to leave out (incidents.casefile.options)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired: its file was deleted"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    options = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=case_file_path, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker claimed it; a stale claim is taken over."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Case file {self.pk} ({self.state})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -44,6 +44,7 @@ from audit.models import EventKind
 
 from .models import (
     CaseDocument,
+    CaseFileJob,
     Concern,
     ConflictDeclaration,
     Evidence,
@@ -297,6 +298,48 @@ def can_add_case_document(user, concern: Concern) -> bool:
     if concern.disposed_at is not None or not can_view_case_documents(user, concern):
         return False
     return concern.is_open or is_case_manager(user, concern)
+
+
+# --- The case file (incidents/casefile) ---------------------------------------------
+
+
+def can_produce_case_file(user, concern: Concern) -> bool:
+    """Produce the case file (a PDF of everything held on the concern that this person may
+    see): HR who may see its case documents (its assignee or a case manager), a person and
+    never a system's account, until it is disposed of. A restricted concern (a possible
+    public interest disclosure) produces one for no one but who may see it restricted (its
+    coordinator, or the HR managers when none is named); nor does a second approver who is
+    not its case manager. The reporter, the employee, executives and administrators never."""
+    return (
+        concern.disposed_at is None
+        and concern.status != Status.DRAFT
+        and user.is_authenticated
+        and not is_service_identity(user)
+        and can_view_case_documents(user, concern)
+        and (not concern.restricted or may_see_restricted(user, concern.organisation))
+    )
+
+
+def get_case_file_job_for_user(user, concern_pk, job_pk) -> CaseFileJob:
+    """A case file job of this concern that this user asked for and may still produce;
+    else 404, alike for one that does not exist and one of somebody else."""
+    if not user.is_authenticated:
+        raise Http404("No such case file.")
+    scope = _getter_scope(user, concern_pk, full_record=True)
+    try:
+        job = CaseFileJob.objects.select_related(
+            "concern", "concern__organisation", "concern__subject"
+        ).get(
+            pk=job_pk,
+            concern_id=concern_pk,
+            requested_by_id=user.pk,
+            concern__in=Concern.objects.filter(scope, pk=concern_pk).values("pk"),
+        )
+    except (CaseFileJob.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case file.") from None
+    if not can_produce_case_file(user, job.concern):
+        raise Http404("No such case file.")
+    return job
 
 
 # Why an investigator who could add documents before may not now, for the page.

@@ -5,6 +5,7 @@ No task stores its result (ignore_result): nobody waits for one (notifications/t
 
 from celery import shared_task
 
+from incidents.casefile.tasks import build_case_file, expire_case_files  # noqa: F401 (registers them)
 from incidents.casework import services as casework
 from incidents.evidence import storage as evidence_storage
 from incidents.intake import learning

@@ -4,6 +4,7 @@ from django.urls import path
 
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
+from .casefile import views as casefile
 from .casework.views import case, matters, people, queue
 from .documents import views as documents
 from .evidence import views as evidence
@@ -61,6 +62,14 @@ urlpatterns = [
         "<id:pk>/documents/<id:document_pk>/preview.png",
         documents.document_preview_image,
         name="document_preview_image",
+    ),
+    # The case file (HR): a PDF of the record, built in the background
+    path("<id:pk>/case-file/", casefile.case_file_new, name="case_file_new"),
+    path("<id:pk>/case-file/<id:job_pk>/", casefile.case_file_job, name="case_file_job"),
+    path(
+        "<id:pk>/case-file/<id:job_pk>/download/",
+        casefile.case_file_download,
+        name="case_file_download",
     ),
     # Casework: HR's queue and the case page
     path("", queue.concern_list, name="list"),

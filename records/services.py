@@ -33,6 +33,7 @@ from incidents.models import (
     ADVERSE_FINDINGS,
     FINAL_STATUSES,
     CaseDocument,
+    CaseFileJob,
     Concern,
     ConfirmedSection,
     Evidence,
@@ -328,6 +329,10 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
         ("document", item.pk) for item in documents
     )
     CaseDocument.objects.filter(concern=concern).delete()
+    # Case files produced of it (PDFs) go with the rest.
+    case_files = CaseFileJob.objects.filter(concern=concern)
+    files += tuple(name for name in case_files.values_list("file", flat=True) if name)
+    case_files.delete()
     notes_destroyed, _ = concern.notes.all().delete()
     # The exchange with the reporter goes with the notes (their files went with the evidence).
     exchange_destroyed = concern.questions.all().delete()[0] + concern.additions.all().delete()[0]

@@ -239,6 +239,12 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "imports:template":                       (302, 403, 403, 403, 200, 403, 403, 403),
     "imports:batch checked":                  (302, 404, 404, 404, 200, 404, 404, 404),
     "imports:confirm checked":                (302, 404, 404, 404, 302, 404, 404, 404),
+    # The case file (incidents/casefile): HR who see the case documents; a job is its requester's.
+    "incidents:case_file_new assigned":       (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:case_file_new submitted":      (302, 404, 404, 403, 200, 404, 404, 404),
+    "incidents:case_file_new assigned post":  (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:case_file_job hr_manager":     (302, 404, 404, 404, 200, 404, 404, 404),
+    "incidents:case_file_download hr_manager": (302, 404, 404, 404, 200, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -364,6 +370,12 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "imports:template":                       (403, 403, 200, 403, 403, 403, 200),
     "imports:batch checked":                  (404, 404, 404, 404, 404, 404, 404),
     "imports:confirm checked":                (404, 404, 404, 404, 404, 404, 404),
+    # The case file (incidents/casefile)
+    "incidents:case_file_new assigned":       (404, 404, 404, 404, 404, 404, 404),
+    "incidents:case_file_new submitted":      (404, 404, 404, 404, 404, 404, 404),
+    "incidents:case_file_new assigned post":  (404, 404, 404, 404, 404, 404, 404),
+    "incidents:case_file_job hr_manager":     (404, 404, 404, 404, 404, 404, 404),
+    "incidents:case_file_download hr_manager": (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -664,6 +676,43 @@ def _ask_legal_hold(world, name, target):
     """With no hold to release, a permitted HR manager is told so (409)."""
     data = {"reason": "Inquiry.", "confirm": "on"}
     return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
+
+
+# --- The case file (incidents/casefile) ---------------------------------------------------
+
+
+@asks("incidents:case_file_new")
+def _ask_case_file_new(world, name, target):
+    """The form (GET), or a valid request for one (POST: queued after commit, which the
+    matrix's transaction never reaches, so nothing is built here)."""
+    concern_name, _, method = target.partition(" ")
+    url = reverse(name, args=[world.concerns[concern_name].pk])
+    if method == "post":
+        return Ask("post", url, {"purpose": "foi", "leave_out": ["reporter_identity"]})
+    return Ask("get", url)
+
+
+@asks("incidents:case_file_job", "incidents:case_file_download")
+def _ask_case_file_job(world, name, target):
+    """A finished case file of A's assigned concern, asked for by `target`."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from incidents.models import CaseFileJob
+
+    concern = world.concerns["assigned"]
+    job = CaseFileJob(
+        concern=concern,
+        requested_by=world.people[target],
+        options={"purpose": "foi", "leave_out": []},
+        state=CaseFileJob.State.DONE,
+        progress=100,
+        pages=1,
+        finished_at=timezone.now(),
+    )
+    job.file.save("casefile", ContentFile(b"%PDF-1.4 stand-in"), save=False)
+    job.save()
+    return Ask("get", reverse(name, args=[concern.pk, job.pk]))
 
 
 # --- The REST API (api/) ------------------------------------------------------------------

@@ -309,6 +309,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 5,
         "options": {"expire_seconds": 280},
     },
+    # Case files (PDF) are deleted CASE_FILE_KEEP_HOURS after they were built.
+    "expire-case-files": {
+        "task": "incidents.casefile.tasks.expire_case_files",
+        "schedule": 60 * 15,
+        "options": {"expire_seconds": 600},
+    },
     # Evidence kept for an unfinished form is deleted after a day.
     "purge-staged-uploads": {
         "task": "incidents.tasks.purge_staged_uploads",
@@ -417,6 +423,11 @@ REPORT_ROLLUP_MAX_AGE = env.int("REPORT_ROLLUP_MAX_AGE", 900, minimum=60)
 # A spreadsheet uploaded for import and not confirmed within this many days expires and
 # its file is deleted (a finished or failed import's file is deleted at once).
 IMPORT_UNCONFIRMED_DAYS = env.int("IMPORT_UNCONFIRMED_DAYS", 7, minimum=1)
+
+# --- Case files -------------------------------------------------------------
+# A case file (PDF) is offered for download this many hours after it was built; then its
+# file is deleted (incidents/casefile, beat job expire-case-files).
+CASE_FILE_KEEP_HOURS = env.int("CASE_FILE_KEEP_HOURS", 24, minimum=1)
 
 # --- Evidence ---------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -47,3 +47,14 @@ def render_pdf_template(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a template that extends `documents/pdf_base.html`, then the PDF."""
     context = {"marking": PROTECTIVE_MARKING, **context}
     return render_pdf(render_to_string(template_name, context))
+
+
+def render_pdf_template_with_pages(
+    template_name: str, context: dict[str, Any]
+) -> tuple[bytes, int]:
+    """render_pdf_template, and how many pages the PDF has (laid out once, not twice)."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {"marking": PROTECTIVE_MARKING, **context})
+    document = HTML(string=html, url_fetcher=document_fetcher(), base_url=None).render()
+    return document.write_pdf(), len(document.pages)

@@ -26,6 +26,7 @@ from audit.access import access_record
 from audit.models import AccessRecord, EventKind
 from config.errors import Refused
 from incidents import permissions, workflow
+from incidents.casefile.context import case_file_context
 from incidents.casework import selectors
 from incidents.casework import services as casework
 from incidents.casework.forms import (
@@ -423,9 +424,13 @@ def render_case(
         **built["related"],
         **built["documents"],
         **reporter_exchange_context(user, concern, bound or {}),
+        **case_file_context(user, concern),
     }
     context["has_aside"] = bool(
-        records or context["can_view_access_log"] or context["can_export_person"]
+        records
+        or context["can_view_access_log"]
+        or context["can_export_person"]
+        or context["can_produce_case_file"]
     )
     return render(request, "incidents/concern_record.html", context, status=status)
 
