@@ -78,8 +78,10 @@ def _initial(key: str, assessment: DisclosureAssessment) -> dict:
             assessment=assessment.assessment or PidAssessment.MAY_BE,
             assessed_on=assessment.assessed_on or today,
         )
+    elif key == "opt-out":  # an exception, never offered as if it had happened today
+        initial["received_on"] = assessment.opted_out_on
     else:
-        name = {"ibac": "notified_on", "advice": "advised_on", "opt-out": "received_on"}[key]
+        name = {"ibac": "notified_on", "advice": "advised_on"}[key]
         initial[name] = getattr(assessment, date_field) or today
     return initial
 
@@ -102,6 +104,9 @@ def disclosure_page_context(concern, *, bound: dict | None = None, error: str = 
                 "document": getattr(assessment, document_field),
                 "url": reverse("incidents:disclosure_step", args=[concern.pk, key]),
                 "open": key in bound,
+                # The opt-out is the discloser's, recorded only when their letter arrives.
+                "expanded": key in bound
+                or (key != "opt-out" and not getattr(assessment, date_field)),
                 "error": error if key in bound else "",
             }
         )
