@@ -40,11 +40,17 @@ def next_clock(found: list[clocks.Clock]) -> clocks.Clock | None:
 
 def mark_queue_clocks(user, concerns: list) -> None:
     """Give each restricted concern on a queue page this person coordinates its next clock
-    (`disclosure_clock`): two queries when the page has any, none otherwise."""
-    mine = [c for c in concerns if c.restricted and permissions.can_manage_disclosure(user, c)]
+    (`disclosure_clock`): two queries when the page has any, none otherwise. The queue
+    lists only concerns this person may open (permissions.hr_concerns), so a restricted
+    row there is theirs to coordinate; asking can_manage_disclosure again per row would
+    read each one's conflicts (a query a row)."""
+    organisation = user.organisation
+    if not permissions.may_see_restricted(user, organisation):
+        return
+    mine = [c for c in concerns if c.restricted and c.disposed_at is None and c.submitted_at]
     if not mine:
         return
-    periods, _ = services.policy_of(mine[0].organisation)
+    periods, _ = services.policy_of(organisation)
     found = {
         row.concern_id: row
         for row in DisclosureAssessment.objects.filter(concern__in=[c.pk for c in mine])
@@ -55,7 +61,9 @@ def mark_queue_clocks(user, concerns: list) -> None:
             concern=concern, received_on=services.received_on_default(concern)
         )
         concern.disclosure_clock = next_clock(
-            services.clocks_of(concern, assessment, periods, today)
+            services.clocks_of(
+                concern, assessment, periods, today, state=organisation.holiday_state
+            )
         )
 
 

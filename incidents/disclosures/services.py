@@ -72,11 +72,15 @@ def clocks_of(
     assessment: DisclosureAssessment,
     periods: clocks.Periods,
     today: dt.date | None = None,
+    *,
+    state: str | None = None,
 ) -> list[clocks.Clock]:
+    """The concern's clocks; `state` (its organisation's, for public holidays) when the
+    caller has it, so a list of concerns need not load each one's organisation."""
     return clocks.clocks(
         received_on=assessment.received_on,
         periods=periods,
-        state=concern.organisation.holiday_state,
+        state=state or concern.organisation.holiday_state,
         today=today or timezone.localdate(),
         assessment=assessment.assessment,
         ibac_notified_on=assessment.ibac_notified_on,

@@ -164,6 +164,26 @@ def test_the_coordinators_queue_shows_the_next_clock(client, restricted, coordin
     assert "Notify IBAC: by" in page
 
 
+def test_the_queues_clocks_cost_the_same_for_one_restricted_row_as_for_five(
+    client, restricted, discloser, coordinator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_concern
+
+    client.force_login(coordinator)
+    url = reverse("incidents:list")
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).content.decode().count("Notify IBAC: by") == 1
+    for _ in range(4):
+        make_concern(discloser, possible_pid="yes")
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).content.decode().count("Notify IBAC: by") == 5
+    assert len(five) == len(one)
+
+
 def test_an_organisations_administrator_edits_its_policy_in_the_admin(
     client, org, other_org, administrator
 ):
