@@ -53,6 +53,19 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", "Escalated as overdue"
     MATTER_LINKED = "matter_linked", "Linked as the same matter"
     MATTER_UNLINKED = "matter_unlinked", "Unlinked from the matter"
+    # Public interest disclosures (incidents.disclosures)
+    DISCLOSURE_ASSESSED = "disclosure_assessed", "Disclosure assessment recorded"
+    DISCLOSURE_IBAC_NOTIFIED = "disclosure_ibac_notified", "Notification to IBAC recorded"
+    DISCLOSURE_DISCLOSER_ADVISED = (
+        "disclosure_discloser_advised",
+        "Discloser told whether IBAC was notified",
+    )
+    DISCLOSURE_OPTED_OUT = (
+        "disclosure_opted_out",
+        "Discloser's statement that it is not a disclosure recorded",
+    )
+    DISCLOSURE_REMINDED = "disclosure_reminded", "Coordinator reminded of a step coming due"
+    WELFARE_CONTACT_NAMED = "welfare_contact_named", "Welfare contact named"
     # Reporting and access requests
     REPORT_EXPORTED = "report_exported", "Report exported"
     PERSON_EXPORTED = "person_exported", "Access-request export of an employee's records"

@@ -6,6 +6,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -624,3 +625,127 @@ class CaseFileJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+# --- Public interest disclosures: assessment, clocks and welfare (issue 19) ----------
+#
+# A restricted concern (a possible public interest disclosure, seen only by its
+# coordinator) carries one DisclosureAssessment: the coordinator's assessment, the IBAC
+# notification, the advice to the discloser and any written statement from the discloser
+# that it is not to be treated as one, each with its date and, where there is one, a case
+# document. The clocks are computed from `received_on` (incidents.disclosures.clocks) with
+# the organisation's DisclosurePolicy (the Act's 28 days when none is set).
+
+
+class PidAssessment(models.TextChoices):
+    MAY_BE = "may_be", "May be a public interest disclosure"
+    NOT = "not", "Is not a public interest disclosure"
+
+
+class DisclosureAssessment(models.Model):
+    concern = models.OneToOneField(
+        Concern, on_delete=models.CASCADE, related_name="disclosure_assessment"
+    )
+    received_on = models.DateField(
+        "disclosure received on", help_text="The day the clocks count from (not counted)."
+    )
+    assessment = models.CharField(max_length=10, choices=PidAssessment.choices, blank=True)
+    assessed_on = models.DateField(null=True, blank=True)
+    assessment_document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ibac_notified_on = models.DateField("IBAC notified on", null=True, blank=True)
+    ibac_document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    discloser_advised_on = models.DateField(null=True, blank=True)
+    advice_document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opted_out_on = models.DateField(
+        "discloser's written statement received on", null=True, blank=True
+    )
+    opt_out_document = models.ForeignKey(
+        CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The due date last reminded of, per clock, so each reminder is sent once (claimed with
+    # a conditional update, like Concern.escalated_for).
+    notify_reminded_for = models.CharField(max_length=20, blank=True, editable=False)
+    advice_reminded_for = models.CharField(max_length=20, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Disclosure assessment of {self.concern_id}"
+
+
+class WelfareFor(models.TextChoices):
+    DISCLOSER = "discloser", "The person who made the disclosure"
+    EMPLOYEE = "employee", "The employee concerned"
+
+
+class WelfareContact(models.Model):
+    """Someone named to look after the welfare of the discloser or of the employee
+    concerned. Naming them gives them no access to the concern."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="welfare_contacts")
+    for_whom = models.CharField(max_length=10, choices=WelfareFor.choices)
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    named_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["named_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Welfare contact {self.pk} on {self.concern_id}"
+
+
+class DisclosurePolicy(models.Model):
+    """An organisation's timing and wording for possible public interest disclosures. Without
+    one, the Public Interest Disclosures Act 2012's periods apply (DEFAULT_POLICY)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="disclosure_policy"
+    )
+    notify_days = models.PositiveSmallIntegerField(
+        "days to notify IBAC",
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        default=28,
+        help_text="Calendar days after the disclosure was received (s 21: 28).",
+    )
+    advice_days = models.PositiveSmallIntegerField(
+        "days to tell the discloser",
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        default=28,
+        help_text="Calendar days after receipt to tell the discloser whether IBAC was "
+        "notified (s 24).",
+    )
+    opt_out_days = models.PositiveSmallIntegerField(
+        "days the discloser has to opt out",
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        default=28,
+        help_text="Calendar days after receipt in which the discloser may say in writing "
+        "that it is not to be treated as a public interest disclosure (s 19: 28).",
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        "reminder lead time (days)",
+        validators=[MaxValueValidator(60)],
+        default=7,
+        help_text="The coordinator is reminded this many days before a step is due.",
+    )
+    handling_note = models.TextField(
+        "what the coordinator is told on the concern page",
+        blank=True,
+        help_text="Leave blank for the standard wording.",
+    )
+
+    class Meta:
+        verbose_name = "public interest disclosure policy"
+        verbose_name_plural = "public interest disclosure policies"
+
+    def __str__(self) -> str:
+        return f"Disclosure policy of {self.organisation}"

@@ -975,3 +975,19 @@ def get_case_document_for_user(user, concern_pk, document_pk) -> CaseDocument:
     if not can_view_case_documents(user, document.concern):
         raise Http404("No such file.")
     return document
+
+
+# --- Public interest disclosures: the assessment and its clocks (incidents.disclosures) --
+
+
+def can_manage_disclosure(user, concern: Concern) -> bool:
+    """See and record a restricted concern's disclosure assessment, its clocks and its
+    welfare contacts: its coordinator (or, when none is named, an HR manager who may open
+    it), until it is disposed of. Nobody else learns the steps or the clocks."""
+    return (
+        concern.restricted
+        and concern.disposed_at is None
+        and concern.submitted_at is not None
+        and may_see_restricted(user, concern.organisation)
+        and is_case_manager(user, concern)
+    )

@@ -28,3 +28,12 @@ def train_suggestion_models() -> int:
     """Retrain each organisation's section-suggestion model. Idempotent: unchanged data
     writes nothing, and each file is replaced atomically."""
     return learning.train_all_suggestion_models()
+
+
+@shared_task(ignore_result=True)
+def remind_disclosure_clocks() -> int:
+    """Remind coordinators of public interest disclosure steps coming due. Idempotent: each
+    clock's due date is claimed once (incidents.disclosures.services)."""
+    from incidents.disclosures import services as disclosures
+
+    return disclosures.remind_disclosure_clocks()

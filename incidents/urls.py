@@ -6,6 +6,7 @@ from config import converters  # noqa: F401  (registers the <id:> path converter
 
 from .casefile import views as casefile
 from .casework.views import case, matters, people, queue
+from .disclosures import views as disclosures
 from .documents import views as documents
 from .evidence import views as evidence
 from .intake import views as intake
@@ -90,4 +91,8 @@ urlpatterns = [
     path("<id:pk>/matter/unlink/", matters.unlink_matter, name="unlink_matter"),
     path("<id:pk>/timeline/", case.concern_timeline, name="timeline"),
     path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
+    # Possible public interest disclosures: the coordinator's steps and clocks
+    path("<id:pk>/disclosure/", disclosures.disclosure, name="disclosure"),
+    path("<id:pk>/disclosure/<slug:step>/", disclosures.disclosure_step, name="disclosure_step"),
+    path("<id:pk>/welfare-contacts/", disclosures.welfare_contact_add, name="welfare_contact_add"),
 ]

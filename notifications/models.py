@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     REPORTER_ADDED = "reporter_added", "Further information added"  # to HR handling it
     QUESTION_ASKED = "question_asked", "A question from HR"  # to the reporter
     QUESTION_ANSWERED = "question_answered", "The reporter answered"  # to HR handling it
+    DISCLOSURE_DUE = "disclosure_due", "A disclosure step is coming due"  # to the coordinator
 
 
 class Notification(models.Model):

@@ -74,6 +74,9 @@ class World:
     # the names of the organisation and its units (shown to sector analysts by design).
     markers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     markers_org: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Organisation A's possible public interest disclosure (no coordinator is named, so
+    # A's HR manager handles it), kept out of `concerns`: A's investigator never sees it.
+    restricted: object = None
 
     def org_of(self, persona: str) -> str | None:
         if persona in PERSONAS_A:
@@ -197,7 +200,11 @@ def build_world() -> World:
         "assigned": assigned,
         "investigating": investigating,
     }
-    a_references = tuple(c.reference for c in concerns.values() if c.reference)
+    restricted = make_concern(reporter, possible_pid="yes")
+    a_references = (
+        *(c.reference for c in concerns.values() if c.reference),
+        restricted.reference,
+    )
     return World(
         org=org,
         other_org=other_org,
@@ -215,6 +222,7 @@ def build_world() -> World:
             "A": ("Department of Examples", "Community Programs"),
             "B": ("Other Agency", "Regional Services"),
         },
+        restricted=restricted,
     )
 
 

@@ -98,6 +98,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.access_personas import (
     PERSONAS_A,
@@ -245,6 +246,11 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:case_file_new assigned post":  (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:case_file_job hr_manager":     (302, 404, 404, 404, 200, 404, 404, 404),
     "incidents:case_file_download hr_manager": (302, 404, 404, 404, 200, 404, 404, 404),
+    # Public interest disclosures (issue 19, branch pid): the coordinator's steps and
+    # clocks on a restricted concern (A names no coordinator, so its HR manager has it).
+    "incidents:disclosure restricted":        (302, 404, 404, 404, 200, 404, 404, 404),
+    "incidents:disclosure_step restricted":   (302, 404, 404, 404, 302, 404, 404, 404),
+    "incidents:welfare_contact_add restricted": (302, 404, 404, 404, 302, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -376,6 +382,10 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:case_file_new assigned post":  (404, 404, 404, 404, 404, 404, 404),
     "incidents:case_file_job hr_manager":     (404, 404, 404, 404, 404, 404, 404),
     "incidents:case_file_download hr_manager": (404, 404, 404, 404, 404, 404, 404),
+    # Public interest disclosures (issue 19, branch pid)
+    "incidents:disclosure restricted":        (404, 404, 404, 404, 404, 404, 404),
+    "incidents:disclosure_step restricted":   (404, 404, 404, 404, 404, 404, 404),
+    "incidents:welfare_contact_add restricted": (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -855,6 +865,27 @@ def _ask_import_batch(world, name, target):
 @asks("imports:confirm")
 def _ask_import_confirm(world, name, target):
     return Ask("post", reverse(name, args=[_checked_import_batch(world).pk]))
+
+
+# --- Public interest disclosures (issue 19, branch pid) ------------------------------
+
+
+@asks("incidents:disclosure")
+def _ask_disclosure(world, name, target):
+    return Ask("get", reverse(name, args=[world.restricted.pk]))
+
+
+@asks("incidents:disclosure_step")
+def _ask_disclosure_step(world, name, target):
+    today = timezone.localdate().isoformat()
+    data = {"received_on": today, "assessment": "may_be", "assessed_on": today}
+    return Ask("post", reverse(name, args=[world.restricted.pk, "assessment"]), data)
+
+
+@asks("incidents:welfare_contact_add")
+def _ask_welfare_contact(world, name, target):
+    data = {"for_whom": "employee", "contact": world.people["second_reporter"].pk}
+    return Ask("post", reverse(name, args=[world.restricted.pk]), data)
 
 
 def _ask(world: World, case: str) -> Ask:

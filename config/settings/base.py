@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.escalate_overdue_concerns",
         "schedule": 60 * 60,
     },
+    # Public interest disclosure steps coming due: remind the coordinator, once per step.
+    "remind-disclosure-clocks": {
+        "task": "incidents.tasks.remind_disclosure_clocks",
+        "schedule": 60 * 60,
+    },
     # Last month's trend summary to executives, from the first working day of the month.
     "send-monthly-summaries": {
         "task": "incidents.tasks.send_monthly_summaries",

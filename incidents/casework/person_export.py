@@ -109,11 +109,7 @@ def person_export(*, user, person: Person) -> bytes:
                     for item in concern.documents.all()
                 ],
                 "timeline": [
-                    {
-                        "at": event.at,
-                        "what": event.label,
-                        "by": getattr(event.actor, "display_name", ""),
-                    }
+                    {"at": event.at, "what": event.label, "by": _actor_shown(concern, event)}
                     for event in concern.events.all()
                 ],
             }
@@ -127,3 +123,15 @@ def person_export(*, user, person: Person) -> bytes:
         after={"person": person.pk, "concerns": [c["reference"] for c in document["concerns"]]},
     )
     return json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+
+
+# Who acted, in place of the reporter of a possible public interest disclosure: naming them
+# in a document handed to the employee concerned could identify the discloser (s 53 of the
+# Public Interest Disclosures Act 2012), whoever makes the export.
+DISCLOSER_WITHHELD = "The person who made the disclosure (withheld)"
+
+
+def _actor_shown(concern, event) -> str:
+    if concern.restricted and event.actor_id is not None and event.actor_id == concern.reporter_id:
+        return DISCLOSER_WITHHELD
+    return getattr(event.actor, "display_name", "")

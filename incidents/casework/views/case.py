@@ -41,6 +41,7 @@ from incidents.casework.forms import (
     TriageForm,
 )
 from incidents.casework.related import related_context
+from incidents.disclosures.context import disclosure_context
 from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
 from incidents.reporter import views as reporter_views
@@ -425,6 +426,7 @@ def render_case(
         **built["documents"],
         **reporter_exchange_context(user, concern, bound or {}),
         **case_file_context(user, concern),
+        **disclosure_context(user, concern),
     }
     context["has_aside"] = bool(
         records

@@ -14,6 +14,7 @@ from incidents import permissions
 from incidents.casework import selectors
 from incidents.casework import services as casework
 from incidents.casework.forms import QUEUES, BulkAssignForm, QueueFilterForm
+from incidents.disclosures.context import mark_queue_clocks
 
 PAGE_SIZE = 25
 
@@ -29,6 +30,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     page = selectors.CappedPaginator(
         selectors.work_queue(request.user, cleaned), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    mark_queue_clocks(request.user, page.object_list)
     can_bulk_assign = permissions.can_bulk_assign(request.user)
     query = request.GET.copy()
     query.pop("page", None)
