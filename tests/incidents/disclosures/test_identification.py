@@ -23,6 +23,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from incidents.casefile import services as case_file_services
+from incidents.casefile.options import CaseFileOptions
 from incidents.casework import services as casework
 from incidents.reporter import services as reporter_services
 from notifications.models import Kind, Notification
@@ -81,7 +83,12 @@ def scene(
         user=executive, scope=ReportScope(organisation_ids=(restricted.organisation_id,))
     )
     export_jobs.export_job_build(job.pk)
-    return {"restricted": restricted, "ordinary": ordinary, "job": job}
+    # The coordinator's own case file of the restricted concern, with the discloser in it.
+    case_file = case_file_services.case_file_start(
+        concern=restricted, actor=coordinator, options=CaseFileOptions(purpose="internal_review")
+    )
+    case_file_services.case_file_build(case_file.pk)
+    return {"restricted": restricted, "ordinary": ordinary, "job": job, "case_file": case_file}
 
 
 def _text(response) -> str:
@@ -127,6 +134,19 @@ PLACES: list[tuple[str, tuple[str, ...], object]] = [
         lambda s: reverse("incidents:panel", args=[s["restricted"].pk, "assign"]),
     ),
     ("incidents:disclosure", HR_OTHERS, _pk("incidents:disclosure")),
+    ("incidents:case_file_new", HR_OTHERS, _pk("incidents:case_file_new")),
+    (
+        "incidents:case_file_job",
+        HR_OTHERS,
+        lambda s: reverse("incidents:case_file_job", args=[s["restricted"].pk, s["case_file"].pk]),
+    ),
+    (
+        "incidents:case_file_download",
+        HR_OTHERS,
+        lambda s: reverse(
+            "incidents:case_file_download", args=[s["restricted"].pk, s["case_file"].pk]
+        ),
+    ),
     ("incidents:mine", ("reporter",), lambda s: reverse("incidents:mine")),
     (
         "incidents:person_export",
