@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import BusinessUnit, Headcount, Organisation, User
 from accounts.services import HeadcountRow, headcount_import
 from guidance.models import CodeSection, PlatformCategory
+from incidents import charter
 from incidents.casework import matters
 from incidents.casework import services as casework
 from incidents.intake import services as intake
@@ -281,6 +282,24 @@ Step = tuple[dt.datetime, int, Callable[[World], None]]
 # --- The steps ---------------------------------------------------------------------------
 
 
+# The Charter consideration (s 38) the demo's decision-makers record at a formal
+# investigation, an adverse finding and a disciplinary action.
+DEMO_RIGHTS = {
+    "rights_expression": (
+        "The post was made on a personal account, but it comments on the employee's own "
+        "program and names its clients, which the Code asks staff not to do."
+    ),
+    "rights_privacy": (
+        "Only the public post and its screenshot were collected; nothing else from the "
+        "account. The outcome is known to HR and the employee's manager only."
+    ),
+    "rights_proportionality": (
+        "Looking into it protects the clients' privacy and trust in the program; the "
+        "response chosen is the least one that does so."
+    ),
+}
+
+
 def _act(world: World, story: Story, action: str, actor: str, **inputs: str) -> None:
     concern = world.concern(story)
     casework.concern_act(
@@ -375,6 +394,7 @@ def _findings(world: World, story: Story) -> None:
             findings=dict.fromkeys(section_ids, story.finding),
             action_taken=action,
             outcome_summary=summary,
+            rights=charter.Answers.of(DEMO_RIGHTS),
         ),
         expected_version=concern.version,
     )
@@ -482,7 +502,10 @@ def _steps(story: Story, order: int) -> list[Step]:
         return steps
     start = story.investigation_after
     at(start - 0.1, lambda w: _assign(w, story))
-    at(start, lambda w: _act(w, story, "start_investigation", story.investigator))
+    at(
+        start,
+        lambda w: _act(w, story, "start_investigation", story.investigator, **DEMO_RIGHTS),
+    )
     span = (story.decision_after if story.status != S.INVESTIGATION else start + 8) - start
     notified_at = t0 + (start + span * 0.2) * days
     notified = timezone.localdate(notified_at)

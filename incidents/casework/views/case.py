@@ -39,6 +39,7 @@ from incidents.casework.forms import (
     TriageForm,
 )
 from incidents.casework.related import related_context
+from incidents.casework.views.review import REVIEW_PANEL_KEYS, charter_review_context, review_panels
 from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
 from incidents.reporter import views as reporter_views
@@ -115,6 +116,7 @@ PANEL_SLUGS = frozenset(
         "hold_place",
         "hold_release",
         *(key for key, *_ in MATTER_PANELS),
+        *REVIEW_PANEL_KEYS,
     }
 )
 
@@ -169,8 +171,12 @@ def case_panels(
 
     actions = []
     for rule in workflow.allowed_transitions(user, concern):
+        if rule.own_panel:  # the review's: its own form, below
+            continue
         key = f"action:{rule.name}"
-        form = bound.get(key) or ActionForm(initial=version, rule=rule, on_page=True)
+        form = bound.get(key) or ActionForm(
+            initial=version, rule=rule, on_page=True, concern=concern
+        )
         actions.append(
             panel(
                 key,
@@ -181,7 +187,7 @@ def case_panels(
                 submit=rule.label,
                 style=rule.style,
                 rule=rule,
-                direct=not rule.inputs and not form.confirmation,
+                direct=not form.asks_for_input and not form.confirmation,
                 missing=[
                     workflow.REQUIRED_LABELS[name]
                     for name in workflow.missing_fields(concern, rule)
@@ -282,6 +288,7 @@ def case_panels(
                 "outcome_summary": concern.outcome_summary,
             },
             findings=findings,
+            organisation=concern.organisation,
         )
         panels["findings"] = panel(
             "findings",
@@ -323,6 +330,7 @@ def case_panels(
             multipart=True,
             helper=True,
         )
+    panels.update(review_panels(user, concern, bound, panel))
     records = _retention_context(user, concern, bound, error)
     hold = records.get("hold_panel")
     if hold is not None:
@@ -397,6 +405,7 @@ def render_case(
         **built["related"],
         **built["documents"],
         **reporter_exchange_context(user, concern, bound or {}),
+        **charter_review_context(user, concern),
     }
     context["has_aside"] = bool(
         records or context["can_view_access_log"] or context["can_export_person"]
@@ -491,11 +500,11 @@ def _refused(request, concern, exc, *, bound: dict) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk)
     rule = workflow.BY_NAME.get(action)
-    if rule is None or rule.name == "submit":
+    if rule is None or rule.name == "submit" or rule.own_panel:
         raise Http404("No such action.")
     if not permissions.can_apply_transition(request.user, concern, rule):
         raise PermissionDenied("You cannot do that to this concern.")
-    form = ActionForm(request.POST, rule=rule, on_page=True)
+    form = ActionForm(request.POST, rule=rule, on_page=True, concern=concern)
     key = f"action:{rule.name}"
     if not form.is_valid():
         return _render_after_action(request, concern, form, key, status=400)
@@ -665,7 +674,12 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _hr_concern(request, pk)
     if not permissions.can_work_on(request.user, concern):
         raise PermissionDenied
-    form = FindingsForm(request.POST, findings=list(concern.findings.select_related("section")))
+    form = FindingsForm(
+        request.POST,
+        findings=list(concern.findings.select_related("section")),
+        organisation=concern.organisation,
+        concern=concern,
+    )
     return _post_form(
         request,
         concern,
@@ -678,6 +692,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
                 findings=f.findings(),
                 action_taken=f.cleaned_data["action_taken"],
                 outcome_summary=f.cleaned_data["outcome_summary"].strip(),
+                rights=f.rights(),
             ),
             expected_version=f.cleaned_data["version"],
         ),
