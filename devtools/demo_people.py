@@ -121,7 +121,10 @@ DEMO_PEOPLE = (
 # Administrators manage people and reference data in the admin, never case content.
 ADMIN_APPS = ("accounts", "guidance", "django_celery_beat")
 # Plus the retention periods: reference data, unlike the schedules, holds and register.
-ADMIN_MODELS = (("records", "retentionrule"),)
+ADMIN_MODELS = (
+    ("records", "retentionrule"),
+    ("incidents", "decisionduties"),  # issue 19: the Charter prompts and the review period
+)
 
 
 def administrators_group() -> Group:
