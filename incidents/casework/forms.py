@@ -570,6 +570,7 @@ class ReviewDecisionForm(VersionedForm):
                 help_text="Only for a variation.",
             )
             self.finding_fields.append((row.section.code, name))
+        self.fields["action_taken"] = self.fields.pop("action_taken")  # after the findings
 
     def clean(self):
         cleaned = super().clean()

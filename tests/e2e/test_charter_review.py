@@ -138,6 +138,7 @@ def test_an_adverse_finding_with_its_charter_record_is_varied_on_review(
     shots.take(manager, "1366-request-for-review")
     request.get_by_role("button", name="Record the request").click()
     expect(_badge(manager)).to_have_text("Outcome under review")
+    expect(manager.locator(".case-step-current")).to_contain_text("Outcome under review")
     expect(manager.locator("#review-withheld")).to_contain_text("You issued the outcome")
 
     # The reviewer varies it: partly substantiated, counselling.
@@ -152,6 +153,10 @@ def test_an_adverse_finding_with_its_charter_record_is_varied_on_review(
         label="Partly substantiated"
     )
     result.get_by_label("Action, as varied").select_option(label="Counselling")
+    fields = result.locator("label").all_inner_texts()
+    assert fields.index("Action, as varied") > fields.index(
+        next(text for text in fields if text.startswith("Finding, as varied"))
+    )
     shots.take(page, "1366-review-result-dialog")
     result.get_by_role("button", name="Record the result").click()
     expect(_badge(page)).to_have_text("Closed")
@@ -160,7 +165,6 @@ def test_an_adverse_finding_with_its_charter_record_is_varied_on_review(
     expect(review).to_contain_text("6.2: Substantiated")  # as issued
     expect(review).to_contain_text("6.2: Partly substantiated")  # as reviewed
     expect(page.get_by_text(f"{SECTION}: Partly substantiated")).to_be_visible()
-    page.locator("#duties").scroll_into_view_if_needed()
     shots.take(page, "1366-varied-on-review")
     assert Concern.objects.get(pk=concern.pk).status == Status.CLOSED
 

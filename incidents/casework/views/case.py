@@ -131,6 +131,8 @@ def case_steps(concern: Concern, *, left_from: str | None = None) -> list[dict]:
     if status in LEAVES_PATH_AFTER:
         ended = left_from if left_from in MAIN_PATH else LEAVES_PATH_AFTER[status]
         path = [*path[: path.index(ended) + 1], status]
+    elif status == Status.REVIEW:  # issue 19: closed, its outcome now under review
+        path = [*path, status]
     current = path.index(status) if status in path else -1
     return [
         {
