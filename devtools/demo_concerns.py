@@ -311,6 +311,19 @@ def _act(world: World, story: Story, action: str, actor: str, **inputs: str) -> 
     )
 
 
+def _request_review(world: World, story: Story) -> None:
+    """The employee asked for a review of the outcome; hrmanager2, who took no part in it
+    and did not approve it, reviews it."""
+    concern = world.concern(story)
+    casework.outcome_review_request(
+        concern=concern,
+        actor=world.people[story.approver],
+        requested_on=timezone.localdate(),
+        reviewer=world.people["hrmanager2"],
+        expected_version=concern.version,
+    )
+
+
 def _draft(world: World, story: Story, at: dt.datetime) -> None:
     text, category, platform, use, codes = SCENARIOS[story.scenario]
     name, position, unit = SUBJECTS[story.subject]
@@ -537,6 +550,8 @@ def _steps(story: Story, order: int) -> list[Step]:
             "and has taken the action it considered appropriate.",
         ),
     )
+    if story.status == S.REVIEW:  # the employee asked for a review within the period
+        at(story.final_after + 3, lambda w: _request_review(w, story))
     return steps
 
 
@@ -652,6 +667,19 @@ def recent_stories(now: dt.datetime) -> list[Story]:
             decision_after=50,
             final_after=56,
             question=0,
+        ),
+        # Closed ten days ago; the employee has asked for a review of its outcome.
+        Story(
+            "review",
+            S.REVIEW,
+            "pwright",
+            2,
+            5,
+            ago(40),
+            triage_after=1,
+            investigation_after=3,
+            decision_after=25,
+            final_after=30,
         ),
         Story("dismissed", S.DISMISSED, "reporter", 9, 7, ago(40), final_after=3),
         Story("withdrawn", S.WITHDRAWN, "reporter", 5, 11, ago(22), final_after=1),
