@@ -351,6 +351,14 @@ class ActionInputSerializer(VersionSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     referred_to = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     reporter_message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # Issue 19: the Charter consideration an action needs (Charter s 38), and the review
+    rights_expression = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    rights_privacy = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    rights_proportionality = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000
+    )
+    requested_on = serializers.DateField(required=False)
+    reviewer = serializers.IntegerField(required=False, min_value=1)
 
 
 class TriageInputSerializer(VersionSerializer):
@@ -381,6 +389,11 @@ class FindingsInputSerializer(VersionSerializer):
     )
     outcome_summary = serializers.CharField(
         required=False, allow_blank=True, max_length=10_000, default=""
+    )
+    rights_expression = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    rights_privacy = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    rights_proportionality = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000
     )
 
 

@@ -20,7 +20,7 @@ from audit.chain import record_event
 from audit.models import AccessRecord, EventKind
 from config.errors import Refused
 from guidance.selectors import active_platform_categories, current_sections
-from incidents import permissions, workflow
+from incidents import charter, permissions, workflow
 from incidents.casework import selectors
 from incidents.casework import services as casework
 from incidents.casework.forms import (
@@ -204,7 +204,10 @@ class ConcernActions(APIView):
                 "name": rule.name,
                 "label": rule.label,
                 "target": rule.target,
-                "inputs": list(rule.inputs),
+                "inputs": [
+                    *rule.inputs,
+                    *(charter.FIELDS if charter.steps_to_record(concern, rule.charter) else ()),
+                ],
                 "optional_inputs": [n for n in rule.inputs if n in workflow.OPTIONAL_INPUTS],
                 "missing": [
                     workflow.REQUIRED_LABELS.get(n, n)
@@ -242,7 +245,7 @@ class ConcernAct(APIView):
             raise Http404("No such action.")
         if not permissions.can_apply_transition(request.user, concern, rule):
             raise PermissionDenied("You cannot do that to this concern now.")
-        form = form_or_400(bind(ActionForm, request.data, rule=rule))
+        form = form_or_400(bind(ActionForm, request.data, rule=rule, concern=concern))
         version = form.cleaned_data["version"]
         if rule.name == "submit":
             concern = intake.concern_submit(
@@ -379,7 +382,13 @@ class ConcernFindings(APIView):
         rows = list(concern.findings.select_related("section"))
         fields = dict(FindingsForm(findings=rows).finding_fields)  # section id -> field
         form = form_or_400(
-            bind(FindingsForm, findings_as_fields(request.data, fields), findings=rows),
+            bind(
+                FindingsForm,
+                findings_as_fields(request.data, fields),
+                findings=rows,
+                organisation=concern.organisation,
+                concern=concern,
+            ),
             names=dict.fromkeys(fields.values(), "findings"),
         )
         concern = casework.concern_record_findings(
@@ -389,6 +398,7 @@ class ConcernFindings(APIView):
                 findings=form.findings(),
                 action_taken=form.cleaned_data["action_taken"],
                 outcome_summary=form.cleaned_data["outcome_summary"].strip(),
+                rights=form.rights(),
             ),
             expected_version=form.cleaned_data["version"],
         )

@@ -66,6 +66,10 @@ class EventKind(models.TextChoices):
     )
     DISCLOSURE_REMINDED = "disclosure_reminded", "Coordinator reminded of a step coming due"
     WELFARE_CONTACT_NAMED = "welfare_contact_named", "Welfare contact named"
+    # Issue 19: the Charter's proper consideration, and review of an outcome
+    RIGHTS_CONSIDERED = "rights_considered", "Human rights considered (Charter s 38)"
+    OUTCOME_ISSUED = "outcome_issued", "Outcome issued, with the period to seek a review"
+    OUTCOME_REVIEWED = "outcome_reviewed", "Outcome reviewed"
     # Reporting and access requests
     REPORT_EXPORTED = "report_exported", "Report exported"
     PERSON_EXPORTED = "person_exported", "Access-request export of an employee's records"

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import BusinessUnit, Headcount, Organisation, User
 from accounts.services import HeadcountRow, headcount_import
 from guidance.models import CodeSection, PlatformCategory
+from incidents import charter
 from incidents.casework import matters
 from incidents.casework import services as casework
 from incidents.intake import services as intake
@@ -281,6 +282,24 @@ Step = tuple[dt.datetime, int, Callable[[World], None]]
 # --- The steps ---------------------------------------------------------------------------
 
 
+# The Charter consideration (s 38) the demo's decision-makers record at a formal
+# investigation, an adverse finding and a disciplinary action.
+DEMO_RIGHTS = {
+    "rights_expression": (
+        "The post was made on a personal account, but it comments on the employee's own "
+        "program and names its clients, which the Code asks staff not to do."
+    ),
+    "rights_privacy": (
+        "Only the public post and its screenshot were collected; nothing else from the "
+        "account. The outcome is known to HR and the employee's manager only."
+    ),
+    "rights_proportionality": (
+        "Looking into it protects the clients' privacy and trust in the program; the "
+        "response chosen is the least one that does so."
+    ),
+}
+
+
 def _act(world: World, story: Story, action: str, actor: str, **inputs: str) -> None:
     concern = world.concern(story)
     casework.concern_act(
@@ -289,6 +308,19 @@ def _act(world: World, story: Story, action: str, actor: str, **inputs: str) -> 
         action=action,
         expected_version=concern.version,
         inputs=inputs or None,
+    )
+
+
+def _request_review(world: World, story: Story) -> None:
+    """The employee asked for a review of the outcome; hrmanager2, who took no part in it
+    and did not approve it, reviews it."""
+    concern = world.concern(story)
+    casework.outcome_review_request(
+        concern=concern,
+        actor=world.people[story.approver],
+        requested_on=timezone.localdate(),
+        reviewer=world.people["hrmanager2"],
+        expected_version=concern.version,
     )
 
 
@@ -375,6 +407,7 @@ def _findings(world: World, story: Story) -> None:
             findings=dict.fromkeys(section_ids, story.finding),
             action_taken=action,
             outcome_summary=summary,
+            rights=charter.Answers.of(DEMO_RIGHTS),
         ),
         expected_version=concern.version,
     )
@@ -482,7 +515,10 @@ def _steps(story: Story, order: int) -> list[Step]:
         return steps
     start = story.investigation_after
     at(start - 0.1, lambda w: _assign(w, story))
-    at(start, lambda w: _act(w, story, "start_investigation", story.investigator))
+    at(
+        start,
+        lambda w: _act(w, story, "start_investigation", story.investigator, **DEMO_RIGHTS),
+    )
     span = (story.decision_after if story.status != S.INVESTIGATION else start + 8) - start
     notified_at = t0 + (start + span * 0.2) * days
     notified = timezone.localdate(notified_at)
@@ -514,6 +550,8 @@ def _steps(story: Story, order: int) -> list[Step]:
             "and has taken the action it considered appropriate.",
         ),
     )
+    if story.status == S.REVIEW:  # the employee asked for a review within the period
+        at(story.final_after + 3, lambda w: _request_review(w, story))
     return steps
 
 
@@ -629,6 +667,19 @@ def recent_stories(now: dt.datetime) -> list[Story]:
             decision_after=50,
             final_after=56,
             question=0,
+        ),
+        # Closed ten days ago; the employee has asked for a review of its outcome.
+        Story(
+            "review",
+            S.REVIEW,
+            "pwright",
+            2,
+            5,
+            ago(40),
+            triage_after=1,
+            investigation_after=3,
+            decision_after=25,
+            final_after=30,
         ),
         Story("dismissed", S.DISMISSED, "reporter", 9, 7, ago(40), final_after=3),
         Story("withdrawn", S.WITHDRAWN, "reporter", 5, 11, ago(22), final_after=1),

@@ -121,8 +121,13 @@ DEMO_PEOPLE = (
 # Administrators manage people and reference data in the admin, never case content.
 ADMIN_APPS = ("accounts", "guidance", "django_celery_beat")
 # Plus the retention periods: reference data, unlike the schedules, holds and register;
-# and the periods and wording for possible public interest disclosures.
-ADMIN_MODELS = (("records", "retentionrule"), ("incidents", "disclosurepolicy"))
+# the periods and wording for possible public interest disclosures; and the Charter prompts
+# and the review period (issue 19).
+ADMIN_MODELS = (
+    ("records", "retentionrule"),
+    ("incidents", "disclosurepolicy"),
+    ("incidents", "decisionduties"),
+)
 
 
 def administrators_group() -> Group:

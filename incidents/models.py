@@ -25,6 +25,7 @@ class Status(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
     WITHDRAWN = "withdrawn", "Withdrawn"
     REFERRED = "referred", "Referred"
+    REVIEW = "review", "Outcome under review"
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.TRIAGE, Status.INVESTIGATION, Status.DECISION)
@@ -749,3 +750,132 @@ class DisclosurePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure policy of {self.organisation}"
+
+
+# --- Issue 19: the Charter's proper consideration, and review of an outcome ----------------
+#
+# Charter of Human Rights and Responsibilities Act 2006 (Vic), s 38: at a decision that
+# limits the employee's rights the decision-maker records how they considered those rights
+# (incidents/charter.py says which decisions, the workflow's table when). An outcome issued
+# at closure may be reviewed at the employee's request within the organisation's period.
+
+
+class CharterStep(models.TextChoices):
+    INVESTIGATION = "investigation", "Starting a formal investigation"
+    FINDING = "finding", "An adverse finding"
+    ACTION = "action", "A disciplinary action"
+
+
+class DecisionDuties(models.Model):
+    """An organisation's wording of the Charter prompts and its review period. Blank
+    prompts mean the defaults in incidents/charter.py."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="decision_duties"
+    )
+    review_days = models.PositiveSmallIntegerField(
+        "days to seek a review of an outcome",
+        default=14,
+        help_text="Counted in calendar days from the day the outcome is issued (closure).",
+    )
+    prompt_expression = models.TextField(
+        "prompt: freedom of expression (s 15)", blank=True, help_text="Blank: the default."
+    )
+    prompt_privacy = models.TextField(
+        "prompt: privacy and reputation (s 13)", blank=True, help_text="Blank: the default."
+    )
+    prompt_proportionality = models.TextField(
+        "prompt: reasonable and proportionate limits (s 7(2))",
+        blank=True,
+        help_text="Blank: the default.",
+    )
+
+    class Meta:
+        verbose_name = "Charter prompts and review period"
+        verbose_name_plural = "Charter prompts and review periods"
+
+    def __str__(self) -> str:
+        return f"Charter prompts and review period of {self.organisation}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not 1 <= (self.review_days or 0) <= 90:
+            raise ValidationError({"review_days": "Give a period of 1 to 90 days."})
+
+
+class RightsConsideration(models.Model):
+    """The decision-maker's record of the rights a decision limits (Charter s 38).
+
+    `decision` names what was decided (the response, the adverse findings, the action), so
+    a changed decision needs a fresh record; `current` is cleared when the concern is
+    reopened, since the decisions are then made again."""
+
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="rights_considerations"
+    )
+    step = models.CharField(max_length=20, choices=CharterStep.choices)
+    decision = models.CharField(max_length=500)
+    expression = models.TextField("freedom of expression (s 15)")
+    privacy = models.TextField("privacy and reputation (s 13)")
+    proportionality = models.TextField("reasonable and proportionate (s 7(2))")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["concern", "step"], name="rights_consideration_step")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} on {self.concern_id}"
+
+
+class ReviewResult(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    VARIED = "varied", "Varied"
+    SET_ASIDE = "set_aside", "Set aside"
+
+
+class OutcomeReview(models.Model):
+    """An outcome as issued at closure, the period to seek its review, and the review.
+
+    Made when the outcome is issued; the request, reviewer and result are filled in as the
+    review happens. The outcome as issued stays here; the concern carries the outcome
+    that stands (the reviewed one, once varied or set aside), which the trends count."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="outcome_reviews")
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    review_due_on = models.DateField("a review may be sought until")
+    requested_on = models.DateField("review requested on", null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result = models.CharField(max_length=20, choices=ReviewResult.choices, blank=True)
+    reasons = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # {section code: finding} and the action, as issued and as they stand after the review
+    original_findings = models.JSONField(default=dict)
+    original_action_taken = models.CharField(max_length=20, blank=True)
+    reviewed_findings = models.JSONField(default=dict, blank=True)
+    reviewed_action_taken = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        indexes = [models.Index(fields=["concern", "-issued_at"], name="outcome_review_latest")]
+
+    def __str__(self) -> str:
+        return f"Outcome of {self.concern_id} issued {self.issued_at:%Y-%m-%d}"
+
+    @property
+    def is_requested(self) -> bool:
+        return self.requested_on is not None
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.result)

@@ -594,6 +594,8 @@ def _may_act(user, concern: Concern, rule: Transition) -> bool:
         return is_case_manager(user, concern)
     if rule.actor == "decision_maker":
         return is_case_manager(user, concern)
+    if rule.actor == "reviewer":
+        return is_reviewer_of(user, concern)
     return _is_handler(user, concern)
 
 
@@ -991,3 +993,75 @@ def can_manage_disclosure(user, concern: Concern) -> bool:
         and may_see_restricted(user, concern.organisation)
         and is_case_manager(user, concern)
     )
+
+
+# --- Review of an outcome (issue 19) -------------------------------------------------------
+
+
+def review_refusal(candidate, concern: Concern, *, review=None, you: bool = False) -> str | None:
+    """Why `candidate` may not review this concern's outcome, in one line, or None (`you`:
+    said to the candidate themselves).
+
+    A reviewer is an HR manager of the organisation (a person, not a system) who may open
+    the concern's full record (no conflict; for a restricted concern, its coordinator), who
+    took no part in its investigation (investigation_participants) and did not issue the
+    outcome (approve the decision that closed it)."""
+    from . import review as outcome_review
+
+    who, are, have = ("You", "are", "have") if you else (candidate.display_name, "is", "has")
+    if (
+        not candidate.is_active
+        or is_service_identity(candidate)
+        or candidate.organisation_id != concern.organisation_id
+        or not candidate.has_role(Role.HR_MANAGER)
+    ):
+        return f"{who} {are} not an HR manager of this organisation."
+    if not can_view_case_record(candidate, concern):
+        reason = conflict_reason(candidate, concern)
+        if reason:
+            return f"{who} {have} a conflict of interest: {reason}"
+        return f"{who} may not see this concern: it is restricted to its coordinator."
+    if candidate.pk in investigation_participants(concern):
+        return f"{who} took part in the investigation, so cannot review its outcome."
+    review = review if review is not None else outcome_review.current(concern)
+    if review is not None and review.issued_by_id == candidate.pk:
+        return f"{who} issued the outcome, so cannot review it."
+    return None
+
+
+def is_reviewer_of(user, concern: Concern) -> bool:
+    """Records the review's result: the reviewer named when the request was recorded,
+    while the outcome is under review and they still qualify."""
+    from . import review as outcome_review
+
+    if concern.status != Status.REVIEW or not user.is_authenticated:
+        return False
+    review = outcome_review.current(concern)
+    return (
+        review is not None
+        and review.reviewer_id == user.pk
+        and review_refusal(user, concern, review=review) is None
+    )
+
+
+def review_withheld_reason(user, concern: Concern) -> str | None:
+    """Why a case manager of a concern under review is not offered its result, or None."""
+    from . import review as outcome_review
+
+    if concern.status != Status.REVIEW or not is_case_manager(user, concern):
+        return None
+    if is_reviewer_of(user, concern):
+        return None
+    review = outcome_review.current(concern)
+    reason = review_refusal(user, concern, review=review, you=True)
+    if reason:
+        return reason
+    reviewer = review.reviewer.display_name if review and review.reviewer else "the reviewer"
+    return f"Only the reviewer named for this request, {reviewer}, records its result."
+
+
+def eligible_reviewers(concern: Concern, *, staff: list | None = None) -> list:
+    """HR managers who could review this concern's outcome (review_refusal is None)."""
+    if staff is None:
+        staff = list(hr_staff(concern.organisation_id))
+    return [person for person in staff if review_refusal(person, concern) is None]

@@ -5,7 +5,7 @@ from django.urls import path
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
 from .casefile import views as casefile
-from .casework.views import case, matters, people, queue
+from .casework.views import case, matters, people, queue, review
 from .disclosures import views as disclosures
 from .documents import views as documents
 from .evidence import views as evidence
@@ -86,6 +86,9 @@ urlpatterns = [
     path("<id:pk>/findings/", case.findings, name="findings"),
     path("<id:pk>/notes/", case.add_note, name="add_note"),
     path("<id:pk>/restrict/", case.restrict, name="restrict"),
+    # Issue 19: review of an outcome
+    path("<id:pk>/review/request/", review.review_request, name="review_request"),
+    path("<id:pk>/review/result/", review.review_decide, name="review_decide"),
     path("<id:pk>/access-log/", case.access_log, name="access_log"),
     path("<id:pk>/matter/link/", matters.link_matter, name="link_matter"),
     path("<id:pk>/matter/unlink/", matters.unlink_matter, name="unlink_matter"),

@@ -26,8 +26,9 @@ from notifications.models import Kind
 from notifications.services import notify
 from records import services as retention
 
-from . import permissions, working_days
-from .models import ADVERSE_FINDINGS, FINAL_STATUSES, Concern, PidAnswer, Status
+from . import charter, permissions, working_days
+from . import review as outcome_review
+from .models import ADVERSE_FINDINGS, FINAL_STATUSES, CharterStep, Concern, PidAnswer, Status
 
 S = Status
 HR = frozenset({Role.HR_MANAGER, Role.INVESTIGATOR})
@@ -59,6 +60,12 @@ class Transition:
     inputs: tuple[str, ...] = ()  # what the person gives with the action
     style: str = "primary"
     done: str = ""  # what the person is told afterwards: "<reference> <done>."
+    # The Charter steps (incidents.charter) whose proper consideration this action needs,
+    # where they apply: recorded before (with the findings) or given with the action.
+    charter: tuple[str, ...] = ()
+    # Offered through a form of its own on the concern page (the review's), not the
+    # generic action dialog; the table still decides who may take it.
+    own_panel: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -99,6 +106,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Start investigation",
         required=("graduated_response", "confirmed_sections", "risk_rating", "assignee"),
         done="is now under investigation",
+        charter=(CharterStep.INVESTIGATION,),
     ),
     Transition(
         "dismiss",
@@ -129,6 +137,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Send for decision",
         required=("findings_complete", "procedural_fairness", "action_taken", "outcome_summary"),
         done="was sent for decision",
+        charter=(CharterStep.FINDING, CharterStep.ACTION),
     ),
     Transition(
         "return_to_investigation",
@@ -153,6 +162,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         required=("findings_complete", "procedural_fairness", "action_taken", "outcome_summary"),
         inputs=("reporter_message",),
         done="was approved and closed",
+        charter=(CharterStep.FINDING, CharterStep.ACTION),
     ),
     Transition(
         "reopen",
@@ -164,6 +174,55 @@ TRANSITIONS: tuple[Transition, ...] = (
         inputs=("reason",),
         style="outline-secondary",
         done="was reopened and is back at triage",
+    ),
+    # Review of an outcome (issue 19): the employee asked, within the organisation's
+    # period, for the outcome issued at closure to be reviewed; a reviewer who neither
+    # investigated it nor issued it confirms, varies or sets it aside (incidents.review).
+    Transition(
+        "request_review",
+        (S.CLOSED,),
+        S.REVIEW,
+        MANAGER,
+        "Record a request for review",
+        actor="manager",
+        required=("review_may_be_sought",),
+        inputs=("requested_on", "reviewer"),
+        style="outline-secondary",
+        done="is under review",
+        own_panel=True,
+    ),
+    Transition(
+        "confirm_on_review",
+        (S.REVIEW,),
+        S.CLOSED,
+        MANAGER,
+        "Confirm the outcome",
+        actor="reviewer",
+        inputs=("reason",),
+        done="had its outcome confirmed on review",
+        own_panel=True,
+    ),
+    Transition(
+        "vary_on_review",
+        (S.REVIEW,),
+        S.CLOSED,
+        MANAGER,
+        "Vary the outcome",
+        actor="reviewer",
+        inputs=("reason",),
+        done="had its outcome varied on review",
+        own_panel=True,
+    ),
+    Transition(
+        "set_aside_on_review",
+        (S.REVIEW,),
+        S.CLOSED,
+        MANAGER,
+        "Set the outcome aside",
+        actor="reviewer",
+        inputs=("reason",),
+        done="had its outcome set aside on review",
+        own_panel=True,
     ),
 )
 
@@ -186,12 +245,15 @@ REQUIRED_LABELS = {
     ),
     "action_taken": "the action taken",
     "outcome_summary": "an outcome summary",
+    "review_may_be_sought": "an outcome issued at closure and not yet reviewed",
 }
 
 INPUT_LABELS = {
     "reason": "Reason",
     "referred_to": "Referred to (the body, e.g. IBAC or Victoria Police)",
     "reporter_message": "Message for the person who logged it (optional, keep it neutral)",
+    "requested_on": "Date the employee asked for the review",
+    "reviewer": "Reviewer",
 }
 OPTIONAL_INPUTS = {"reporter_message"}
 
@@ -250,6 +312,8 @@ def _present(concern: Concern, name: str) -> bool:
         return fairness_met(concern)
     if name == "assignee":
         return concern.assignee_id is not None
+    if name == "review_may_be_sought":
+        return outcome_review.may_be_requested(concern)
     # By attname: a foreign key is present when its id is, without loading the row.
     value = getattr(concern, Concern._meta.get_field(name).attname)
     return value not in (None, "", [], {})
@@ -363,7 +427,10 @@ def _tell_case_managers(change: Change) -> None:
 
 
 def _tell_reporter_of_closure(change: Change) -> None:
-    """The person who logged it is told it is finished (with HR's message, if any)."""
+    """The person who logged it is told it is finished (with HR's message, if any); not
+    again when a review of the outcome ends (the review is the employee's, not theirs)."""
+    if change.before == S.REVIEW:
+        return
     notify(
         recipients=[change.concern.reporter],
         kind=Kind.CLOSED,
@@ -382,9 +449,21 @@ def _cancel_disposal(change: Change) -> None:
     retention.cancel_retention(change.concern)
 
 
+def _issue_outcome(change: Change) -> None:
+    """Closing after the decision issues the outcome: the review period starts."""
+    outcome_review.issue_outcome(change)
+
+
+def _reconsider_after_reopening(change: Change) -> None:
+    """A reopened concern's decisions are made afresh: so is their Charter consideration."""
+    if change.rule.name == "reopen":
+        charter.retire(change.concern)
+
+
 ON_ENTER: dict[str, tuple[Callable[[Change], None], ...]] = {
     S.SUBMITTED: (_issue_reference, _restrict_if_possible_disclosure, _tell_case_managers),
-    S.CLOSED: (_keep_until_disposal, _tell_reporter_of_closure),
+    S.TRIAGE: (_reconsider_after_reopening,),
+    S.CLOSED: (_keep_until_disposal, _tell_reporter_of_closure, _issue_outcome),
     S.DISMISSED: (_keep_until_disposal,),
     S.REFERRED: (_keep_until_disposal,),
     S.WITHDRAWN: (_keep_until_disposal,),
@@ -392,9 +471,18 @@ ON_ENTER: dict[str, tuple[Callable[[Change], None], ...]] = {
 ON_LEAVE: dict[str, tuple[Callable[[Change], None], ...]] = dict.fromkeys(
     FINAL_STATUSES, (_cancel_disposal,)
 )
+# What an action itself does, given its inputs, before the effects of leaving and entering
+# statuses (may refuse: the whole change is then undone).
+ON_ACTION: dict[str, Callable[[Change, dict], None]] = {
+    "request_review": outcome_review.review_requested,
+    "confirm_on_review": outcome_review.review_decided,
+    "vary_on_review": outcome_review.review_decided,
+    "set_aside_on_review": outcome_review.review_decided,
+}
 # Also on every change, in transition() itself: the stage's due date (due_on_entering),
 # the first triage time, and the closing time (set on entering a final status, cleared
-# on leaving one).
+# on leaving one; a review of the outcome keeps it, as it neither reopens nor re-closes).
+# And the Charter consideration the action needs (Transition.charter), recorded first.
 
 
 # --- The one writer of status ---------------------------------------------------------
@@ -447,6 +535,11 @@ def transition(
     if absent:
         needed = ", ".join(INPUT_LABELS[name].lower() for name in absent)
         raise Refused(f"Please give the {needed}.")
+    # The Charter answers go into their own record and event, not the status change's.
+    rights = charter.Answers.of({name: inputs.pop(name, "") for name in charter.FIELDS})
+    to_consider = charter.steps_to_record(concern, rule.charter)
+    if to_consider and rights is None:
+        raise Refused(charter.missing_message(to_consider))
 
     at = at or timezone.now()
     today = timezone.localdate() if imported else timezone.localdate(at)
@@ -465,9 +558,9 @@ def transition(
         changes["reporter_message"] = inputs.get("reporter_message", "")
     if target == S.TRIAGE and concern.triaged_at is None:
         changes["triaged_at"] = at
-    if target in FINAL_STATUSES:
+    if target in FINAL_STATUSES and concern.status != S.REVIEW:
         changes["closed_at"] = at
-    elif concern.status in FINAL_STATUSES:
+    elif concern.status in FINAL_STATUSES and target != S.REVIEW:
         changes["closed_at"] = None
 
     with transaction.atomic():
@@ -491,9 +584,13 @@ def transition(
             before={"status": before},
             after={"status": target, "action": rule.name, **inputs},
         )
+        if to_consider:
+            charter.record(concern=concern, actor=actor, steps=to_consider, answers=rights, at=at)
         change = Change(
             concern=concern, rule=rule, actor=actor, before=before, at=at, imported=imported
         )
+        if rule.name in ON_ACTION:
+            ON_ACTION[rule.name](change, inputs)
         for effect in (*ON_LEAVE.get(before, ()), *ON_ENTER.get(target, ())):
             effect(change)
         # As a reload would: related rows read from here on are read afresh.

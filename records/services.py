@@ -338,6 +338,9 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
     exchange_destroyed = concern.questions.all().delete()[0] + concern.additions.all().delete()[0]
     concern.links.all().delete()
     concern.conflicts.all().delete()
+    # Issue 19: the Charter records' words go; a review keeps the outcomes (trend figures).
+    concern.rights_considerations.all().delete()
+    concern.outcome_reviews.update(reasons="")
     AccessRecord.objects.filter(concern=concern).update(detail="")
 
     subject_id = concern.subject_id

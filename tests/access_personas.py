@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
 from tests.factories import (
+    RIGHTS,
     BusinessUnitFactory,
     OrganisationFactory,
     UserFactory,
@@ -165,6 +166,7 @@ def build_world() -> World:
         actor=investigator,
         action="start_investigation",
         expected_version=triage.version,
+        inputs=RIGHTS,
     )
     evidence = {
         "submitted": intake.evidence_add(

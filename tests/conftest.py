@@ -3,6 +3,7 @@ import pytest
 from accounts.models import Role
 from tests import services
 from tests.factories import (
+    RIGHTS,
     BusinessUnitFactory,
     OrganisationFactory,
     UserFactory,
@@ -143,6 +144,7 @@ def investigating_concern(triage_concern, hr_manager, investigator):
         actor=investigator,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
 
 

@@ -106,6 +106,21 @@ def make_concern(reporter, *, submit: bool = True, **overrides):
     return concern
 
 
+# The Charter consideration (s 38) a decision that limits the employee's rights needs: as an
+# action's inputs (RIGHTS) or with the findings (rights_answers()).
+RIGHTS = {
+    "rights_expression": "Posted on a private account, but about the employee's own team.",
+    "rights_privacy": "Only the post itself was collected; the outcome stays within HR.",
+    "rights_proportionality": "A warning protects trust in the team and is the least step.",
+}
+
+
+def rights_answers():
+    from incidents.charter import Answers
+
+    return Answers.of(RIGHTS)
+
+
 def send_for_decision(concern, actor):
     """An investigating concern with fairness steps and findings recorded by `actor`, who
     then sends it for decision: through the real services, so it carries its events."""
@@ -131,6 +146,7 @@ def send_for_decision(concern, actor):
             {row.section_id: "substantiated" for row in concern.findings.all()},
             "formal_warning",
             "Post removed; warning issued.",
+            rights=rights_answers(),
         ),
         expected_version=concern.version,
     )

@@ -192,6 +192,10 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:discard_draft draft":          (302, 302, 404, 404, 404, 404, 404, 404),
     "incidents:ask_reporter assigned":        (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:ask_reporter submitted":       (302, 404, 404, 403, 302, 404, 404, 404),
+    # Issue 19, review of an outcome: only a closed concern's case manager records a request,
+    # only its reviewer the result (tests/incidents/test_outcome_review.py covers success).
+    "incidents:review_request investigating": (302, 404, 404, 403, 403, 404, 404, 404),
+    "incidents:review_decide investigating":  (302, 404, 404, 403, 403, 404, 404, 404),
     "reports:dashboard":                      (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export":                         (302, 403, 403, 403, 200, 200, 403, 200),
     "reports:export_job_create":              (302, 403, 403, 403, 302, 302, 403, 302),
@@ -328,6 +332,9 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:discard_draft draft":          (404, 404, 404, 404, 404, 404, 404),
     "incidents:ask_reporter assigned":        (404, 404, 404, 404, 404, 404, 404),
     "incidents:ask_reporter submitted":       (404, 404, 404, 404, 404, 404, 404),
+    # Issue 19, review of an outcome
+    "incidents:review_request investigating": (404, 404, 404, 404, 404, 404, 404),
+    "incidents:review_decide investigating":  (404, 404, 404, 404, 404, 404, 404),
     "reports:dashboard":                      (403, 403, 200, 200, 403, 200, 200),
     "reports:export":                         (403, 403, 200, 200, 403, 200, 200),
     "reports:export_job_create":              (403, 403, 302, 302, 403, 302, 302),
@@ -609,6 +616,20 @@ def _ask_hr_action(world, name, target):
     }[name]
     args = [concern.pk, "start_triage"] if name == "incidents:act" else [concern.pk]
     return Ask("post", reverse(name, args=args), data)
+
+
+@asks("incidents:review_request", "incidents:review_decide")
+def _ask_review(world, name, target):
+    """Issue 19: a well-formed request and result, refused on a concern not under review."""
+    concern = world.concerns[target]
+    data = {
+        "version": _version(concern),
+        "requested_on": "2026-01-05",
+        "reviewer": world.people["hr_manager"].pk,
+        "result": "confirm_on_review",
+        "reason": "The outcome was open to the decision-maker.",
+    }
+    return Ask("post", reverse(name, args=[concern.pk]), data)
 
 
 @asks("incidents:add_information")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from accounts.models import BusinessUnit
 from config.formfields import (
@@ -21,6 +22,7 @@ from config.formfields import (
 )
 from guidance.models import CodeSection, PlatformCategory
 from guidance.selectors import current_sections
+from incidents import charter
 from incidents.casework.selectors import RELEVANCE, SORTS
 from incidents.models import ActionTaken, Finding, GraduatedResponse, RiskRating, Status
 from incidents.workflow import CONFIRMATIONS, INPUT_LABELS, OPTIONAL_INPUTS, Transition
@@ -226,8 +228,9 @@ class FindingsForm(VersionedForm):
         max_length=10_000,
     )
 
-    def __init__(self, *args, findings=(), **kwargs):
+    def __init__(self, *args, findings=(), organisation=None, concern=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.concern = concern
         self.finding_fields = []
         for row in findings:
             name = f"finding_{row.section_id}"
@@ -238,9 +241,63 @@ class FindingsForm(VersionedForm):
                 initial=row.finding,
             )
             self.finding_fields.append((row.section_id, name))
+        # Asked with the findings; the service requires them only for an adverse finding or
+        # a disciplinary action not considered yet (incidents.charter).
+        add_charter_fields(self, organisation, required=False)
+        self.charter_note = charter.FINDINGS_HINT
 
     def findings(self) -> dict[int, str]:
         return {pk: self.cleaned_data.get(name, "") for pk, name in self.finding_fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        # The fairness rule refuses an adverse finding first (the service says why).
+        if self.concern is not None and not self.errors and self._fair_to_find():
+            needed = charter.steps_to_record(
+                self.concern,
+                (charter.STEP.FINDING, charter.STEP.ACTION),
+                findings={
+                    **{r.section_id: r.finding for r in self.concern.findings.all()},
+                    **self.findings(),
+                },
+                action_taken=cleaned.get("action_taken", ""),
+            )
+            if needed and charter.Answers.of(cleaned) is None:
+                for name in charter.FIELDS:
+                    if not (cleaned.get(name) or "").strip():
+                        self.add_error(name, charter.FIELD_NEEDED)
+        return cleaned
+
+    def _fair_to_find(self) -> bool:
+        concern = self.concern
+        if concern.allegation_notified_on is None:
+            return False
+        return concern.response_received_on is not None or (
+            concern.response_due_on is not None and concern.response_due_on < timezone.localdate()
+        )
+
+    def rights(self) -> charter.Answers | None:
+        return charter.Answers.of(self.cleaned_data)
+
+
+_lazy_prompt = lazy(charter.prompt, str)
+
+
+def add_charter_fields(form: forms.Form, organisation, *, required: bool) -> None:
+    """The three Charter questions (incidents.charter), each with its organisation's prompt
+    (read only when the form is shown)."""
+    for name in charter.FIELDS:
+        form.fields[name] = forms.CharField(
+            label=charter.LABELS[name],
+            required=required,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=(
+                _lazy_prompt(organisation, name)
+                if organisation is not None
+                else charter.DEFAULT_PROMPTS[name]
+            ),
+        )
 
 
 class NoteForm(CaseForm):
@@ -275,7 +332,7 @@ class ActionForm(VersionedForm):
     the person has read what it will do. The API's clients state their intent by calling.
     """
 
-    def __init__(self, *args, rule: Transition, on_page: bool = False, **kwargs):
+    def __init__(self, *args, rule: Transition, on_page: bool = False, concern=None, **kwargs):
         kwargs.setdefault("auto_id", f"id_{rule.name}_%s")
         super().__init__(*args, **kwargs)
         self.rule = rule
@@ -287,12 +344,34 @@ class ActionForm(VersionedForm):
                 max_length=2000,
                 widget=widget,
             )
+        # The Charter questions the action needs answered now (for `concern`; without one,
+        # offered as optional: transition() says whether they were needed).
+        self.charter_steps = (
+            charter.steps_to_record(concern, rule.charter)
+            if concern is not None
+            else list(rule.charter)
+        )
+        self.charter_note = ""
+        if self.charter_steps:
+            self.charter_note = charter.ACTION_HINT
+            add_charter_fields(
+                self,
+                concern.organisation if concern is not None else None,
+                required=concern is not None,
+            )
         self.confirmation = CONFIRMATIONS.get(rule.name, "") if on_page else ""
         if self.confirmation:
             self.fields["confirm"] = ConfirmField()
 
+    @property
+    def asks_for_input(self) -> bool:
+        return bool(self.rule.inputs or self.charter_steps)
+
     def inputs(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name, "") for name in self.rule.inputs}
+        given = {name: self.cleaned_data.get(name, "") for name in self.rule.inputs}
+        if self.charter_steps:
+            given.update({name: self.cleaned_data.get(name) or "" for name in charter.FIELDS})
+        return given
 
 
 # --- Work queue --------------------------------------------------------------------------
@@ -405,3 +484,102 @@ class MatterUnlinkForm(VersionedForm):
         if not reason:
             raise ValidationError("Please say why this concern is not part of the matter.")
         return reason
+
+
+# --- Review of an outcome (issue 19) -------------------------------------------------------
+
+
+class ReviewRequestForm(VersionedForm):
+    key = "review_request"
+    requested_on = forms.DateField(
+        label="The employee asked for the review on",
+        widget=DateInput(),
+        error_messages={"required": "Give the date the employee asked for the review."},
+    )
+    reviewer = IdModelChoiceField(
+        label="Reviewer",
+        queryset=get_user_model().objects.none(),
+        help_text="Only HR managers who took no part in the investigation and did not issue "
+        "the outcome are offered.",
+        error_messages={"required": "Choose who reviews the outcome."},
+    )
+
+    def __init__(self, *args, candidates=(), review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        field = self.fields["reviewer"]
+        field.queryset = get_user_model().objects.filter(pk__in=[p.pk for p in candidates])
+        field.label_from_instance = lambda user: user.display_name
+        field.widget.choices = [
+            ("", "Choose…"),
+            *((person.pk, person.display_name) for person in candidates),
+        ]
+
+    def clean_requested_on(self):
+        value = self.cleaned_data["requested_on"]
+        if value > timezone.localdate():
+            raise ValidationError("This date can't be in the future.")
+        if self.review is not None:
+            if value < timezone.localdate(self.review.issued_at):
+                raise ValidationError("This is before the outcome was issued.")
+            if value > self.review.review_due_on:
+                raise ValidationError(
+                    "The period to seek a review ended on "
+                    f"{self.review.review_due_on:%-d %B %Y}: this request came too late."
+                )
+        return value
+
+
+class ReviewDecisionForm(VersionedForm):
+    """The reviewer's result; for a variation, the outcome as varied."""
+
+    key = "review_decision"
+    result = forms.ChoiceField(
+        label="Result of the review",
+        choices=[
+            ("confirm_on_review", "Confirm the outcome"),
+            ("vary_on_review", "Vary the outcome"),
+            ("set_aside_on_review", "Set the outcome aside"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the result of the review."},
+    )
+    reason = forms.CharField(
+        label="Reasons for the result",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Give the reasons for the result."},
+    )
+    action_taken = forms.ChoiceField(
+        label="Action, as varied",
+        choices=[("", "No action"), *ActionTaken.choices],
+        required=False,
+        help_text="Only for a variation.",
+    )
+
+    def __init__(self, *args, findings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finding_fields = []
+        for row in findings:
+            name = f"finding_{row.section.code}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Finding, as varied: {row.section.code} {row.section.title}",
+                choices=[("", "No finding"), *Finding.choices],
+                required=False,
+                initial=row.finding,
+                help_text="Only for a variation.",
+            )
+            self.finding_fields.append((row.section.code, name))
+        self.fields["action_taken"] = self.fields.pop("action_taken")  # after the findings
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("result") == "vary_on_review":
+            for _code, name in self.finding_fields:
+                if not cleaned.get(name):
+                    self.add_error(name, "Give the finding as varied.")
+        return cleaned
+
+    def varied(self) -> tuple[dict[str, str], str]:
+        findings = {code: self.cleaned_data.get(name, "") for code, name in self.finding_fields}
+        return findings, self.cleaned_data.get("action_taken", "")

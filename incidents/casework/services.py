@@ -19,7 +19,7 @@ from audit.chain import record_event
 from audit.models import EventKind
 from config.errors import Refused
 from guidance.models import CodeSection
-from incidents import permissions, workflow
+from incidents import charter, permissions, workflow
 from incidents.models import (
     ADVERSE_FINDINGS,
     OPEN_STATUSES,
@@ -271,6 +271,9 @@ class FindingsData:
     findings: dict[int, str]  # confirmed section id -> Finding value ("" for none yet)
     action_taken: str
     outcome_summary: str
+    # The Charter consideration (s 38), needed for an adverse finding or a disciplinary
+    # action not considered yet (incidents.charter).
+    rights: charter.Answers | None = None
 
 
 @transaction.atomic
@@ -295,6 +298,14 @@ def concern_record_findings(
             "The employee's chance to respond has not ended: record their response, or wait "
             "until the response date has passed."
         )
+    charter.record(
+        concern=locked,
+        actor=actor,
+        steps=(charter.STEP.FINDING, charter.STEP.ACTION),
+        answers=data.rights,
+        findings={pk: data.findings.get(pk, rows[pk].finding) for pk in rows},
+        action_taken=data.action_taken,
+    )
     before = {rows[pk].section.code: rows[pk].finding for pk in rows}
     for pk, value in data.findings.items():
         if pk in rows and rows[pk].finding != value:
@@ -407,3 +418,51 @@ def escalate_overdue(*, today: dt.date | None = None, limit: int = 500) -> int:
                 )
         count += 1
     return count
+
+
+# --- Review of an outcome (issue 19) -------------------------------------------------------
+
+
+def outcome_review_request(
+    *, concern: Concern, actor, requested_on: dt.date, reviewer, expected_version: int
+) -> Concern:
+    """Record the employee's request for a review and its reviewer (the workflow's
+    `request_review`, which checks the period and the reviewer)."""
+    return concern_act(
+        concern=concern,
+        actor=actor,
+        action="request_review",
+        expected_version=expected_version,
+        inputs={"requested_on": requested_on.isoformat(), "reviewer": str(reviewer.pk)},
+    )
+
+
+def outcome_review_decide(
+    *,
+    concern: Concern,
+    actor,
+    action: str,
+    reason: str,
+    expected_version: int,
+    findings: dict[str, str] | None = None,
+    action_taken: str = "",
+) -> Concern:
+    """The reviewer's result: `action` is confirm_on_review, vary_on_review or
+    set_aside_on_review; a variation gives the findings (by section code) and action."""
+    from incidents.models import OutcomeReview
+
+    if action not in ("confirm_on_review", "vary_on_review", "set_aside_on_review"):
+        raise Refused("That is not a result of a review.")
+    with transaction.atomic():
+        locked = _lock(concern, None)
+        if action == "vary_on_review":
+            OutcomeReview.objects.filter(
+                concern_id=locked.pk, issued_at=locked.closed_at, result=""
+            ).update(reviewed_findings=findings or {}, reviewed_action_taken=action_taken)
+        return workflow.transition(
+            concern=locked,
+            action=action,
+            actor=actor,
+            expected_version=expected_version,
+            inputs={"reason": reason},
+        )

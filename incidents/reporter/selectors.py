@@ -51,6 +51,7 @@ PLAIN_STATUS = {
     Status.INVESTIGATION: INVESTIGATED,
     Status.DECISION: INVESTIGATED,
     Status.CLOSED: FINISHED,
+    Status.REVIEW: FINISHED,  # the employee's review of the outcome, not the reporter's
     Status.DISMISSED: FINISHED,
     Status.REFERRED: FINISHED,
     Status.WITHDRAWN: WITHDRAWN,
@@ -68,7 +69,7 @@ PLAIN_ORDER = Case(
                 (Status.SUBMITTED,),
                 (Status.TRIAGE,),
                 (Status.INVESTIGATION, Status.DECISION),
-                (Status.CLOSED, Status.DISMISSED, Status.REFERRED),
+                (Status.CLOSED, Status.REVIEW, Status.DISMISSED, Status.REFERRED),
                 (Status.WITHDRAWN,),
             )
         )

@@ -12,6 +12,7 @@ import pytest
 from audit.models import Event
 from guidance.models import CodeSection, PlatformCategory
 from incidents.models import Concern, Status
+from tests.factories import RIGHTS
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +105,11 @@ def test_an_hr_system_logs_a_concern_and_moves_it_through_triage(
     actions = as_manager.get(f"/api/v1/concerns/{pk}/actions/").json()
     start = next(a for a in actions if a["name"] == "start_investigation")
     assert start["missing"] == []
+    assert set(RIGHTS) <= set(start["inputs"])  # a formal investigation: Charter s 38
 
     moved = as_manager.post(
         f"/api/v1/concerns/{pk}/actions/start_investigation/",
-        {"version": assigned.json()["version"]},
+        {"version": assigned.json()["version"], **RIGHTS},
         format="json",
     )
     assert moved.status_code == 200, moved.json()
@@ -171,6 +173,7 @@ def test_findings_and_fairness_through_the_api(api, investigating_concern, inves
             "findings": [{"section": section, "finding": "substantiated"}],
             "action_taken": "counselling",
             "outcome_summary": "Counselled about client privacy.",
+            **RIGHTS,  # an adverse finding: Charter s 38
         },
         format="json",
     )

@@ -24,7 +24,7 @@ from audit.models import Event
 from config.errors import Refused
 from incidents import permissions
 from incidents.models import ConflictDeclaration
-from tests.factories import ServiceIdentityFactory, UserFactory, make_concern
+from tests.factories import RIGHTS, ServiceIdentityFactory, UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
 
@@ -376,7 +376,7 @@ def test_a_service_token_cannot_approve_what_its_maker_investigated(
     _act(submitted_concern, hr_manager, "start_triage")
     _triage(submitted_concern, hr_manager)
     _assign(submitted_concern, hr_manager, hr_manager)
-    concern = _act(submitted_concern, hr_manager, "start_investigation")
+    concern = _act(submitted_concern, hr_manager, "start_investigation", **RIGHTS)
     _fairness(concern, hr_manager, told=today - dt.timedelta(9), due=today - dt.timedelta(2))
     _findings(concern, hr_manager)
     _act(concern, hr_manager, "propose_decision")
@@ -401,7 +401,7 @@ def test_a_manager_cannot_approve_what_a_system_token_they_made_investigated(
     _act(submitted_concern, hr_manager, "start_triage")
     _triage(submitted_concern, hr_manager)
     _assign(submitted_concern, hr_manager, investigator := _investigator(submitted_concern))
-    concern = _act(submitted_concern, investigator, "start_investigation")
+    concern = _act(submitted_concern, investigator, "start_investigation", **RIGHTS)
     hr_system.token_maker = hr_manager
     _fairness(concern, hr_system, told=today - dt.timedelta(9), due=today - dt.timedelta(2))
     _findings(concern, hr_system)

@@ -18,7 +18,7 @@ from guidance.models import CodeSection
 from incidents.casework import services as casework
 from incidents.models import Concern, Status
 from tests.e2e.test_journey import AXE_JS, AXE_PATH, run_axe, tab_to
-from tests.factories import make_concern
+from tests.factories import RIGHTS, make_concern, rights_answers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,6 +52,7 @@ def _investigating(people, *, ready: bool = False) -> Concern:
         actor=people["investigator"],
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     if ready:  # fairness steps and findings recorded: it can be sent for decision
         today = timezone.localdate()
@@ -70,6 +71,7 @@ def _investigating(people, *, ready: bool = False) -> Concern:
                 {row.section_id: "substantiated" for row in concern.findings.all()},
                 "formal_warning",
                 "Post removed; warning issued.",
+                rights=rights_answers(),
             ),
             expected_version=concern.version,
         )

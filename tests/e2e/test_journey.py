@@ -162,6 +162,16 @@ def test_concern_journey(signed_in, live_server, people, shots):
     findings.get_by_label("Outcome summary (HR only)").fill(
         "The post was removed the same day; the employee completed privacy training."
     )
+    # A partly substantiated finding limits the employee's rights: Charter s 38.
+    findings.get_by_label("Freedom of expression (Charter s 15)").fill(
+        "A personal account, but the post named clients of the employee's own program."
+    )
+    findings.get_by_label("Privacy and reputation (Charter s 13)").fill(
+        "Only the public post was collected; the outcome stays with HR."
+    )
+    findings.get_by_label("Why any limit is reasonable and proportionate (Charter s 7(2))").fill(
+        "Training is the least step that protects the clients' privacy."
+    )
     findings.get_by_role("button", name="Save findings").click()
     expect(investigator.get_by_text(f"{SECTION}: Partly substantiated")).to_be_visible()
     shots.take(investigator, "investigator-findings-recorded")

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from guidance.models import CodeSection
 from incidents.casework import services as casework
 from incidents.models import Concern
-from tests.factories import send_for_decision
+from tests.factories import RIGHTS, send_for_decision
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,6 +78,7 @@ def _close(concern: Concern, people) -> None:
         actor=investigator,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     concern = send_for_decision(concern, investigator)
     casework.concern_act(

@@ -10,7 +10,7 @@ from accounts.models import Role
 from audit.models import AccessRecord, Event
 from guidance.models import CodeSection
 from incidents.models import Concern, Status
-from tests.factories import UserFactory, make_concern, send_for_decision
+from tests.factories import RIGHTS, UserFactory, make_concern, send_for_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_hr_manager_takes_a_concern_to_closure_through_the_pages(
     assert _post(client, "assign", concern, {"assignee": investigator.pk}).status_code == 302
 
     client.force_login(investigator)
-    assert _act(client, concern, "start_investigation").status_code == 302
+    assert _act(client, concern, "start_investigation", **RIGHTS).status_code == 302
     today = timezone.localdate()
     _post(
         client,
@@ -63,7 +63,12 @@ def test_hr_manager_takes_a_concern_to_closure_through_the_pages(
         client,
         "findings",
         concern,
-        {finding_field: "partly", "action_taken": "training", "outcome_summary": "Training done."},
+        {
+            finding_field: "partly",
+            "action_taken": "training",
+            "outcome_summary": "Training done.",
+            **RIGHTS,  # an adverse finding: Charter s 38
+        },
     )
     assert response.status_code == 302
     assert _act(client, concern, "propose_decision").status_code == 302
@@ -298,6 +303,7 @@ def test_an_investigation_page_costs_the_same_however_much_it_holds(
         actor=investigator,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     _grow_the_case(concern, investigator, size)
     client.force_login(investigator)
@@ -323,8 +329,9 @@ QUEUE_QUERIES = 10  # includes the two small lookups of the conflict-of-interest
 # choices read to render them, empty parts of the record read anyway.
 CONCERN_PAGE_QUERIES = 13
 # The investigator at the investigation stage: no triage or assignment forms, but who
-# could approve the outcome (the staff, who took part).
-INVESTIGATION_PAGE_QUERIES = 13
+# could approve the outcome (the staff, who took part), and the concern's Charter records
+# (issue 19; none are read before triage).
+INVESTIGATION_PAGE_QUERIES = 14
 
 
 def test_an_outsider_cannot_assign_another_organisations_concern(
@@ -548,6 +555,7 @@ def test_at_the_decision_the_investigating_hr_manager_sees_why_not_and_another_m
         actor=hr_manager,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     concern = send_for_decision(concern, hr_manager)
     client.force_login(hr_manager)

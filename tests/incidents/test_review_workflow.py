@@ -17,7 +17,7 @@ from incidents.casework import services as casework
 from incidents.intake import services as intake
 from incidents.models import Concern, Status
 from incidents.working_days import add_working_days
-from tests.factories import UserFactory, make_concern
+from tests.factories import RIGHTS, UserFactory, make_concern, rights_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def _findings(concern, actor, finding="substantiated", action="formal_warning"):
             findings={row.section_id: finding for row in concern.findings.all()},
             action_taken=action,
             outcome_summary="Post removed; warning issued.",
+            rights=rights_answers(),
         ),
         expected_version=concern.version,
     )
@@ -82,7 +83,7 @@ def _to_investigation(concern, hr_manager, investigator):
     _act(concern, hr_manager, "start_triage")
     _triage(concern, hr_manager)
     _assign(concern, hr_manager, investigator)
-    return _act(concern, investigator, "start_investigation")
+    return _act(concern, investigator, "start_investigation", **RIGHTS)
 
 
 def test_a_concern_goes_from_submission_to_closure(
@@ -202,7 +203,7 @@ def test_reassigning_before_the_decision_does_not_let_the_investigator_approve(
     _act(submitted_concern, hr_manager, "start_triage")
     _triage(submitted_concern, hr_manager)
     _assign(submitted_concern, hr_manager, hr_manager)
-    concern = _act(submitted_concern, hr_manager, "start_investigation")
+    concern = _act(submitted_concern, hr_manager, "start_investigation", **RIGHTS)
     _fairness(concern, hr_manager, told=TODAY() - dt.timedelta(9), due=TODAY() - dt.timedelta(2))
     _findings(concern, hr_manager)
     _act(concern, hr_manager, "propose_decision")

@@ -12,7 +12,7 @@ from guidance.models import CodeSection
 from incidents import permissions
 from incidents.casework import services as casework
 from incidents.models import Status
-from tests.factories import UserFactory, make_concern, send_for_decision
+from tests.factories import RIGHTS, UserFactory, make_concern, send_for_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def _investigated_by(concern, hr_manager):
         actor=hr_manager,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     return send_for_decision(concern, hr_manager)
 
@@ -242,7 +243,11 @@ def test_the_approver_sees_nothing_before_the_decision_and_nothing_restricted(
         expected_version=concern.version,
     )
     concern = casework.concern_act(
-        concern=concern, actor=colleague, action="start_investigation", expected_version=None
+        concern=concern,
+        actor=colleague,
+        action="start_investigation",
+        expected_version=None,
+        inputs=RIGHTS,
     )
     client.force_login(approver)
     detail = reverse("incidents:detail", args=[concern.pk])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from guidance.models import CodeSection
 from incidents.casework import services as casework
 from incidents.intake import services as intake
-from tests.factories import concern_data, png_upload
+from tests.factories import RIGHTS, concern_data, png_upload, rights_answers
 
 
 def act(concern, actor, action, **inputs):
@@ -36,7 +36,7 @@ def close_with_finding(concern, hr_manager, investigator, finding="substantiated
     casework.concern_assign(
         concern=concern, actor=hr_manager, assignee=investigator, expected_version=concern.version
     )
-    act(concern, investigator, "start_investigation")
+    act(concern, investigator, "start_investigation", **RIGHTS)
     today = timezone.localdate()
     concern.refresh_from_db()
     casework.concern_record_fairness(
@@ -57,6 +57,7 @@ def close_with_finding(concern, hr_manager, investigator, finding="substantiated
             findings={row.section_id: finding for row in concern.findings.all()},
             action_taken="formal_warning" if finding == "substantiated" else "none",
             outcome_summary="Jordan Example removed the post; a warning was issued.",
+            rights=rights_answers(),
         ),
         expected_version=concern.version,
     )

@@ -41,6 +41,7 @@ from incidents.casework.forms import (
     TriageForm,
 )
 from incidents.casework.related import related_context
+from incidents.casework.views.review import REVIEW_PANEL_KEYS, charter_review_context, review_panels
 from incidents.disclosures.context import disclosure_context
 from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
@@ -120,6 +121,7 @@ PANEL_SLUGS = frozenset(
         "hold_place",
         "hold_release",
         *(key for key, *_ in MATTER_PANELS),
+        *REVIEW_PANEL_KEYS,
     }
 )
 
@@ -134,6 +136,8 @@ def case_steps(concern: Concern, *, left_from: str | None = None) -> list[dict]:
     if status in LEAVES_PATH_AFTER:
         ended = left_from if left_from in MAIN_PATH else LEAVES_PATH_AFTER[status]
         path = [*path[: path.index(ended) + 1], status]
+    elif status == Status.REVIEW:  # issue 19: closed, its outcome now under review
+        path = [*path, status]
     current = path.index(status) if status in path else -1
     return [
         {
@@ -175,8 +179,12 @@ def case_panels(
 
     actions = []
     for rule in workflow.allowed_transitions(user, concern):
+        if rule.own_panel:  # the review's: its own form, below
+            continue
         key = f"action:{rule.name}"
-        form = bound.get(key) or ActionForm(initial=version, rule=rule, on_page=True)
+        form = bound.get(key) or ActionForm(
+            initial=version, rule=rule, on_page=True, concern=concern
+        )
         actions.append(
             panel(
                 key,
@@ -187,7 +195,7 @@ def case_panels(
                 submit=rule.label,
                 style=rule.style,
                 rule=rule,
-                direct=not rule.inputs and not form.confirmation,
+                direct=not form.asks_for_input and not form.confirmation,
                 missing=[
                     workflow.REQUIRED_LABELS[name]
                     for name in workflow.missing_fields(concern, rule)
@@ -305,6 +313,7 @@ def case_panels(
                     "outcome_summary": concern.outcome_summary,
                 },
                 findings=findings,
+                organisation=concern.organisation,
             )
         )
         panels["findings"] = panel(
@@ -351,6 +360,7 @@ def case_panels(
             multipart=True,
             helper=True,
         )
+    panels.update(review_panels(user, concern, bound, panel))
     records = _retention_context(user, concern, bound, error)
     hold = records.get("hold_panel")
     if hold is not None:
@@ -427,6 +437,7 @@ def render_case(
         **reporter_exchange_context(user, concern, bound or {}),
         **case_file_context(user, concern),
         **disclosure_context(user, concern),
+        **charter_review_context(user, concern),
     }
     context["has_aside"] = bool(
         records
@@ -524,11 +535,11 @@ def _refused(request, concern, exc, *, bound: dict) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk)
     rule = workflow.BY_NAME.get(action)
-    if rule is None or rule.name == "submit":
+    if rule is None or rule.name == "submit" or rule.own_panel:
         raise Http404("No such action.")
     if not permissions.can_apply_transition(request.user, concern, rule):
         raise PermissionDenied("You cannot do that to this concern.")
-    form = ActionForm(request.POST, rule=rule, on_page=True)
+    form = ActionForm(request.POST, rule=rule, on_page=True, concern=concern)
     key = f"action:{rule.name}"
     if not form.is_valid():
         return _render_after_action(request, concern, form, key, status=400)
@@ -698,7 +709,12 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _hr_concern(request, pk)
     if not permissions.can_work_on(request.user, concern):
         raise PermissionDenied
-    form = FindingsForm(request.POST, findings=list(concern.findings.select_related("section")))
+    form = FindingsForm(
+        request.POST,
+        findings=list(concern.findings.select_related("section")),
+        organisation=concern.organisation,
+        concern=concern,
+    )
     return _post_form(
         request,
         concern,
@@ -711,6 +727,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
                 findings=f.findings(),
                 action_taken=f.cleaned_data["action_taken"],
                 outcome_summary=f.cleaned_data["outcome_summary"].strip(),
+                rights=f.rights(),
             ),
             expected_version=f.cleaned_data["version"],
         ),
