@@ -50,6 +50,10 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", "Escalated as overdue"
     MATTER_LINKED = "matter_linked", "Linked as the same matter"
     MATTER_UNLINKED = "matter_unlinked", "Unlinked from the matter"
+    # Interim measures during an investigation (issue 19)
+    INTERIM_RECORDED = "interim_recorded", "Interim measure recorded"
+    INTERIM_ENDED = "interim_ended", "Interim measure ended"
+    INTERIM_REVIEW_DUE = "interim_review_due", "Interim measure due for review"
     # Reporting and access requests
     REPORT_EXPORTED = "report_exported", "Report exported"
     PERSON_EXPORTED = "person_exported", "Access-request export of an employee's records"

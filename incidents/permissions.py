@@ -931,3 +931,18 @@ def get_case_document_for_user(user, concern_pk, document_pk) -> CaseDocument:
     if not can_view_case_documents(user, document.concern):
         raise Http404("No such file.")
     return document
+
+
+# --- Interim measures during an investigation (issue 19) -------------------------------
+
+
+def can_view_interim_measures(user, concern: Concern) -> bool:
+    """See the interim measures recorded on a concern: HR who may open its full record
+    (for a restricted concern, its coordinator). Never its reporter."""
+    return can_view_case_record(user, concern)
+
+
+def can_record_interim_measure(user, concern: Concern) -> bool:
+    """Record or end an interim measure: while the concern is open, whoever may work on it
+    (its assignee or a case manager; anyone of HR while unassigned at triage)."""
+    return concern.disposed_at is None and can_work_on(user, concern)

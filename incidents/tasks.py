@@ -27,3 +27,11 @@ def train_suggestion_models() -> int:
     """Retrain each organisation's section-suggestion model. Idempotent: unchanged data
     writes nothing, and each file is replaced atomically."""
     return learning.train_all_suggestion_models()
+
+
+@shared_task(ignore_result=True)
+def remind_interim_reviews() -> int:
+    """Remind HR of interim measures past their review date. Idempotent: once per date."""
+    from incidents.casework.interim import remind_interim_reviews as remind
+
+    return remind()

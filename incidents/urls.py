@@ -4,7 +4,7 @@ from django.urls import path
 
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
-from .casework.views import case, matters, people, queue
+from .casework.views import case, interim, matters, people, queue
 from .documents import views as documents
 from .evidence import views as evidence
 from .intake import views as intake
@@ -81,4 +81,7 @@ urlpatterns = [
     path("<id:pk>/matter/unlink/", matters.unlink_matter, name="unlink_matter"),
     path("<id:pk>/timeline/", case.concern_timeline, name="timeline"),
     path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
+    # Interim measures during an investigation (issue 19)
+    path("<id:pk>/interim/", interim.interim_record, name="interim_record"),
+    path("<id:pk>/interim/end/", interim.interim_end, name="interim_end"),
 ]

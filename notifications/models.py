@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     REPORTER_ADDED = "reporter_added", "Further information added"  # to HR handling it
     QUESTION_ASKED = "question_asked", "A question from HR"  # to the reporter
     QUESTION_ANSWERED = "question_answered", "The reporter answered"  # to HR handling it
+    # An interim measure's review date has passed: to the investigator and the HR manager.
+    INTERIM_REVIEW = "interim_review", "Interim measure due for review"
 
 
 class Notification(models.Model):

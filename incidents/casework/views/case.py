@@ -38,6 +38,8 @@ from incidents.casework.forms import (
     StepAsideForm,
     TriageForm,
 )
+from incidents.casework.interim_context import PANEL_KEYS as INTERIM_PANEL_KEYS
+from incidents.casework.interim_context import interim_context
 from incidents.casework.related import related_context
 from incidents.documents.context import documents_context
 from incidents.models import Concern, Status
@@ -115,6 +117,7 @@ PANEL_SLUGS = frozenset(
         "hold_place",
         "hold_release",
         *(key for key, *_ in MATTER_PANELS),
+        *INTERIM_PANEL_KEYS,
     }
 )
 
@@ -323,6 +326,8 @@ def case_panels(
             multipart=True,
             helper=True,
         )
+    interim = interim_context(user, concern, bound, error)
+    panels.update(interim.pop("interim_panels"))
     records = _retention_context(user, concern, bound, error)
     hold = records.get("hold_panel")
     if hold is not None:
@@ -338,6 +343,7 @@ def case_panels(
         "records": records,
         "related": related,
         "documents": documents,
+        "interim": interim,
     }
 
 
@@ -396,6 +402,7 @@ def render_case(
         **records,
         **built["related"],
         **built["documents"],
+        **built["interim"],
         **reporter_exchange_context(user, concern, bound or {}),
     }
     context["has_aside"] = bool(
