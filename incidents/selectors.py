@@ -20,28 +20,32 @@ RECORD_LOADED = "_record_loaded"
 
 def record_queryset() -> QuerySet[Concern]:
     """Concerns with everything the concern page shows, in a fixed number of queries."""
-    return Concern.objects.select_related(
-        "organisation",
-        "reporter",
-        "business_unit",
-        "platform_category",
-        "subject",
-        "subject__business_unit",
-        "code_edition",
-        "assignee",
-        "retention",
-        "retention__approved_by",
-    ).prefetch_related(
-        "links",
-        "reported_sections",
-        "evidence",
-        # The confirmed sections with their Code sections in one query, not two.
-        Prefetch("findings", queryset=ConfirmedSection.objects.select_related("section")),
-        "subject__reporting_line",
-    ).annotate(
-        # Does it hold interim measures? Asked inside this query, so a concern without
-        # any costs its page no query for them (incidents.casework.interim_context).
-        has_interim_measures=Exists(InterimMeasure.objects.filter(concern_id=OuterRef("pk")))
+    return (
+        Concern.objects.select_related(
+            "organisation",
+            "reporter",
+            "business_unit",
+            "platform_category",
+            "subject",
+            "subject__business_unit",
+            "code_edition",
+            "assignee",
+            "retention",
+            "retention__approved_by",
+        )
+        .prefetch_related(
+            "links",
+            "reported_sections",
+            "evidence",
+            # The confirmed sections with their Code sections in one query, not two.
+            Prefetch("findings", queryset=ConfirmedSection.objects.select_related("section")),
+            "subject__reporting_line",
+        )
+        .annotate(
+            # Does it hold interim measures? Asked inside this query, so a concern without
+            # any costs its page no query for them (incidents.casework.interim_context).
+            has_interim_measures=Exists(InterimMeasure.objects.filter(concern_id=OuterRef("pk")))
+        )
     )
 
 

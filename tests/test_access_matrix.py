@@ -512,7 +512,7 @@ def _ask_submit(world, name, target):
 
 @asks("incidents:evidence_upload")
 def _ask_upload(world, name, target):
-    data = {"file": png_upload(), "post_deleted": "unsure"}
+    data = {"file": png_upload(), "relevance": "It names the agency.", "post_deleted": "unsure"}
     return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
 
 

@@ -12,7 +12,9 @@ from incidents.casework.forms import CaseForm
 from incidents.models import InterimMeasureKind
 
 MAX_REASON = 2000
-TOO_LONG = {"max_length": "Please keep this under %(limit_value)d characters (it is %(show_value)d)."}
+TOO_LONG = {
+    "max_length": "Please keep this under %(limit_value)d characters (it is %(show_value)d)."
+}
 # A review date further off than this is a typing slip (or no review at all).
 LONGEST_REVIEW = dt.timedelta(days=366)
 

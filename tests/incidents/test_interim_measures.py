@@ -106,7 +106,10 @@ def test_ending_a_measure_records_when_and_why(client, investigating_concern, in
     measure.refresh_from_db()
     assert measure.ended_on == TODAY() and measure.end_reason == "Post removed."
     assert measure.ended_by == investigator
-    assert Event.objects.filter(kind=EventKind.INTERIM_ENDED, concern=investigating_concern).count() == 1
+    assert (
+        Event.objects.filter(kind=EventKind.INTERIM_ENDED, concern=investigating_concern).count()
+        == 1
+    )
     # A second try is refused beside the form, not a second end.
     again = client.post(
         reverse("incidents:interim_end", args=[investigating_concern.pk]),
@@ -132,9 +135,7 @@ def test_an_end_before_the_start_is_refused(client, investigating_concern, inves
     assert "Typed the wrong date." in response.content.decode()
 
 
-def test_nothing_can_be_recorded_once_the_concern_is_finished(
-    client, triage_concern, hr_manager
-):
+def test_nothing_can_be_recorded_once_the_concern_is_finished(client, triage_concern, hr_manager):
     concern = casework.concern_act(
         concern=triage_concern,
         actor=hr_manager,
@@ -149,7 +150,9 @@ def test_nothing_can_be_recorded_once_the_concern_is_finished(
     assert "Record an interim measure" not in page
 
 
-def test_the_reporter_never_sees_the_measures(client, investigating_concern, investigator, reporter):
+def test_the_reporter_never_sees_the_measures(
+    client, investigating_concern, investigator, reporter
+):
     _record(investigating_concern, investigator, reason="Confidential reason")
     client.force_login(reporter)
     page = client.get(reverse("incidents:detail", args=[investigating_concern.pk]))
@@ -204,9 +207,7 @@ def test_a_concurrent_claim_reminds_once(investigating_concern, investigator):
     assert not Notification.objects.filter(kind=Kind.INTERIM_REVIEW).exists()
 
 
-def test_ended_measures_and_finished_concerns_are_not_reminded(
-    investigating_concern, investigator
-):
+def test_ended_measures_and_finished_concerns_are_not_reminded(investigating_concern, investigator):
     measure = _record(investigating_concern, investigator)
     interim.interim_measure_end(
         concern=investigating_concern,
