@@ -239,6 +239,9 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "imports:template":                       (302, 403, 403, 403, 200, 403, 403, 403),
     "imports:batch checked":                  (302, 404, 404, 404, 200, 404, 404, 404),
     "imports:confirm checked":                (302, 404, 404, 404, 302, 404, 404, 404),
+    # Interim measures during an investigation (issue 19)
+    "incidents:interim_record investigating": (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:interim_end investigating":    (302, 404, 404, 302, 302, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -364,6 +367,9 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "imports:template":                       (403, 403, 200, 403, 403, 403, 200),
     "imports:batch checked":                  (404, 404, 404, 404, 404, 404, 404),
     "imports:confirm checked":                (404, 404, 404, 404, 404, 404, 404),
+    # Interim measures during an investigation (issue 19)
+    "incidents:interim_record investigating": (404, 404, 404, 404, 404, 404, 404),
+    "incidents:interim_end investigating":    (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -587,6 +593,37 @@ def _ask_hr_action(world, name, target):
     }[name]
     args = [concern.pk, "start_triage"] if name == "incidents:act" else [concern.pk]
     return Ask("post", reverse(name, args=args), data)
+
+
+# Interim measures during an investigation (issue 19)
+@asks("incidents:interim_record", "incidents:interim_end")
+def _ask_interim(world, name, target):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents.models import InterimMeasure
+
+    concern = world.concerns[target]
+    today = timezone.localdate()
+    if name == "incidents:interim_record":
+        data = {
+            "kind": "take_down",
+            "reason": "The post names a client.",
+            "starts_on": today.isoformat(),
+            "review_on": (today + dt.timedelta(days=7)).isoformat(),
+        }
+    else:
+        measure = InterimMeasure.objects.create(
+            concern=concern,
+            kind="other_duties",
+            reason="Works with the client named.",
+            starts_on=today,
+            review_on=today + dt.timedelta(days=7),
+            recorded_by=world.people["hr_manager"],
+        )
+        data = {"measure": measure.pk, "ended_on": today.isoformat(), "end_reason": "Done."}
+    return Ask("post", reverse(name, args=[concern.pk]), data)
 
 
 @asks("incidents:add_information")
