@@ -50,7 +50,7 @@ class InterimMeasureForm(CaseForm):
         },
     )
     review_on = forms.DateField(
-        label="Review by",
+        label="Review by (needed unless none is needed)",
         required=False,
         widget=DateInput(),
         help_text="You and the HR manager are reminded once this date has passed.",

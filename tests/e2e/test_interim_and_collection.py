@@ -67,7 +67,7 @@ def test_an_investigator_records_an_interim_measure_on_a_case(
         "Posts from the agency's account while the matter is looked into."
     )
     review = timezone.localdate() + dt.timedelta(days=14)
-    dialog.get_by_label("Review by").fill(review.isoformat())
+    dialog.get_by_label("Review by (needed unless none is needed)").fill(review.isoformat())
     shots.take(page, f"interim-form-{width}")
     dialog.get_by_role("button", name="Record the measure").click()
     expect(page.get_by_role("status").first).to_contain_text("Interim measure recorded")
