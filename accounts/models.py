@@ -90,6 +90,18 @@ class Organisation(models.Model):
         ),
     )
 
+    # What a reporter is told about collecting personal information (issue 19): on the
+    # intake form and in the access-request export. Empty: the project's default words
+    # (accounts.collection_notice.DEFAULT_COLLECTION_NOTICE).
+    collection_notice = models.TextField(
+        blank=True,
+        help_text=(
+            "Shown on the form for logging a concern and in the access-request export, in "
+            "plain words: why the information is collected, who sees it and how to see it. "
+            "Leave empty to use the default notice."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -103,6 +115,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def collection_notice_text(self) -> str:
+        """The notice shown to people who give information (or the default words)."""
+        from .collection_notice import collection_notice_for
+
+        return collection_notice_for(self)
 
     def clean(self) -> None:
         super().clean()

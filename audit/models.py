@@ -70,6 +70,10 @@ class EventKind(models.TextChoices):
     RIGHTS_CONSIDERED = "rights_considered", "Human rights considered (Charter s 38)"
     OUTCOME_ISSUED = "outcome_issued", "Outcome issued, with the period to seek a review"
     OUTCOME_REVIEWED = "outcome_reviewed", "Outcome reviewed"
+    # Interim measures during an investigation (issue 19)
+    INTERIM_RECORDED = "interim_recorded", "Interim measure recorded"
+    INTERIM_ENDED = "interim_ended", "Interim measure ended"
+    INTERIM_REVIEW_DUE = "interim_review_due", "Interim measure due for review"
     # Reporting and access requests
     REPORT_EXPORTED = "report_exported", "Report exported"
     PERSON_EXPORTED = "person_exported", "Access-request export of an employee's records"

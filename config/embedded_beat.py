@@ -1,7 +1,8 @@
 """The periodic jobs in the embedded default (no REDIS_URL: SQLite, Celery eager).
 
 Production runs them with Celery beat (CELERY_BEAT_SCHEDULE, docker-compose.yml). With no
-broker there is no beat, so escalations, reminders and the dashboard rollups would never
+broker there is no beat, so escalations, reminders (interim measures due for review among
+them) and the dashboard rollups would never
 run and a newcomer would see "Ever escalated 0" beside concerns long past due. So
 `manage.py runserver` in that mode starts one daemon thread that reads the same
 CELERY_BEAT_SCHEDULE and runs each job in-process when it is due (every schedule given in

@@ -475,6 +475,12 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Material from the employee's private account (issue 19): the reporter said so, or
+    # the concern is about private use, and then said why it is relevant (the Information
+    # Privacy Principles ask that collection be necessary and not unreasonably intrusive).
+    # On the row itself, so HR's page shows it beside the file with no query of its own.
+    private_account = models.BooleanField("from a private account", default=False)
+    relevance = models.TextField("why it is relevant", blank=True)
     # Set for a file the reporter added after submitting: part of that dated addition,
     # not of the concern as submitted.
     addition = models.ForeignKey(
@@ -879,3 +885,67 @@ class OutcomeReview(models.Model):
     @property
     def is_decided(self) -> bool:
         return bool(self.result)
+
+
+# --- Interim measures during an investigation (issue 19) -------------------------------
+
+
+class InterimMeasureKind(models.TextChoices):
+    OFFICIAL_ACCOUNT = "official_account", "Removed from managing an official account"
+    TAKE_DOWN = "take_down", "Asked to take a post down"
+    OTHER_DUTIES = "other_duties", "Moved to other duties"
+    OTHER = "other", "Other"
+    NONE = "none", "None (decided that no interim measure is needed)"
+
+
+class InterimMeasure(models.Model):
+    """A step taken about the employee while the concern is looked into, with why, from
+    when, and when it is next reviewed; ended with a date and a reason. A reminder goes to
+    the investigator and the case managers once its review date has passed
+    (`incidents.casework.interim.remind_interim_reviews`)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="interim_measures")
+    kind = models.CharField(max_length=20, choices=InterimMeasureKind.choices)
+    other = models.CharField("the measure", max_length=200, blank=True)
+    reason = models.TextField()
+    starts_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reminded_for = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The review date last reminded about, so each reminder is sent once.",
+    )
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        indexes = [
+            # The reminder job: measures still in place whose review date has passed.
+            models.Index(
+                fields=["review_on"],
+                condition=models.Q(ended_on__isnull=True),
+                name="interim_measure_review_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Interim measure {self.pk} on {self.concern_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def label(self) -> str:
+        if self.kind == InterimMeasureKind.OTHER and self.other:
+            return self.other
+        return self.get_kind_display()

@@ -1065,3 +1065,18 @@ def eligible_reviewers(concern: Concern, *, staff: list | None = None) -> list:
     if staff is None:
         staff = list(hr_staff(concern.organisation_id))
     return [person for person in staff if review_refusal(person, concern) is None]
+
+
+# --- Interim measures during an investigation (issue 19) -------------------------------
+
+
+def can_view_interim_measures(user, concern: Concern) -> bool:
+    """See the interim measures recorded on a concern: HR who may open its full record
+    (for a restricted concern, its coordinator). Never its reporter."""
+    return can_view_case_record(user, concern)
+
+
+def can_record_interim_measure(user, concern: Concern) -> bool:
+    """Record or end an interim measure: while the concern is open, whoever may work on it
+    (its assignee or a case manager; anyone of HR while unassigned at triage)."""
+    return concern.disposed_at is None and can_work_on(user, concern)

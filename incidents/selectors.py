@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Concern, ConfirmedSection, Status
+from .models import Concern, ConfirmedSection, InterimMeasure, Status
 
 # What the permission rules have already read about this concern (incidents.permissions
 # keeps it on the instance): the same facts, so the reloaded record need not ask again.
@@ -60,6 +60,11 @@ def record_queryset() -> QuerySet[Concern]:
             # The confirmed sections with their Code sections in one query, not two.
             Prefetch("findings", queryset=ConfirmedSection.objects.select_related("section")),
             "subject__reporting_line",
+        )
+        .annotate(
+            # Does it hold interim measures? Asked inside this query, so a concern without
+            # any costs its page no query for them (incidents.casework.interim_context).
+            has_interim_measures=Exists(InterimMeasure.objects.filter(concern_id=OuterRef("pk")))
         )
     )
 

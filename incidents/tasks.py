@@ -37,3 +37,11 @@ def remind_disclosure_clocks() -> int:
     from incidents.disclosures import services as disclosures
 
     return disclosures.remind_disclosure_clocks()
+
+
+@shared_task(ignore_result=True)
+def remind_interim_reviews() -> int:
+    """Remind HR of interim measures past their review date. Idempotent: once per date."""
+    from incidents.casework.interim import remind_interim_reviews as remind
+
+    return remind()

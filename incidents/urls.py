@@ -5,7 +5,7 @@ from django.urls import path
 from config import converters  # noqa: F401  (registers the <id:> path converter)
 
 from .casefile import views as casefile
-from .casework.views import case, matters, people, queue, review
+from .casework.views import case, interim, matters, people, queue, review
 from .disclosures import views as disclosures
 from .documents import views as documents
 from .evidence import views as evidence
@@ -98,4 +98,7 @@ urlpatterns = [
     path("<id:pk>/disclosure/", disclosures.disclosure, name="disclosure"),
     path("<id:pk>/disclosure/<slug:step>/", disclosures.disclosure_step, name="disclosure_step"),
     path("<id:pk>/welfare-contacts/", disclosures.welfare_contact_add, name="welfare_contact_add"),
+    # Interim measures during an investigation (issue 19)
+    path("<id:pk>/interim/", interim.interim_record, name="interim_record"),
+    path("<id:pk>/interim/end/", interim.interim_end, name="interim_end"),
 ]

@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     QUESTION_ASKED = "question_asked", "A question from HR"  # to the reporter
     QUESTION_ANSWERED = "question_answered", "The reporter answered"  # to HR handling it
     DISCLOSURE_DUE = "disclosure_due", "A disclosure step is coming due"  # to the coordinator
+    # An interim measure's review date has passed: to the investigator and the HR manager.
+    INTERIM_REVIEW = "interim_review", "Interim measure due for review"
 
 
 class Notification(models.Model):

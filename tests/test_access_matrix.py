@@ -255,6 +255,9 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:disclosure restricted":        (302, 404, 404, 404, 200, 404, 404, 404),
     "incidents:disclosure_step restricted":   (302, 404, 404, 404, 302, 404, 404, 404),
     "incidents:welfare_contact_add restricted": (302, 404, 404, 404, 302, 404, 404, 404),
+    # Interim measures during an investigation (issue 19)
+    "incidents:interim_record investigating": (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:interim_end investigating":    (302, 404, 404, 302, 302, 404, 404, 404),
 }
 
 #                                             ----------- organisation B -----------
@@ -393,6 +396,9 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:disclosure restricted":        (404, 404, 404, 404, 404, 404, 404),
     "incidents:disclosure_step restricted":   (404, 404, 404, 404, 404, 404, 404),
     "incidents:welfare_contact_add restricted": (404, 404, 404, 404, 404, 404, 404),
+    # Interim measures during an investigation (issue 19)
+    "incidents:interim_record investigating": (404, 404, 404, 404, 404, 404, 404),
+    "incidents:interim_end investigating":    (404, 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -541,7 +547,7 @@ def _ask_submit(world, name, target):
 
 @asks("incidents:evidence_upload")
 def _ask_upload(world, name, target):
-    data = {"file": png_upload(), "post_deleted": "unsure"}
+    data = {"file": png_upload(), "relevance": "It names the agency.", "post_deleted": "unsure"}
     return Ask("post", reverse(name, args=[world.concerns[target].pk]), data)
 
 
@@ -629,6 +635,37 @@ def _ask_review(world, name, target):
         "result": "confirm_on_review",
         "reason": "The outcome was open to the decision-maker.",
     }
+    return Ask("post", reverse(name, args=[concern.pk]), data)
+
+
+# Interim measures during an investigation (issue 19)
+@asks("incidents:interim_record", "incidents:interim_end")
+def _ask_interim(world, name, target):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents.models import InterimMeasure
+
+    concern = world.concerns[target]
+    today = timezone.localdate()
+    if name == "incidents:interim_record":
+        data = {
+            "kind": "take_down",
+            "reason": "The post names a client.",
+            "starts_on": today.isoformat(),
+            "review_on": (today + dt.timedelta(days=7)).isoformat(),
+        }
+    else:
+        measure = InterimMeasure.objects.create(
+            concern=concern,
+            kind="other_duties",
+            reason="Works with the client named.",
+            starts_on=today,
+            review_on=today + dt.timedelta(days=7),
+            recorded_by=world.people["hr_manager"],
+        )
+        data = {"measure": measure.pk, "ended_on": today.isoformat(), "end_reason": "Done."}
     return Ask("post", reverse(name, args=[concern.pk]), data)
 
 

@@ -277,6 +277,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.remind_disclosure_clocks",
         "schedule": 60 * 60,
     },
+    # Interim measures past their review date: tell the investigator and the HR manager,
+    # once per review date (incidents.casework.interim).
+    "remind-interim-reviews": {
+        "task": "incidents.tasks.remind_interim_reviews",
+        "schedule": 60 * 60,
+    },
     # Last month's trend summary to executives, from the first working day of the month.
     "send-monthly-summaries": {
         "task": "incidents.tasks.send_monthly_summaries",

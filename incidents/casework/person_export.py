@@ -7,6 +7,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from accounts.collection_notice import collection_notice_for
 from audit.chain import record_event
 from audit.models import EventKind
 from incidents import permissions
@@ -16,9 +17,10 @@ from incidents.models import Person
 def person_export(*, user, person: Person) -> bytes:
     """A JSON document of the person's record and every concern about them that the HR
     manager may see, with sections, findings, notes, HR's questions to the reporter (with
-    the answers) and the reporter's additions, evidence and case document details and
-    the timeline. The files themselves are not included (their names or titles and hashes
-    are). Recorded."""
+    the answers) and the reporter's additions, evidence (with why material from a private
+    account is relevant) and case document details, interim measures, the timeline, and the
+    organisation's collection notice. The files themselves are not included (their names or
+    titles and hashes are). Recorded."""
     concerns = (
         permissions.person_concerns_for_export(user, person)
         .select_related("platform_category", "business_unit", "reporter", "assignee")
@@ -32,6 +34,7 @@ def person_export(*, user, person: Person) -> bytes:
             "evidence",
             "documents",
             "events__actor",
+            "interim_measures",
         )
         .order_by("submitted_at")
     )
@@ -39,6 +42,8 @@ def person_export(*, user, person: Person) -> bytes:
         "marking": "OFFICIAL: Sensitive",
         "produced_at": timezone.now(),
         "produced_by": user.display_name,
+        # What the organisation tells people about collecting their information.
+        "collection_notice": collection_notice_for(person.organisation),
         "person": {
             "name": person.full_name,
             "position": person.position,
@@ -96,8 +101,21 @@ def person_export(*, user, person: Person) -> bytes:
                         "sha256": item.sha256,
                         "captured_url": item.captured_url,
                         "captured_at": item.captured_at,
+                        "from_a_private_account": item.private_account,
+                        "why_relevant": item.relevance,
                     }
                     for item in concern.evidence.all()
+                ],
+                "interim_measures": [
+                    {
+                        "measure": item.label,
+                        "reason": item.reason,
+                        "starts_on": item.starts_on,
+                        "review_on": item.review_on,
+                        "ended_on": item.ended_on,
+                        "why_it_ended": item.end_reason,
+                    }
+                    for item in concern.interim_measures.all()
                 ],
                 "case_documents": [
                     {

@@ -28,6 +28,7 @@ from incidents.models import Concern, PidAnswer, YesNoUnsure
 
 MAX_LINKS = 10
 MAX_DESCRIPTION = 10_000
+MAX_RELEVANCE = 2_000
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
 NEEDED = " (needed to submit)"
 
@@ -318,15 +319,43 @@ class EvidenceForm(StagedUploadMixin, forms.Form):
         initial=YesNoUnsure.UNSURE,
         widget=forms.RadioSelect,
     )
+    # Material from a private account (issue 19): why it is relevant, kept with the file.
+    private_account = forms.BooleanField(
+        label="This comes from the employee's private account",
+        required=False,
+        help_text="For example their own Facebook profile, a personal blog or a group chat.",
+    )
+    relevance = forms.CharField(
+        label="If so, why is it relevant to their work or the Code of Conduct?",
+        required=False,
+        max_length=MAX_RELEVANCE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: it names the agency, a client or a colleague, or it was "
+        f"shared with people from work. Up to {MAX_RELEVANCE:,} characters.",
+        error_messages={
+            "max_length": "Please keep this under %(limit_value)d characters "
+            "(it is %(show_value)d)."
+        },
+    )
     staged = forms.CharField(widget=forms.HiddenInput, required=False)
 
     check_file = staticmethod(check_upload)
     STAGING_SALT = "incidents.evidence.staged"
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, private_use: bool = False, **kwargs):
         self.user = user
         self.staged_name = ""
+        # The concern is about private use: every file is taken as coming from a private
+        # account, so the reason is needed whatever the box says.
+        self.private_use = private_use
         super().__init__(*args, **kwargs)
+        show_limit(self.fields["relevance"])
+        if private_use:
+            self.fields["private_account"].initial = True
+            self.fields["relevance"].label = (
+                "Why is it relevant to their work or the Code of Conduct? (needed: you said "
+                "this was private use)"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -335,9 +364,44 @@ class EvidenceForm(StagedUploadMixin, forms.Form):
             "captured_url",
             "captured_at",
             "post_deleted",
+            *self.private_layout(),
             "staged",
             Submit("upload", "Attach", css_class="btn-secondary"),
         )
+
+    @staticmethod
+    def private_layout() -> tuple:
+        return (
+            Div(
+                HTML('{% include "incidents/partials/private_collection.html" %}'),
+                "private_account",
+                "relevance",
+                css_class="border rounded p-3 mb-3 private-collection",
+            ),
+        )
+
+    def is_private(self) -> bool:
+        """Material from a private account: the concern is about private use, or the
+        reporter ticked the box."""
+        return self.private_use or bool(self.cleaned_data.get("private_account"))
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = not (cleaned.get("relevance") or "").strip()
+        if self.is_private() and missing and "relevance" not in self.errors:
+            self.add_error(
+                "relevance",
+                "Say why this material from a private account is relevant before attaching it.",
+            )
+        return cleaned
+
+    def private_details(self) -> dict:
+        """What is kept with the file about where it came from (for evidence_add)."""
+        private = self.is_private()
+        return {
+            "private_account": private,
+            "relevance": (self.cleaned_data.get("relevance") or "").strip() if private else "",
+        }
 
     def clean_captured_at(self):
         value = self.cleaned_data.get("captured_at")

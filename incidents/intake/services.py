@@ -299,7 +299,12 @@ def evidence_add(
     captured_url: str = "",
     captured_at: dt.datetime | None = None,
     post_deleted: str = "unsure",
+    private_account: bool = False,
+    relevance: str = "",
 ) -> Evidence:
+    """Attach a checked file. `private_account` and `relevance`: the reporter said it comes
+    from the employee's private account (or the concern is about private use), and why it
+    is relevant; kept with the file and shown to HR beside it."""
     checked = check_upload(upload)
     evidence = Evidence(
         concern=concern,
@@ -310,6 +315,8 @@ def evidence_add(
         captured_url=captured_url,
         captured_at=captured_at,
         post_deleted=post_deleted,
+        private_account=private_account,
+        relevance=relevance if private_account else "",
         uploaded_by=actor,
     )
     evidence.file.save("upload", upload, save=False)

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.collection_notice import collection_notice_for
 from config.errors import Refused
-from guidance.models import PlatformCategory
+from guidance.models import PlatformCategory, UseContext
 from guidance.selectors import current_sections
 from incidents import permissions
 from incidents.intake import context_helper, learning, selectors
@@ -48,7 +49,8 @@ def concern_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Draft saved. Check it, attach any screenshots, then submit.")
         return redirect("incidents:review", pk=concern.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "incidents/concern_form.html", {"form": form}, status=status)
+    context = {"form": form, "collection_notice": collection_notice_for(request.user.organisation)}
+    return render(request, "incidents/concern_form.html", context, status=status)
 
 
 @login_required
@@ -77,7 +79,12 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Draft saved.")
             return redirect("incidents:review", pk=concern.pk)
-    context = {"form": form, "concern": concern, "conflict": conflict}
+    context = {
+        "form": form,
+        "concern": concern,
+        "conflict": conflict,
+        "collection_notice": collection_notice_for(concern.organisation),
+    }
     status = 409 if conflict else 400 if form.is_bound else 200
     return render(request, "incidents/concern_form.html", context, status=status)
 
@@ -86,7 +93,14 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def concern_review(request: HttpRequest, pk: int) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
-    return _render_review(request, concern, EvidenceForm(user=request.user))
+    return _render_review(request, concern, _evidence_form(request, concern))
+
+
+def _evidence_form(request: HttpRequest, concern, *args) -> EvidenceForm:
+    """The attach form; for a concern about private use it asks why each file is relevant."""
+    return EvidenceForm(
+        *args, user=request.user, private_use=concern.use_context == UseContext.PRIVATE
+    )
 
 
 def _render_review(
@@ -135,7 +149,7 @@ def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Refused as exc:
         messages.error(request, str(exc))
-        return _render_review(request, concern, EvidenceForm(user=request.user), status=409)
+        return _render_review(request, concern, _evidence_form(request, concern), status=409)
     messages.success(
         request,
         f"Thank you. Your concern has been logged as {concern.reference}. "
@@ -148,7 +162,7 @@ def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
-    form = EvidenceForm(request.POST, request.FILES, user=request.user)
+    form = _evidence_form(request, concern, request.POST, request.FILES)
     if not form.is_valid():
         return _render_review(request, concern, form, status=400)
     evidence = intake.evidence_add(
@@ -158,6 +172,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         captured_url=form.cleaned_data["captured_url"],
         captured_at=form.cleaned_data["captured_at"],
         post_deleted=form.cleaned_data["post_deleted"],
+        **form.private_details(),
     )
     form.discard_staged()
     messages.success(request, f"Attached {evidence.original_name}.")

@@ -32,7 +32,16 @@ class AdditionForm(EvidenceForm):
         help_text="Something you found or remembered later. What you sent first stays as it "
         f"was. Up to {MAX_TEXT:,} characters.",
     )
-    field_order = ["note", "file", "captured_url", "captured_at", "post_deleted", "staged"]
+    field_order = [
+        "note",
+        "file",
+        "captured_url",
+        "captured_at",
+        "post_deleted",
+        "private_account",
+        "relevance",
+        "staged",
+    ]
     STAGING_SALT = "incidents.reporter.addition.staged"
 
     def __init__(self, *args, **kwargs):
@@ -54,6 +63,7 @@ class AdditionForm(EvidenceForm):
             "captured_url",
             "captured_at",
             "post_deleted",
+            *self.private_layout(),
             "staged",
             Submit("add", "Add to my concern", css_class="btn-primary"),
         )
@@ -64,6 +74,10 @@ class AdditionForm(EvidenceForm):
         ):
             return None
         return super().clean_file()
+
+    def is_private(self) -> bool:
+        # Only a file is material collected from an account; a note alone needs no reason.
+        return bool(self.cleaned_data.get("file")) and super().is_private()
 
     def clean(self):
         cleaned = super().clean()

@@ -60,6 +60,8 @@ class EvidenceUpload:
     captured_url: str = ""
     captured_at: object = None
     post_deleted: str = "unsure"
+    private_account: bool = False
+    relevance: str = ""
 
 
 @transaction.atomic
@@ -85,6 +87,8 @@ def addition_add(
             captured_url=item.captured_url,
             captured_at=item.captured_at,
             post_deleted=item.post_deleted,
+            private_account=item.private_account,
+            relevance=item.relevance,
         )
         for item in files
     ]

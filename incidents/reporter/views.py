@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import Refused
+from guidance.models import UseContext
 from incidents import permissions, workflow
 from incidents.casework.forms import ActionForm
 from incidents.models import Concern, ReporterQuestion, Status
@@ -80,7 +81,9 @@ def render_concern(
         "questions": questions,
         "withdraw_form": withdraw_form,
         "withdraw_open": WITHDRAW in bound,
-        "addition_form": (bound.get("addition") or AdditionForm(user=user)) if can_add else None,
+        "addition_form": (bound.get("addition") or _addition_form(user, concern))
+        if can_add
+        else None,
         "addition_open": "addition" in bound,
         "closed_message": (
             permissions.REPORTER_CLOSED if concern.closed_at and not can_add else ""
@@ -93,6 +96,11 @@ def render_concern(
         "error_at": next(iter(bound), ""),
     }
     return render(request, "incidents/reporter/concern.html", context, status=status)
+
+
+def _addition_form(user, concern: Concern, *args) -> AdditionForm:
+    """For a concern about private use, a file added asks why it is relevant (issue 19)."""
+    return AdditionForm(*args, user=user, private_use=concern.use_context == UseContext.PRIVATE)
 
 
 def _reporter_concern(request: HttpRequest, pk: int) -> Concern:
@@ -110,7 +118,7 @@ def add_information(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _reporter_concern(request, pk)
     if not permissions.can_add_further_information(request.user, concern):
         return render_concern(request, concern, status=409, error=permissions.REPORTER_CLOSED)
-    form = AdditionForm(request.POST, request.FILES, user=request.user)
+    form = _addition_form(request.user, concern, request.POST, request.FILES)
     if not form.is_valid():
         return render_concern(request, concern, bound={"addition": form}, status=400)
     upload = form.cleaned_data.get("file")
@@ -122,6 +130,7 @@ def add_information(request: HttpRequest, pk: int) -> HttpResponse:
                 captured_url=form.cleaned_data["captured_url"],
                 captured_at=form.cleaned_data["captured_at"],
                 post_deleted=form.cleaned_data["post_deleted"],
+                **form.private_details(),
             )
         )
     try:

@@ -22,6 +22,9 @@ from incidents.intake import services as intake
 from incidents.models import Evidence
 from tests.factories import make_concern
 
+# The factories' concerns are about private use: a file needs its reason (issue 19).
+RELEVANT = "It names the agency and a client."
+
 pytestmark = pytest.mark.django_db
 
 WRONG_TYPE = (
@@ -70,7 +73,12 @@ def upload_url(concern) -> str:
 
 
 def post_file(client, concern, name: str, content: bytes, **fields):
-    data = {"file": SimpleUploadedFile(name, content), "post_deleted": "unsure", **fields}
+    data = {
+        "file": SimpleUploadedFile(name, content),
+        "relevance": RELEVANT,
+        "post_deleted": "unsure",
+        **fields,
+    }
     return client.post(upload_url(concern), data)
 
 
@@ -273,7 +281,9 @@ def test_the_service_refuses_an_empty_file_too(draft_concern, reporter, media):
 def test_posting_the_form_without_a_file_asks_for_one(client, draft_concern, reporter, media):
     client.force_login(reporter)
 
-    response = client.post(upload_url(draft_concern), {"post_deleted": "unsure"})
+    response = client.post(
+        upload_url(draft_concern), {"relevance": RELEVANT, "post_deleted": "unsure"}
+    )
 
     assert response.status_code == 400
     assert "Choose a file to attach." in file_error(response.content.decode())
@@ -410,6 +420,7 @@ def test_a_good_file_with_a_bad_capture_url_is_kept_and_attached_on_the_second_t
         {
             "staged": staged_token(body),
             "captured_url": "https://www.facebook.com/some.post/123",
+            "relevance": RELEVANT,
             "post_deleted": "no",
         },
     )
@@ -434,7 +445,9 @@ def test_a_staged_token_from_another_user_is_ignored(
     others_draft = make_concern(second_reporter, submit=False)
     client.force_login(second_reporter)
 
-    response = client.post(upload_url(others_draft), {"staged": token, "post_deleted": "unsure"})
+    response = client.post(
+        upload_url(others_draft), {"staged": token, "relevance": RELEVANT, "post_deleted": "unsure"}
+    )
 
     body = response.content.decode()
     assert response.status_code == 400
@@ -451,7 +464,9 @@ def test_a_tampered_staged_token_is_ignored(client, draft_concern, reporter, med
     token = staged_token(first.content.decode())
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
 
-    response = client.post(upload_url(draft_concern), {"staged": tampered, "post_deleted": "no"})
+    response = client.post(
+        upload_url(draft_concern), {"staged": tampered, "relevance": RELEVANT, "post_deleted": "no"}
+    )
 
     assert response.status_code == 400
     assert "Choose a file to attach." in file_error(response.content.decode())
@@ -468,7 +483,12 @@ def test_a_kept_file_survives_a_second_mistake_and_attaches_on_the_third_try(
 
     second = client.post(
         upload_url(draft_concern),
-        {"staged": token, "captured_url": "still wrong", "post_deleted": "no"},
+        {
+            "staged": token,
+            "captured_url": "still wrong",
+            "relevance": RELEVANT,
+            "post_deleted": "no",
+        },
     )
 
     body = second.content.decode()
@@ -479,6 +499,7 @@ def test_a_kept_file_survives_a_second_mistake_and_attaches_on_the_third_try(
         {
             "staged": staged_token(body),
             "captured_url": "https://example.org/p",
+            "relevance": RELEVANT,
             "post_deleted": "no",
         },
     )
@@ -490,7 +511,11 @@ def test_a_kept_file_survives_a_second_mistake_and_attaches_on_the_third_try(
 def test_a_staged_token_cannot_attach_the_same_file_twice(client, draft_concern, reporter, media):
     client.force_login(reporter)
     first = post_file(client, draft_concern, "once.png", image_bytes("PNG"), captured_url="nope")
-    data = {"staged": staged_token(first.content.decode()), "post_deleted": "no"}
+    data = {
+        "staged": staged_token(first.content.decode()),
+        "relevance": RELEVANT,
+        "post_deleted": "no",
+    }
 
     assert client.post(upload_url(draft_concern), data).status_code == 302
     again = client.post(upload_url(draft_concern), data)
@@ -516,6 +541,7 @@ def test_a_kept_file_replaced_by_another_upload_is_not_left_behind(
         {
             "file": SimpleUploadedFile("right-one.png", replacement),
             "staged": token,
+            "relevance": RELEVANT,
             "post_deleted": "no",
         },
     )

@@ -19,6 +19,9 @@ from incidents.evidence import checks as evidence
 from incidents.evidence.checks import check_upload
 from incidents.models import Evidence
 
+# The factories' concerns are about private use: a file needs its reason (issue 19).
+RELEVANT = "It names the agency and a client."
+
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
 
@@ -341,6 +344,7 @@ def test_a_refused_pdf_shows_the_reason_next_to_the_field_and_keeps_what_was_typ
         {
             "file": SimpleUploadedFile("statement.pdf", content),
             "captured_url": "https://www.facebook.com/some.post/123",
+            "relevance": RELEVANT,
             "post_deleted": "yes",
         },
     )

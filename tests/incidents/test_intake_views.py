@@ -19,6 +19,9 @@ from incidents.intake.context_helper import MINOR_ADVICE
 from incidents.models import Concern, Status
 from tests.factories import BusinessUnitFactory, concern_data, make_concern
 
+# The factories' concerns are about private use: a file needs its reason (issue 19).
+RELEVANT = "It names the agency and a client."
+
 pytestmark = pytest.mark.django_db
 
 TYPED_DESCRIPTION = (
@@ -99,7 +102,7 @@ def test_reporter_logs_a_concern_end_to_end_and_sees_its_reference(
     upload = SimpleUploadedFile("screenshot.png", png_bytes(), content_type="image/png")
     response = client.post(
         reverse("incidents:evidence_upload", args=[concern.pk]),
-        {"file": upload, "post_deleted": "unsure"},
+        {"file": upload, "relevance": RELEVANT, "post_deleted": "unsure"},
     )
     assert response.status_code == 302
     assert "screenshot.png" in client.get(response["Location"]).content.decode()

@@ -33,6 +33,7 @@ def test_a_note_and_a_file_added_later_are_kept_apart_from_what_was_submitted(
             note="The post was deleted, here is the archive.",
             file=png_upload("archive.png"),
             post_deleted="yes",
+            relevance="It names the agency.",
         )
 
     assert response.status_code == 302

@@ -26,6 +26,9 @@ from incidents.models import Concern, Evidence, Note, Status
 from reporting.models import ExportJob
 from tests.factories import make_concern, png_upload
 
+# The factories' concerns are about private use: a file needs its reason (issue 19).
+RELEVANT = "It names the agency and a client."
+
 pytestmark = pytest.mark.django_db
 
 FORM_MODULES = (
@@ -269,6 +272,7 @@ def test_evidence_upload_changes_nothing_on_the_concern_and_keeps_its_own_facts(
         hostile(
             {
                 "file": png_upload(),
+                "relevance": RELEVANT,
                 "post_deleted": "unsure",
                 "concern": other.pk,
                 "uploaded_by": outsider.pk,

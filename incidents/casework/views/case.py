@@ -40,6 +40,8 @@ from incidents.casework.forms import (
     StepAsideForm,
     TriageForm,
 )
+from incidents.casework.interim_context import PANEL_KEYS as INTERIM_PANEL_KEYS
+from incidents.casework.interim_context import interim_context
 from incidents.casework.related import related_context
 from incidents.casework.views.review import REVIEW_PANEL_KEYS, charter_review_context, review_panels
 from incidents.disclosures.context import disclosure_context
@@ -122,6 +124,7 @@ PANEL_SLUGS = frozenset(
         "hold_release",
         *(key for key, *_ in MATTER_PANELS),
         *REVIEW_PANEL_KEYS,
+        *INTERIM_PANEL_KEYS,
     }
 )
 
@@ -361,6 +364,8 @@ def case_panels(
             helper=True,
         )
     panels.update(review_panels(user, concern, bound, panel))
+    interim = interim_context(user, concern, bound, error)
+    panels.update(interim.pop("interim_panels"))
     records = _retention_context(user, concern, bound, error)
     hold = records.get("hold_panel")
     if hold is not None:
@@ -376,6 +381,7 @@ def case_panels(
         "records": records,
         "related": related,
         "documents": documents,
+        "interim": interim,
     }
 
 
@@ -434,6 +440,7 @@ def render_case(
         **records,
         **built["related"],
         **built["documents"],
+        **built["interim"],
         **reporter_exchange_context(user, concern, bound or {}),
         **case_file_context(user, concern),
         **disclosure_context(user, concern),
