@@ -120,8 +120,9 @@ DEMO_PEOPLE = (
 
 # Administrators manage people and reference data in the admin, never case content.
 ADMIN_APPS = ("accounts", "guidance", "django_celery_beat")
-# Plus the retention periods: reference data, unlike the schedules, holds and register.
-ADMIN_MODELS = (("records", "retentionrule"),)
+# Plus the retention periods (reference data, unlike the schedules, holds and register)
+# and the organisation's letter templates (wording, never a letter about a concern).
+ADMIN_MODELS = (("records", "retentionrule"), ("incidents", "lettertemplate"))
 
 
 def administrators_group() -> Group:

@@ -8,6 +8,7 @@ from .casework.views import case, matters, people, queue
 from .documents import views as documents
 from .evidence import views as evidence
 from .intake import views as intake
+from .letters import views as letters
 from .reporter import views as reporter
 
 app_name = "incidents"
@@ -81,4 +82,10 @@ urlpatterns = [
     path("<id:pk>/matter/unlink/", matters.unlink_matter, name="unlink_matter"),
     path("<id:pk>/timeline/", case.concern_timeline, name="timeline"),
     path("people/<id:person_pk>/export/", people.person_export, name="person_export"),
+    # Letters from templates (HR)
+    path("<id:pk>/letters/", letters.letters, name="letters"),
+    path("<id:pk>/letters/new/<slug:kind>/", letters.letter_draft, name="letter_draft"),
+    path("<id:pk>/letters/<id:letter_pk>/", letters.letter_detail, name="letter"),
+    path("<id:pk>/letters/<id:letter_pk>/save/", letters.letter_save, name="letter_save"),
+    path("<id:pk>/letters/<id:letter_pk>/issue/", letters.letter_issue, name="letter_issue"),
 ]

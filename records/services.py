@@ -327,6 +327,7 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
     previews = tuple(("evidence", item.pk) for item in evidence) + tuple(
         ("document", item.pk) for item in documents
     )
+    concern.letters.all().delete()  # drafts and issued letters' text (issued ones' PDFs above)
     CaseDocument.objects.filter(concern=concern).delete()
     notes_destroyed, _ = concern.notes.all().delete()
     # The exchange with the reporter goes with the notes (their files went with the evidence).

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.errors import Refused
 from incidents import permissions, workflow
 from incidents.casework.forms import ActionForm
+from incidents.letters.selectors import reporter_letters
 from incidents.models import Concern, ReporterQuestion, Status
 
 from . import selectors
@@ -91,6 +92,7 @@ def render_concern(
         else None,
         "error": error,
         "error_at": next(iter(bound), ""),
+        "closure_letters": reporter_letters(concern),
     }
     return render(request, "incidents/reporter/concern.html", context, status=status)
 

@@ -40,6 +40,7 @@ from incidents.casework.forms import (
 )
 from incidents.casework.related import related_context
 from incidents.documents.context import documents_context
+from incidents.letters.context import letters_context
 from incidents.models import Concern, Status
 from incidents.reporter import views as reporter_views
 from incidents.reporter.context import reporter_exchange_context
@@ -397,6 +398,7 @@ def render_case(
         **built["related"],
         **built["documents"],
         **reporter_exchange_context(user, concern, bound or {}),
+        **letters_context(user, concern),
     }
     context["has_aside"] = bool(
         records or context["can_view_access_log"] or context["can_export_person"]
