@@ -297,7 +297,8 @@ def letter_issue(*, letter: Letter, actor, expected_version: int) -> Letter:
                 letter_file_name(locked, today), pdf, content_type="application/pdf"
             ),
             kind=DOCUMENT_KIND[locked.kind],
-            title=f"{locked.get_kind_display()} issued {long_date(today)}",
+            title=f"issued {long_date(today)} from template version "
+            f"{locked.template_version.number}",
         )
         if locked.kind == LetterKind.ALLEGATION_NOTICE:
             casework.concern_record_fairness(
