@@ -97,7 +97,9 @@ def letter_template_current(*, organisation, kind: str) -> LetterTemplateVersion
     if template is None:
         with transaction.atomic():
             template = letter_template_save(
-                template=LetterTemplate(organisation=organisation, kind=kind, **default_wording(kind))
+                template=LetterTemplate(
+                    organisation=organisation, kind=kind, **default_wording(kind)
+                )
             )
     return template.versions.order_by("-number").first()
 

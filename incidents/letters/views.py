@@ -138,7 +138,10 @@ def render_letter(
 def letter_detail(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     letter = permissions.get_letter_for_user(request.user, pk, letter_pk)
     access_record(
-        concern=letter.concern, user=request.user, action=AccessRecord.Action.VIEWED, detail="letter"
+        concern=letter.concern,
+        user=request.user,
+        action=AccessRecord.Action.VIEWED,
+        detail="letter",
     )
     return render_letter(request, letter)
 

@@ -72,7 +72,9 @@ def _decided_and_closed(concern, investigator, approver):
         actor=investigator,
         data=casework.FindingsData(
             {
-                row.section_id: "substantiated" if row.section.code == "6.2" else "not_substantiated"
+                row.section_id: "substantiated"
+                if row.section.code == "6.2"
+                else "not_substantiated"
                 for row in concern.findings.select_related("section")
             },
             "formal_warning",
@@ -81,7 +83,10 @@ def _decided_and_closed(concern, investigator, approver):
         expected_version=concern.version,
     )
     concern = casework.concern_act(
-        concern=concern, actor=investigator, action="propose_decision", expected_version=concern.version
+        concern=concern,
+        actor=investigator,
+        action="propose_decision",
+        expected_version=concern.version,
     )
     return casework.concern_act(
         concern=concern, actor=approver, action="close", expected_version=concern.version
@@ -180,7 +185,9 @@ def test_an_hr_manager_issues_an_allegation_notice_and_then_the_outcome(
     page.goto(f"{live_server.url}/concerns/{concern.pk}/letters/")
     outcome = page.locator("#kind-outcome")
     outcome.get_by_role("button", name="Draft the notice of outcome").click()
-    expect(page.get_by_label("Text of the letter")).to_contain_text("Privacy and confidentiality: Substantiated")
+    expect(page.get_by_label("Text of the letter")).to_contain_text(
+        "Privacy and confidentiality: Substantiated"
+    )
     page.get_by_label("I understand what this will do").check()
     shots.take(page, "outcome-draft-1366")
     page.get_by_role("button", name="Issue the letter").click()

@@ -37,9 +37,7 @@ def _post_data(template: LetterTemplate, **changes) -> dict:
     }
 
 
-def test_an_administrator_sees_only_their_own_organisations_templates(
-    admin_client, org, other_org
-):
+def test_an_administrator_sees_only_their_own_organisations_templates(admin_client, org, other_org):
     own, foreign = _template(org), _template(other_org)
 
     listing = admin_client.get(reverse("admin:incidents_lettertemplate_changelist"))
@@ -66,7 +64,9 @@ def test_saving_a_template_makes_a_new_version_with_its_event(admin_client, admi
     assert template.version == 2
     versions = LetterTemplateVersion.objects.filter(template=template)
     assert [v.number for v in versions] == [2, 1]
-    assert versions[0].body == "Dear {{ employee_name }}." and versions[0].created_by == administrator
+    assert (
+        versions[0].body == "Dear {{ employee_name }}." and versions[0].created_by == administrator
+    )
     assert versions[1].body != versions[0].body  # version 1 is as it was
     event = Event.objects.filter(kind=EventKind.LETTER_TEMPLATE_SAVED).latest("seq")
     assert event.actor == administrator and event.concern_id is None
@@ -101,9 +101,7 @@ def test_a_new_template_starts_from_the_default_wording(admin_client, org):
     assert template.signatory_title == "Director, People"
 
 
-def test_an_administrator_cannot_add_a_template_for_another_organisation(
-    admin_client, other_org
-):
+def test_an_administrator_cannot_add_a_template_for_another_organisation(admin_client, other_org):
     response = admin_client.post(
         reverse("admin:incidents_lettertemplate_add"),
         {"organisation": other_org.pk, "kind": LetterKind.OUTCOME},

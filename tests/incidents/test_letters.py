@@ -171,7 +171,10 @@ def test_an_unnamed_employee_is_named_back_before_drafting(guidance, reporter, h
         concern=concern, actor=hr_manager, assignee=hr_manager, expected_version=None
     )
     concern = casework.concern_act(
-        concern=concern, actor=hr_manager, action="start_investigation", expected_version=concern.version
+        concern=concern,
+        actor=hr_manager,
+        action="start_investigation",
+        expected_version=concern.version,
     )
     with pytest.raises(services.LetterIncomplete) as refused:
         _draft_notice(concern, hr_manager)
@@ -184,7 +187,7 @@ def test_the_draft_page_names_what_is_missing_and_keeps_what_was_typed(
     client.force_login(investigator)
     url = reverse("incidents:letter_draft", args=[investigating_concern.pk, "allegation_notice"])
 
-    response = client.post(url, {"draft_allegation_notice-facts": "x"} | {"facts": "Posted it."})
+    response = client.post(url, {"facts": "Posted it."})
 
     assert response.status_code == 400
     body = response.content.decode()
@@ -353,9 +356,7 @@ def test_a_template_version_is_never_changed_or_deleted(investigating_concern, i
 # --- The outcome and the reporter's message ---------------------------------------------------
 
 
-def test_a_notice_of_outcome_gives_each_finding_and_the_action(
-    media, decision_concern, hr_manager
-):
+def test_a_notice_of_outcome_gives_each_finding_and_the_action(media, decision_concern, hr_manager):
     closed = _closed(decision_concern, hr_manager)
     letter = services.letter_draft(concern=closed, actor=hr_manager, kind=LetterKind.OUTCOME)
 
@@ -421,8 +422,11 @@ def test_the_employee_concerned_and_other_roles_get_404(
 ):
     letter = _draft_notice(investigating_concern, investigator)
     subject = investigating_concern.subject
-    employee = UserFactory(username="employee", organisation=investigating_concern.organisation,
-                           roles=[Role.INVESTIGATOR, Role.REPORTER])
+    employee = UserFactory(
+        username="employee",
+        organisation=investigating_concern.organisation,
+        roles=[Role.INVESTIGATOR, Role.REPORTER],
+    )
     subject.user = employee
     subject.save()
     urls = [
@@ -432,9 +436,7 @@ def test_the_employee_concerned_and_other_roles_get_404(
         ("post", reverse("incidents:letter_issue", args=[investigating_concern.pk, letter.pk])),
         (
             "post",
-            reverse(
-                "incidents:letter_draft", args=[investigating_concern.pk, "allegation_notice"]
-            ),
+            reverse("incidents:letter_draft", args=[investigating_concern.pk, "allegation_notice"]),
         ),
     ]
     for person in (employee, reporter, executive, administrator, outsider):
@@ -482,3 +484,12 @@ def test_the_letters_of_a_disposed_concern_go_with_it(
     assert closed.__class__.objects.get(pk=closed.pk).disposed_at is not None
     assert not Letter.objects.filter(concern=closed).exists()
     assert not CaseDocument.objects.filter(concern=closed).exists()
+
+
+@pytest.mark.parametrize("kind", LetterKind.values)
+def test_the_default_wording_of_each_kind_uses_only_its_own_placeholders(org, kind):
+    from incidents.letters.defaults import default_wording
+
+    template = LetterTemplate(organisation=org, kind=kind, **default_wording(kind))
+    assert template_errors(template) == {}
+    assert "{{ reference }}" in template.subject
