@@ -104,6 +104,11 @@ class EventKind(models.TextChoices):
     # People's roles, granted in the admin or mapped from the identity provider at sign-in
     ROLES_CHANGED = "roles_changed", "Roles granted or removed"
     HEADCOUNT_RECORDED = "headcount_recorded", "Headcount recorded (concerns per 100 staff)"
+    # Letters from templates (incidents/letters)
+    LETTER_TEMPLATE_SAVED = "letter_template_saved", "Letter template saved as a new version"
+    LETTER_DRAFTED = "letter_drafted", "Letter drafted"
+    LETTER_EDITED = "letter_edited", "Letter draft edited"
+    LETTER_ISSUED = "letter_issued", "Letter issued"
 
 
 class EventChainHead(models.Model):

@@ -257,6 +257,10 @@ class Story:
     notes: int = 1
     link: str = ""  # a story whose post this is too
     extra: dict = field(default_factory=dict)
+    # The facts put to the employee: the allegation notice is issued as a letter (and, once
+    # closed, the notice of outcome and the message to the reporter) instead of the dates
+    # being typed in.
+    letter_facts: str = ""
 
 
 @dataclass
@@ -454,6 +458,27 @@ def _link(world: World, story: Story) -> None:
     )
 
 
+def _letter(world: World, story: Story, kind: str, actor: str, **inputs) -> None:
+    """A letter drafted from the organisation's template and issued, through the letters'
+    services (the allegation notice records the fairness dates itself)."""
+    from incidents.letters import services as letters
+
+    person = world.people[actor]
+    draft = letters.letter_draft(concern=world.concern(story), actor=person, kind=kind, **inputs)
+    letters.letter_issue(letter=draft, actor=person, expected_version=draft.version)
+
+
+def _allegation_notice(world: World, story: Story) -> None:
+    _letter(
+        world,
+        story,
+        "allegation_notice",
+        story.investigator,
+        facts=story.letter_facts,
+        response_due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+
+
 # --- A story as dated steps -----------------------------------------------------------------
 
 
@@ -529,7 +554,10 @@ def _steps(story: Story, order: int) -> list[Step]:
             at(start + span * 0.15, lambda w: _answer(w, story))
     if story.addition:
         at(start + span * 0.18, lambda w: _add(w, story))
-    at(start + span * 0.2, lambda w: _fairness(w, story, notified, None))
+    if story.letter_facts:
+        at(start + span * 0.2, lambda w: _allegation_notice(w, story))
+    else:
+        at(start + span * 0.2, lambda w: _fairness(w, story, notified, None))
     for index in range(story.notes):
         at(start + span * (0.25 + 0.1 * index), lambda w, i=index: _note(w, story, i))
     if story.status == S.INVESTIGATION:
@@ -552,6 +580,19 @@ def _steps(story: Story, order: int) -> list[Step]:
     )
     if story.status == S.REVIEW:  # the employee asked for a review within the period
         at(story.final_after + 3, lambda w: _request_review(w, story))
+    if story.letter_facts:
+        at(story.final_after + 0.1, lambda w: _letter(w, story, "outcome", story.approver))
+        at(
+            story.final_after + 0.15,
+            lambda w: _letter(
+                w,
+                story,
+                "reporter_closure",
+                story.approver,
+                message="HR looked into what you raised and has dealt with it. Thank you for "
+                "taking the time to tell us.",
+            ),
+        )
     return steps
 
 
@@ -586,6 +627,8 @@ def recent_stories(now: dt.datetime) -> list[Story]:
             triage_after=1,
             investigation_after=3,
             question=0,
+            letter_facts="A video filmed at your workplace, showing clients' faces, was posted "
+            "from your account and shared publicly.",
             addition="I found a second copy of the video shared by another account; the link "
             "is https://example.org/tiktok/post/video-copy.",
             notes=2,
@@ -667,6 +710,8 @@ def recent_stories(now: dt.datetime) -> list[Story]:
             decision_after=50,
             final_after=56,
             question=0,
+            letter_facts="A photo of a client's file, with the client's name readable, was "
+            "posted on your public page.",
         ),
         # Closed ten days ago; the employee has asked for a review of its outcome.
         Story(

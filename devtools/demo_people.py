@@ -121,12 +121,13 @@ DEMO_PEOPLE = (
 # Administrators manage people and reference data in the admin, never case content.
 ADMIN_APPS = ("accounts", "guidance", "django_celery_beat")
 # Plus the retention periods: reference data, unlike the schedules, holds and register;
-# the periods and wording for possible public interest disclosures; and the Charter prompts
-# and the review period (issue 19).
+# the periods and wording for possible public interest disclosures; the Charter prompts
+# and the review period (issue 19); and the letter templates (wording, never a letter).
 ADMIN_MODELS = (
     ("records", "retentionrule"),
     ("incidents", "disclosurepolicy"),
     ("incidents", "decisionduties"),
+    ("incidents", "lettertemplate"),
 )
 
 

@@ -44,3 +44,7 @@ class DecisionDutiesAdmin(OrganisationScopedAdmin):
                     column
                 ].help_text = f"Blank uses the default: “{charter.DEFAULT_PROMPTS[field]}”"
         return form
+
+
+# Letter templates have their admin with their room.
+from incidents.letters import admin as letters_admin  # noqa: E402, F401  (registers LetterTemplate)

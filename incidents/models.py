@@ -949,3 +949,144 @@ class InterimMeasure(models.Model):
         if self.kind == InterimMeasureKind.OTHER and self.other:
             return self.other
         return self.get_kind_display()
+
+
+# --- Letters from templates (incidents/letters) ---------------------------------------------
+# An organisation's wording for each kind of letter (LetterTemplate, edited by its
+# administrators); every save of it is kept as an immutable LetterTemplateVersion; a Letter
+# is drafted from one version, edited by HR and issued as a CaseDocument (a PDF), after which
+# it never changes.
+
+
+class LetterKind(models.TextChoices):
+    ALLEGATION_NOTICE = "allegation_notice", "Allegation notice"
+    OUTCOME = "outcome", "Notice of outcome"
+    REPORTER_CLOSURE = "reporter_closure", "Closing message to the person who logged it"
+
+
+class LetterTemplate(models.Model):
+    """The wording an organisation uses for one kind of letter, as its administrators keep
+    it in the admin. Saving it makes a new LetterTemplateVersion (incidents.letters.services.
+    letter_template_save); letters point at the version they were drafted from."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    letterhead = models.TextField(
+        help_text="The lines at the top of every letter of this kind: the organisation's name, "
+        "its address, a phone number or email for HR."
+    )
+    subject = models.CharField(max_length=200, help_text="The letter's heading.")
+    body = models.TextField(
+        help_text="The letter itself. Leave a blank line between paragraphs. Placeholders in "
+        "double braces, such as {{ employee_name }}, are filled from the concern."
+    )
+    signatory_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who signs it. Leave empty to sign with the name of the person who issues it.",
+    )
+    signatory_title = models.CharField(max_length=200, blank=True, default="Human Resources")
+    version = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="one_letter_template_per_kind"
+            )
+        ]
+        ordering = ["organisation", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (version {self.version})"
+
+    def clean(self) -> None:
+        from incidents.letters.placeholders import template_errors
+
+        errors = template_errors(self)
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(errors)
+
+
+class LetterTemplateVersion(models.Model):
+    """One saved state of a LetterTemplate, never changed or deleted once written: an issued
+    letter shows the wording it was drafted from."""
+
+    template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    letterhead = models.TextField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="unique_letter_template_version"
+            )
+        ]
+        ordering = ["template", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.template_id} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("A letter template's version is never changed once saved.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A letter template's version is never deleted.")
+
+
+class Letter(models.Model):
+    """A letter about one concern: a draft HR edits, then, once issued, the text exactly as
+    sent, with the PDF stored as a case document. Disposed of with the concern."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    template_version = models.ForeignKey(
+        LetterTemplateVersion, on_delete=models.PROTECT, related_name="letters"
+    )
+    subject = models.CharField(max_length=200)
+    text = models.TextField()
+    # What HR gave when drafting it, kept so the issue can act on it.
+    response_due_on = models.DateField("response due", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.CharField(max_length=200, blank=True)
+    document = models.OneToOneField(
+        CaseDocument, on_delete=models.CASCADE, null=True, blank=True, related_name="letter"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern", "kind"],
+                condition=models.Q(issued_at__isnull=True),
+                name="one_letter_draft_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.concern_id}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None

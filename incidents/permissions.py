@@ -1080,3 +1080,64 @@ def can_record_interim_measure(user, concern: Concern) -> bool:
     """Record or end an interim measure: while the concern is open, whoever may work on it
     (its assignee or a case manager; anyone of HR while unassigned at triage)."""
     return concern.disposed_at is None and can_work_on(user, concern)
+
+
+# --- Letters from templates (incidents/letters) -------------------------------------------
+
+
+def can_view_letters(user, concern: Concern) -> bool:
+    """See a concern's letters (drafts and issued): whoever may see its case documents (its
+    assignee or a case manager), since an issued letter is one. A restricted concern's
+    letters only for whoever may open it (its coordinator). Never its reporter, the employee
+    concerned, executives or administrators."""
+    return can_view_case_documents(user, concern) and (
+        not concern.restricted or may_see_restricted(user, concern.organisation)
+    )
+
+
+# Why a kind of letter cannot be prepared now, for the letters page.
+LETTER_NOT_NOW = {
+    "allegation_notice": "An allegation notice is prepared while the concern is under "
+    "investigation: it records when the employee was told and when their response is due.",
+    "outcome": "A notice of outcome is prepared once the outcome is approved and the concern "
+    "is closed.",
+    "reporter_closure": "The closing message to the person who logged it is prepared once the "
+    "concern is finished (closed, dismissed or referred).",
+}
+
+
+def can_prepare_letter(user, concern: Concern, kind: str) -> bool:
+    """Draft, edit and issue a letter of this kind: someone who may see the letters and add a
+    case document (issuing stores one), when the concern is at the stage the letter belongs
+    to. The allegation notice also records fairness steps, so it follows that rule
+    (can_edit_investigation); the outcome needs the approved outcome (closed); the message
+    to the reporter needs a finished concern that still has its reporter."""
+    if not (can_view_letters(user, concern) and can_add_case_document(user, concern)):
+        return False
+    if kind == "allegation_notice":
+        return can_edit_investigation(user, concern)
+    if kind == "outcome":
+        return concern.status == Status.CLOSED
+    if kind == "reporter_closure":
+        return concern.reporter_id is not None and concern.status in (
+            Status.CLOSED,
+            Status.DISMISSED,
+            Status.REFERRED,
+        )
+    return False
+
+
+def can_see_letters_link(user, concern: Concern) -> bool:
+    """The concern page's link to its letters (no query: the page has read all this)."""
+    return concern.disposed_at is None and can_view_letters(user, concern)
+
+
+def get_letter_for_user(user, concern_pk, letter_pk):
+    """A letter of a concern whose letters this user may see (can_view_letters); else 404,
+    the same for a letter that does not exist and one out of reach."""
+    from .models import Letter
+
+    letter = _file_of_concern(Letter, user, concern_pk, letter_pk)
+    if not can_view_letters(user, letter.concern):
+        raise Http404("No such letter.")
+    return letter

@@ -10,6 +10,7 @@ from .disclosures import views as disclosures
 from .documents import views as documents
 from .evidence import views as evidence
 from .intake import views as intake
+from .letters import views as letters
 from .reporter import views as reporter
 
 app_name = "incidents"
@@ -101,4 +102,10 @@ urlpatterns = [
     # Interim measures during an investigation (issue 19)
     path("<id:pk>/interim/", interim.interim_record, name="interim_record"),
     path("<id:pk>/interim/end/", interim.interim_end, name="interim_end"),
+    # Letters from templates (HR)
+    path("<id:pk>/letters/", letters.letters, name="letters"),
+    path("<id:pk>/letters/new/<slug:kind>/", letters.letter_draft, name="letter_draft"),
+    path("<id:pk>/letters/<id:letter_pk>/", letters.letter_detail, name="letter"),
+    path("<id:pk>/letters/<id:letter_pk>/save/", letters.letter_save, name="letter_save"),
+    path("<id:pk>/letters/<id:letter_pk>/issue/", letters.letter_issue, name="letter_issue"),
 ]

@@ -328,6 +328,7 @@ def _dispose(schedule: RetentionSchedule, organisation: Organisation) -> Disposa
     previews = tuple(("evidence", item.pk) for item in evidence) + tuple(
         ("document", item.pk) for item in documents
     )
+    concern.letters.all().delete()  # drafts and issued letters' text (issued ones' PDFs above)
     CaseDocument.objects.filter(concern=concern).delete()
     # Case files produced of it (PDFs) go with the rest.
     case_files = CaseFileJob.objects.filter(concern=concern)

@@ -236,6 +236,7 @@ def snapshot(organisation) -> dict:
         Concern,
         ConflictDeclaration,
         Evidence,
+        Letter,
         Note,
         Person,
         ReporterAddition,
@@ -259,6 +260,9 @@ def snapshot(organisation) -> dict:
         "conflicts": ConflictDeclaration.objects.filter(concern__in=concerns).count(),
         "evidence": Evidence.objects.filter(concern__in=concerns).count(),
         "case documents": CaseDocument.objects.filter(concern__in=concerns).count(),
+        "letters": list(
+            Letter.objects.filter(concern__in=concerns).values_list("pk", "version", "issued_at")
+        ),
         "reporting lines": Person.reporting_line.through.objects.filter(
             person__organisation=organisation
         ).count(),

@@ -258,6 +258,16 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     # Interim measures during an investigation (issue 19)
     "incidents:interim_record investigating": (302, 404, 404, 302, 302, 404, 404, 404),
     "incidents:interim_end investigating":    (302, 404, 404, 302, 302, 404, 404, 404),
+    # Letters from templates (incidents/letters): for the concern's assignee and HR managers
+    # (an investigator who may only look at an unassigned concern is refused, 403); drafted,
+    # saved and issued during the investigation. Templates are kept in the admin.
+    "incidents:letters investigating":        (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:letters submitted":            (302, 404, 404, 403, 200, 404, 404, 404),
+    "incidents:letter_draft investigating":   (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:letter investigating":         (302, 404, 404, 200, 200, 404, 404, 404),
+    "incidents:letter_save investigating":    (302, 404, 404, 302, 302, 404, 404, 404),
+    "incidents:letter_issue investigating":   (302, 404, 404, 302, 302, 404, 404, 404),
+    "admin:incidents_lettertemplate_changelist": (302, 302, 302, 302, 302, 302, 200, 302),
 }
 
 #                                             ----------- organisation B -----------
@@ -399,6 +409,14 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     # Interim measures during an investigation (issue 19)
     "incidents:interim_record investigating": (404, 404, 404, 404, 404, 404, 404),
     "incidents:interim_end investigating":    (404, 404, 404, 404, 404, 404, 404),
+    # Letters from templates (incidents/letters)
+    "incidents:letters investigating":        (404, 404, 404, 404, 404, 404, 404),
+    "incidents:letters submitted":            (404, 404, 404, 404, 404, 404, 404),
+    "incidents:letter_draft investigating":   (404, 404, 404, 404, 404, 404, 404),
+    "incidents:letter investigating":         (404, 404, 404, 404, 404, 404, 404),
+    "incidents:letter_save investigating":    (404, 404, 404, 404, 404, 404, 404),
+    "incidents:letter_issue investigating":   (404, 404, 404, 404, 404, 404, 404),
+    "admin:incidents_lettertemplate_changelist": (302, 302, 302, 302, 200, 302, 302),
 }
 # fmt: on
 
@@ -425,6 +443,7 @@ _ADMIN_KEPT = {
     "admin:accounts_organisation_change",
     "admin:accounts_rolemapping_changelist",
     "admin:accounts_identityprovider_changelist",
+    "admin:incidents_lettertemplate_changelist",  # letters from templates
 }
 
 
@@ -781,6 +800,55 @@ def _ask_case_file_job(world, name, target):
     job.file.save("casefile", ContentFile(b"%PDF-1.4 stand-in"), save=False)
     job.save()
     return Ask("get", reverse(name, args=[concern.pk, job.pk]))
+
+
+# --- Letters from templates (incidents/letters) ----------------------------------------------
+# "investigating" names A's concern under investigation; the letter asked about is a draft of
+# its allegation notice, made by its investigator before the request.
+
+
+def _letter_draft_of(world, target):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from incidents.letters import services as letters
+    from incidents.models import Letter
+
+    concern = world.concerns[target]
+    existing = Letter.objects.filter(concern=concern, issued_at__isnull=True).first()
+    return existing or letters.letter_draft(
+        concern=concern,
+        actor=world.people["investigator"],
+        kind="allegation_notice",
+        facts="Posted a client's file on a public page.",
+        response_due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+
+
+@asks("incidents:letter_draft")
+def _ask_letter_draft(world, name, target):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    data = {
+        "facts": "Posted a client's file on a public page.",
+        "response_due_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+    }
+    return Ask("post", reverse(name, args=[world.concerns[target].pk, "allegation_notice"]), data)
+
+
+@asks("incidents:letter", "incidents:letter_save", "incidents:letter_issue")
+def _ask_letter(world, name, target):
+    letter = _letter_draft_of(world, target)
+    url = reverse(name, args=[letter.concern_id, letter.pk])
+    if name == "incidents:letter":
+        return Ask("get", url)
+    data = {"version": letter.version, "subject": letter.subject, "text": letter.text + " Edited."}
+    if name == "incidents:letter_issue":
+        data["confirm"] = "on"
+    return Ask("post", url, data)
 
 
 # --- The REST API (api/) ------------------------------------------------------------------

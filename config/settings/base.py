@@ -362,8 +362,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    # One line per finished task is noise; failures are still logged as errors.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    # One line per finished task is noise; failures are still logged as errors. WeasyPrint
+    # logs each step of every PDF (letters) at INFO.
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # --- REST API (api/) -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from config.errors import Refused
 from guidance.models import UseContext
 from incidents import permissions, workflow
 from incidents.casework.forms import ActionForm
+from incidents.letters.selectors import reporter_letters
 from incidents.models import Concern, ReporterQuestion, Status
 
 from . import selectors
@@ -94,6 +95,7 @@ def render_concern(
         else None,
         "error": error,
         "error_at": next(iter(bound), ""),
+        "closure_letters": reporter_letters(concern),
     }
     return render(request, "incidents/reporter/concern.html", context, status=status)
 

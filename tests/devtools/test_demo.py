@@ -63,7 +63,7 @@ def _footprint() -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """`load_demo` run once, as `make run` does; its output and the database's footprint
     before a second run."""
     with django_db_blocker.unblock():
@@ -71,7 +71,8 @@ def demo(django_db_setup, django_db_blocker):
         atomic.__enter__()
         atomic._from_testcase = True  # durable blocks in tests nest as under TestCase
         try:
-            with override_settings(DEBUG=True):
+            media = tmp_path_factory.mktemp("demo-media")  # the letters' PDFs
+            with override_settings(DEBUG=True, MEDIA_ROOT=str(media)):
                 load_guidance()
                 out = io.StringIO()
                 call_command("load_demo", stdout=out)
@@ -255,3 +256,20 @@ def test_demo_data_refuses_to_load_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refusing with DEBUG off"):
         call_command("load_demo")
+
+
+def test_the_demo_issues_letters_through_the_letters_services(organisation):
+    """Letters from templates: the video concern under investigation has its allegation
+    notice; the closed concern also its notice of outcome and the reporter's message."""
+    from incidents.models import Letter
+
+    issued = Letter.objects.filter(concern__organisation=organisation, issued_at__isnull=False)
+    kinds = Counter(issued.values_list("kind", flat=True))
+    assert kinds == {"allegation_notice": 2, "outcome": 1, "reporter_closure": 1}
+    for letter in issued.select_related("concern", "document"):
+        assert letter.document is not None and len(letter.document.sha256) == 64
+        assert "{{" not in letter.text
+    notices = issued.filter(kind="allegation_notice").select_related("concern")
+    for letter in notices:
+        assert letter.concern.allegation_notified_on == timezone.localdate(letter.issued_at)
+        assert letter.concern.response_due_on == letter.response_due_on

@@ -46,6 +46,7 @@ from incidents.casework.related import related_context
 from incidents.casework.views.review import REVIEW_PANEL_KEYS, charter_review_context, review_panels
 from incidents.disclosures.context import disclosure_context
 from incidents.documents.context import documents_context
+from incidents.letters.context import letters_context
 from incidents.models import Concern, Status
 from incidents.reporter import views as reporter_views
 from incidents.reporter.context import reporter_exchange_context
@@ -445,6 +446,7 @@ def render_case(
         **case_file_context(user, concern),
         **disclosure_context(user, concern),
         **charter_review_context(user, concern),
+        **letters_context(user, concern),
     }
     context["has_aside"] = bool(
         records
