@@ -88,9 +88,7 @@ def cross_validated(examples: list[Example]) -> Predictor:
     """A predictor that judges each example with a base model trained without its fold."""
     from scripts.train_base_model import build
 
-    models = {
-        fold: build([e for e in examples if fold_of(e) != fold]) for fold in range(FOLDS)
-    }
+    models = {fold: build([e for e in examples if fold_of(e) != fold]) for fold in range(FOLDS)}
 
     def predictor(example: Example, k: int) -> list[str]:
         model = models[fold_of(example)]

@@ -35,8 +35,26 @@ from scripts.eval_suggestions import SETS, load_examples  # noqa: E402
 
 #: First names used in the labelled descriptions (invented people), removed before training.
 NAMES = frozenset(
-    "ahmed bianca dan dave greg jess kev kylie lisa luke mark nathan phil priya rachel sam "
-    "sonia tom".split()
+    [
+        "ahmed",
+        "bianca",
+        "dan",
+        "dave",
+        "greg",
+        "jess",
+        "kev",
+        "kylie",
+        "lisa",
+        "luke",
+        "mark",
+        "nathan",
+        "phil",
+        "priya",
+        "rachel",
+        "sam",
+        "sonia",
+        "tom",
+    ]
 )
 
 

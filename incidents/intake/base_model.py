@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def features(
     found: dict[str, str] = {}
     for surface, value in kept:
         found.setdefault(f"w:{value}", surface)
-    for (first, a), (second, b) in zip(kept, kept[1:], strict=False):
+    for (first, a), (second, b) in pairwise(kept):
         found.setdefault(f"w:{a} {b}", f"{first} {second}")
     for surface in dict.fromkeys(surface for surface, _ in kept):
         for gram in _char_grams(surface):
@@ -83,9 +84,7 @@ class BaseModel:
     #: n-gram -> (rarity, weight for each of ``codes``)
     grams: Mapping[str, tuple[float, tuple[float, ...]]]
 
-    def probabilities(
-        self, found: Mapping[str, str]
-    ) -> dict[str, tuple[float, list[str]]]:
+    def probabilities(self, found: Mapping[str, str]) -> dict[str, tuple[float, list[str]]]:
         """Each section's probability for the n-grams ``found`` (from ``features``), with
         the words that pushed it up most."""
         import numpy as np
@@ -230,4 +229,3 @@ def shipped() -> BaseModel | None:
     if not MODEL_PATH.exists():
         return None
     return load()
-

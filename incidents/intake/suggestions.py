@@ -383,7 +383,9 @@ def _base_reason(code: str, shown: list[str]) -> str:
             f"Reports in the project's labelled examples that use words such as "
             f"{_join_terms(shown)} were tagged with this section ({code})."
         )
-    return f"Reports worded like this in the project's labelled examples were tagged with it ({code})."
+    return (
+        f"Reports worded like this in the project's labelled examples were tagged with it ({code})."
+    )
 
 
 def _blended(
