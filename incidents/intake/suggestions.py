@@ -21,6 +21,10 @@ suggestion was reached and disagree with it:
   account *and* a discourteous reply point to fair and objective treatment).
 * The raw strength is squashed to a 0..1 score with ``1 - exp(-raw)``, so several distinct
   cues count for more than one, with diminishing returns.
+* The score is then blended with the **base model** shipped in the repository
+  (``base_model.py``: a linear model per section learned from the labelled tuning set and
+  the guidance's own words) and, where there is one, the organisation's learned model;
+  each says in its own reason which words of the description it went on.
 * Every matched cue group produces one reason, naming the words found, for example
   ``Mentions "vote" and "election" — election or campaign activity (2.2).``
 
