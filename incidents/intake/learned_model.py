@@ -210,7 +210,9 @@ def train(
     return LearnedModel(examples=len(examples), sections=sections, fingerprint=fingerprint)
 
 
-def blend(rule_score: float, learned: float, share: float) -> float:
+def blend(
+    rule_score: float, learned: float, share: float, *, strength: float = LEARNED_STRENGTH
+) -> float:
     """The rules' score, moved towards what HR confirmed, by the model's share.
 
     A learned probability above one half counts as extra strength, the way another cue
@@ -220,7 +222,7 @@ def blend(rule_score: float, learned: float, share: float) -> float:
     """
     lean = 2 * learned - 1
     if lean >= 0:
-        score = 1 - (1 - rule_score) * math.exp(-LEARNED_STRENGTH * share * lean)
+        score = 1 - (1 - rule_score) * math.exp(-strength * share * lean)
     else:
         score = rule_score * (1 + share * lean)
     return round(score, 3)

@@ -9,8 +9,8 @@
   replaces the organisation's model file atomically (a temporary file, then a rename).
   Running it twice with the same data changes nothing; with too few examples it removes
   the file, so the rules decide alone.
-* ``suggest_for(organisation_id, text, ...)`` is what the pages call: the rules, blended
-  with the organisation's model when there is one.
+* ``suggest_for(organisation_id, text, ...)`` is what the pages call: the rules and the
+  shipped base model, blended with the organisation's model when there is one.
 
 The nightly beat job (``incidents.tasks.train_suggestion_models``) calls the service for
 every organisation. Models live in ``settings.SUGGESTION_MODEL_DIR``, one file per

@@ -85,6 +85,10 @@ class RuleSettings:
     #: Weight of each distinct word from the guidance's own text on a section (capped).
     guidance_weight: float = 0.0
     guidance_cap: int = 3
+    #: The shipped base model's share of a blended score (0: the rules alone).
+    base_model_share: float = 0.0
+    #: How much strength a confident probability of the base model adds.
+    base_model_strength: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,8 @@ def _settings(check: _Checker, data: _Map) -> RuleSettings:
             "guidance_cap",
             "guidance_ignore",
             "relative_score",
+            "base_model_share",
+            "base_model_strength",
         },
         set(),
     )
@@ -258,6 +264,8 @@ def _settings(check: _Checker, data: _Map) -> RuleSettings:
         ("guidance_weight", 0.0, 1.0),
         ("guidance_cap", 0, 20),
         ("relative_score", 0.0, 1.0),
+        ("base_model_share", 0.0, 1.0),
+        ("base_model_strength", 0.0, 10.0),
     ):
         if key in raw:
             number = check.number(raw[key], check.line_of(raw, key), key, low, high)

@@ -21,6 +21,10 @@ suggestion was reached and disagree with it:
   account *and* a discourteous reply point to fair and objective treatment).
 * The raw strength is squashed to a 0..1 score with ``1 - exp(-raw)``, so several distinct
   cues count for more than one, with diminishing returns.
+* The score is then blended with the **base model** shipped in the repository
+  (``base_model.py``: a linear model per section learned from the labelled tuning set and
+  the guidance's own words) and, where there is one, the organisation's learned model;
+  each says in its own reason which words of the description it went on.
 * Every matched cue group produces one reason, naming the words found, for example
   ``Mentions "vote" and "election" — election or campaign activity (2.2).``
 
@@ -36,12 +40,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .learned_model import REASON_PROBABILITY, LearnedModel, blend
+from . import base_model as base
+from .base_model import BaseModel
+from .learned_model import LEARNED_STRENGTH, REASON_PROBABILITY, LearnedModel, blend
 from .suggestion_rules import ContextCue, CueGroup, Rules, SectionRule, Synergy, load_rules
 from .wording import Words, stem_phrase, words
 
@@ -375,24 +381,47 @@ def _learned_reason(code: str, shown: list[str]) -> str:
     return f"HR in your organisation confirmed this section for concerns worded like this ({code})."
 
 
+def _base_reason(code: str, shown: list[str]) -> str:
+    if shown:
+        return (
+            f"Reports in the project's labelled examples that use words such as "
+            f"{_join_terms(shown)} were tagged with this section ({code})."
+        )
+    return (
+        f"Reports worded like this in the project's labelled examples were tagged with it ({code})."
+    )
+
+
 def _blended(
-    scored: dict[str, tuple[float, list[str]]], model: LearnedModel, text: str
+    scored: dict[str, tuple[float, list[str]]],
+    learned: Mapping[str, tuple[float, list[str]]],
+    *,
+    share: float,
+    strength: float,
+    reason: Callable[[str, list[str]], str],
 ) -> dict[str, tuple[float, list[str]]]:
-    """The rules' scores blended with the organisation's learned probabilities."""
-    learned = model.probabilities(text)
+    """The scores so far blended with a model's probabilities (``learned``) by ``share``.
+
+    A section the model is confident about gains a reason saying so; a section with no
+    reason at all (the model alone, and not confident) is left out.
+    """
     blended = {}
     for code in set(scored) | set(learned):
-        rule_score, reasons = scored.get(code, (0.0, []))
+        score, reasons = scored.get(code, (0.0, []))
         if code not in learned:
-            blended[code] = (rule_score, reasons)
+            blended[code] = (score, reasons)
             continue
         probability, shown = learned[code]
         reasons = list(reasons)
         if probability >= REASON_PROBABILITY:
-            reasons.append(_learned_reason(code, shown))
+            reasons.append(reason(code, shown))
         if reasons:
-            blended[code] = (blend(rule_score, probability, model.share), reasons)
+            blended[code] = (blend(score, probability, share, strength=strength), reasons)
     return blended
+
+
+#: ``suggest_sections(base_model=SHIPPED)``: the base model in the repository.
+SHIPPED: Any = object()
 
 
 def _parse(text: str) -> _Text | None:
@@ -440,6 +469,8 @@ def suggest_sections(
     relative_score: float = DEFAULT_RELATIVE_SCORE,
     context: SuggestionContext | None = None,
     model: LearnedModel | None = None,
+    base_model: BaseModel | None = SHIPPED,
+    base_share: float | None = None,
 ) -> list[Suggestion]:
     """Suggest Code of Conduct sections for a concern description, strongest first.
 
@@ -449,7 +480,9 @@ def suggest_sections(
     Only the first ``MAX_TEXT_CHARS`` characters are examined. ``context`` (the
     reporter's structured answers) adds evidence but never suggests a section alone
     unless it is strong enough by itself. ``model`` is the organisation's learned model
-    (``incidents.intake.learning``); without one the rules decide alone.
+    (``incidents.intake.learning``). ``base_model`` is the model shipped in the
+    repository (``base_model.shipped()``, blended by ``base_share``, by default the rules
+    file's ``base_model_share``); ``None`` leaves it out.
     """
     if not isinstance(text, str) or limit <= 0:
         return []
@@ -458,8 +491,27 @@ def suggest_sections(
         code: (round(1 - math.exp(-raw), 3), reasons)
         for code, (raw, reasons) in section_strengths(text, context=context).items()
     }
+    normalised = _normalise(text)
+    if base_model is SHIPPED:
+        base_model = base.shipped()
+    share = RULES.settings.base_model_share if base_share is None else base_share
+    if base_model is not None and share > 0:
+        found = base.features(normalised, spelling=RULES.spelling)
+        scored = _blended(
+            scored,
+            base_model.probabilities(found),
+            share=share,
+            strength=RULES.settings.base_model_strength,
+            reason=_base_reason,
+        )
     if model is not None and model.share > 0:
-        scored = _blended(scored, model, _normalise(text))
+        scored = _blended(
+            scored,
+            model.probabilities(normalised),
+            share=model.share,
+            strength=LEARNED_STRENGTH,
+            reason=_learned_reason,
+        )
     suggestions = []
     for code, (score, reasons) in scored.items():
         if score >= min_score and code in titles:

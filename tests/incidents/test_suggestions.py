@@ -31,13 +31,14 @@ HOLDOUT_SET = DATA_DIR / "suggestion_examples_holdout.yaml"
 
 EIGHT_SECTIONS = {"2.2", "3.5", "3.9", "5.3", "5.4", "6.1", "6.2", "6.4"}
 
-# Measured top-3 on the tuning set: precision 0.835, recall 0.870 (315 examples).
-MAIN_PRECISION_FLOOR = 0.81
-MAIN_RECALL_FLOOR = 0.84
-# Measured top-3 on the held-out set: precision 0.777, recall 0.799 (149 examples, never
+# Measured top-3 on the tuning set, rules and base model: precision 0.883, recall 0.860
+# (385 examples; the base model was trained on them, so this is a fit, not a test).
+MAIN_PRECISION_FLOOR = 0.85
+MAIN_RECALL_FLOOR = 0.83
+# Measured top-3 on the held-out set: precision 0.808, recall 0.804 (149 examples, never
 # tuned on). The floors sit a little below, so a change that makes them worse fails.
-HOLDOUT_PRECISION_FLOOR = 0.75
-HOLDOUT_RECALL_FLOOR = 0.77
+HOLDOUT_PRECISION_FLOOR = 0.78
+HOLDOUT_RECALL_FLOOR = 0.78
 
 
 @dataclass(frozen=True)
