@@ -819,7 +819,13 @@ def _getter_scope(user, pk, *, for_write: bool = False, full_record: bool = Fals
 
 
 def get_concern_for_user(
-    user, pk, *, for_write: bool = False, full_record: bool = False, with_record: bool = False
+    user,
+    pk,
+    *,
+    for_write: bool = False,
+    full_record: bool = False,
+    with_record: bool = False,
+    lock: bool = False,
 ) -> Concern:
     """The concern, if this user may see it; else 404, the same as a missing one.
 
@@ -829,7 +835,9 @@ def get_concern_for_user(
     actions. Missing and forbidden look alike, in the answer and in the work done: the
     rule is applied in the one query, then checked again on the row found. With
     `with_record`, that query also loads what the concern page shows (concern_record),
-    so a page that reads it need not load the concern twice.
+    so a page that reads it need not load the concern twice. With `lock` (inside a
+    transaction), the concern's row is locked for its rest (SELECT ... FOR UPDATE), so a
+    service that would lock it need not read it again.
     """
     if for_write and full_record:
         raise TypeError("Ask for a draft to edit or for the full record, not both.")
@@ -838,6 +846,8 @@ def get_concern_for_user(
         if with_record
         else Concern.objects.select_related("organisation", "subject")
     )
+    if lock:
+        concerns = concerns.select_for_update(of=("self",))
     try:
         concern = concerns.filter(
             _getter_scope(user, pk, for_write=for_write, full_record=full_record)

@@ -13,13 +13,15 @@ from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, roles; the permission-checked getter; then in one transaction: the
-# draft locked with its organisation, the compare-and-set update, the status event
-# (chain head locked, event, head moved on), the counter locked and moved on, the
-# reference written, its event (three again), the HR managers, and the outbox row
-# (its dedupe check, the insert, the rows read back for sending after the commit).
-SUBMIT_QUERIES = 23
-# The organisation's first concern of the year also makes the counter's row.
+# Session, user, roles; then in one transaction: the permission-checked read of the
+# draft, which locks its row, with its organisation; the compare-and-set update; the
+# counter moved on and read in one locking UPDATE; the reference written; the HR
+# managers; the outbox row (inserted, its own dedupe by the unique key, then read back
+# for sending after the commit); and the two events (status, reference) appended to the
+# chain together: its head locked, both inserted, the head moved on. It was 23.
+SUBMIT_QUERIES = 15
+# The organisation's first concern of the year also makes the counter's row (the first
+# step finds none, the row is made, the step again).
 FIRST_OF_THE_YEAR = SUBMIT_QUERIES + 2
 
 
