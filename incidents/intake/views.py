@@ -132,9 +132,7 @@ def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         # The permission-checked read is also the lock the submission takes: one query.
         with transaction.atomic():
-            concern = permissions.get_concern_for_user(
-                request.user, pk, for_write=True, lock=True
-            )
+            concern = permissions.get_concern_for_user(request.user, pk, for_write=True, lock=True)
             concern = intake.concern_submit(
                 concern=concern, actor=request.user, expected_version=expected, locked=True
             )
