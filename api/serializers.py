@@ -112,15 +112,38 @@ class ConcernListItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MyConcernSerializer(serializers.ModelSerializer):
-    """A row of the reporter's own list: status only."""
+STATUS_HELP = (
+    "For HR handling the concern, its stage (draft, submitted, triage, investigation, "
+    "decision, closed, dismissed, referred, withdrawn). For its reporter, the status meant "
+    "for them, never a stage name: draft, received, looked_at, investigated, finished or "
+    "withdrawn."
+)
 
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+def _plain(concern):
+    from incidents.reporter.selectors import plain_status
+
+    return plain_status(concern)
+
+
+class MyConcernSerializer(serializers.ModelSerializer):
+    """A row of the reporter's own list: its status in words meant for them."""
+
+    status = serializers.SerializerMethodField(help_text=STATUS_HELP)
+    status_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Concern
         fields = ["id", "reference", "status", "status_label", "created_at", "submitted_at"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status(self, concern) -> str:
+        return _plain(concern).key
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, concern) -> str:
+        return _plain(concern).label
 
 
 class ConcernContentSerializer(serializers.ModelSerializer):
@@ -241,7 +264,8 @@ class ConcernSerializer(serializers.ModelSerializer):
     take now (POST to /actions/<name>/).
     """
 
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status = serializers.SerializerMethodField(help_text=STATUS_HELP)
+    status_label = serializers.SerializerMethodField()
     message_from_hr = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     content = serializers.SerializerMethodField()
@@ -264,6 +288,18 @@ class ConcernSerializer(serializers.ModelSerializer):
             "case",
         ]
         read_only_fields = fields
+
+    def _for_reporter(self) -> bool:
+        """Anyone who does not handle it in HR reads it as its reporter does."""
+        return not self.context.get("case_record")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status(self, concern) -> str:
+        return _plain(concern).key if self._for_reporter() else concern.status
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, concern) -> str:
+        return _plain(concern).label if self._for_reporter() else concern.get_status_display()
 
     def get_message_from_hr(self, concern) -> str:
         return concern.reporter_message if concern.closed_at else ""

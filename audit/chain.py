@@ -19,6 +19,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +87,34 @@ def event_digest(
     return hashlib.sha256(_canonical(fields)).hexdigest()
 
 
+# The events made inside `events_together()`, waiting to be written; None outside one.
+_together: ContextVar[list[Event] | None] = ContextVar("audit_events_together", default=None)
+
+
+@contextmanager
+def events_together() -> Iterator[None]:
+    """Write the events recorded inside as one append to the chain, when the block ends.
+
+    The chain and its hashes are exactly as if each had been recorded on its own, in
+    order; the organisation's chain head is locked and moved on once for all of them (one
+    insert instead of three queries per event). Inside the block an event's row does not
+    exist yet: use it only where nothing reads the events back before the block ends (a
+    status change and the effects it declares). Call inside the caller's transaction; an
+    exception inside writes nothing. A block inside another is part of the outer one.
+    """
+    if _together.get() is not None:
+        yield
+        return
+    pending: list[Event] = []
+    token = _together.set(pending)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if pending:
+        _append(pending)
+
+
 def record_event(
     *,
     organisation_id: int,
@@ -95,48 +125,66 @@ def record_event(
     after: dict | None = None,
     at: dt.datetime | None = None,
 ) -> Event:
-    """Append one event to the organisation's chain, inside the caller's transaction."""
+    """Append one event to the organisation's chain, inside the caller's transaction.
+
+    Inside `events_together()` the event is written when that block ends."""
     kind = EventKind(kind)  # an unknown kind is a programming error: refuse it here
-    before = _jsonable(before or {})
-    after = _jsonable(after or {})
-    at = at or timezone.now()
+    event = Event(
+        organisation_id=organisation_id,
+        concern=concern,
+        actor=actor,
+        kind=kind,
+        at=at or timezone.now(),
+        before=_jsonable(before or {}),
+        after=_jsonable(after or {}),
+    )
+    pending = _together.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append([event])
+    return event
+
+
+def _append(events: list[Event]) -> None:
+    """Chain and write these events, in order: per organisation, its head locked once."""
     # No savepoint of its own: an event is written with its change or not at all, so a
     # failure here ends the caller's transaction (two queries fewer per event).
     with transaction.atomic(savepoint=False):
-        heads = EventChainHead.objects.select_for_update()
-        head = heads.filter(organisation_id=organisation_id).first()
-        if head is None:  # the organisation's first event: make its head, then lock it
-            EventChainHead.objects.bulk_create(
-                [EventChainHead(organisation_id=organisation_id)], ignore_conflicts=True
+        for organisation_id in dict.fromkeys(event.organisation_id for event in events):
+            _append_to_chain(
+                organisation_id, [e for e in events if e.organisation_id == organisation_id]
             )
-            head = heads.get(organisation_id=organisation_id)
-        seq = head.seq + 1
-        digest = event_digest(
-            organisation_id=organisation_id,
-            seq=seq,
-            concern_id=concern.pk if concern is not None else None,
-            actor_id=actor.pk if actor is not None else None,
-            kind=kind,
-            at=at,
-            before=before,
-            after=after,
-            prev_hash=head.hash,
+
+
+def _append_to_chain(organisation_id: int, events: list[Event]) -> None:
+    heads = EventChainHead.objects.select_for_update()
+    head = heads.filter(organisation_id=organisation_id).first()
+    if head is None:  # the organisation's first event: make its head, then lock it
+        EventChainHead.objects.bulk_create(
+            [EventChainHead(organisation_id=organisation_id)], ignore_conflicts=True
         )
-        event = Event.objects.create(
+        head = heads.get(organisation_id=organisation_id)
+    for event in events:
+        event.seq = head.seq + 1
+        event.prev_hash = head.hash
+        event.hash = event_digest(
             organisation_id=organisation_id,
-            concern=concern,
-            actor=actor,
-            kind=kind,
-            at=at,
-            before=before,
-            after=after,
-            seq=seq,
-            prev_hash=head.hash,
-            hash=digest,
+            seq=event.seq,
+            concern_id=event.concern_id,
+            actor_id=event.actor_id,
+            kind=event.kind,
+            at=event.at,
+            before=event.before,
+            after=event.after,
+            prev_hash=event.prev_hash,
         )
-        head.seq, head.hash = seq, digest
-        head.save(update_fields=["seq", "hash"])
-    return event
+        head.seq, head.hash = event.seq, event.hash
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        Event.objects.bulk_create(events)
+    head.save(update_fields=["seq", "hash"])
 
 
 @dataclass(frozen=True)

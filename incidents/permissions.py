@@ -264,9 +264,34 @@ def can_edit_draft(user, concern: Concern) -> bool:
 
 
 def can_download_evidence(user, evidence: Evidence) -> bool:
-    """HR who may open the concern's full record, or the author of its draft."""
+    """HR who may open the concern's full record, the author of its draft, or its
+    reporter for a file they attached themselves (can_download_own_file)."""
     concern = evidence.concern
-    return can_view_case_record(user, concern) or can_edit_draft(user, concern)
+    return (
+        can_view_case_record(user, concern)
+        or can_edit_draft(user, concern)
+        or can_download_own_file(user, evidence)
+    )
+
+
+def can_download_own_file(user, evidence: Evidence) -> bool:
+    """The reporter's read-only copy of their files: after submitting, its reporter may
+    download a file they attached (at intake or in a later addition) to their concern,
+    of their organisation, until it is disposed of. Never a file someone else added,
+    never the case documents, never another concern's files."""
+    return evidence.pk in own_files_to_download(user, evidence.concern, [evidence])
+
+
+def own_files_to_download(user, concern: Concern, files) -> set[int]:
+    """Which of these files of `concern` its reporter may download (can_download_own_file)."""
+    if not (
+        is_reporter_of(user, concern)
+        and _in_org(user, concern)
+        and concern.status != Status.DRAFT
+        and concern.disposed_at is None
+    ):
+        return set()
+    return {f.pk for f in files if f.concern_id == concern.pk and f.uploaded_by_id == user.pk}
 
 
 def can_preview_evidence(user, evidence: Evidence) -> bool:
@@ -865,7 +890,13 @@ def _getter_scope(user, pk, *, for_write: bool = False, full_record: bool = Fals
 
 
 def get_concern_for_user(
-    user, pk, *, for_write: bool = False, full_record: bool = False, with_record: bool = False
+    user,
+    pk,
+    *,
+    for_write: bool = False,
+    full_record: bool = False,
+    with_record: bool = False,
+    lock: bool = False,
 ) -> Concern:
     """The concern, if this user may see it; else 404, the same as a missing one.
 
@@ -875,7 +906,9 @@ def get_concern_for_user(
     actions. Missing and forbidden look alike, in the answer and in the work done: the
     rule is applied in the one query, then checked again on the row found. With
     `with_record`, that query also loads what the concern page shows (concern_record),
-    so a page that reads it need not load the concern twice.
+    so a page that reads it need not load the concern twice. With `lock` (inside a
+    transaction), the concern's row is locked for its rest (SELECT ... FOR UPDATE), so a
+    service that would lock it need not read it again.
     """
     if for_write and full_record:
         raise TypeError("Ask for a draft to edit or for the full record, not both.")
@@ -884,6 +917,8 @@ def get_concern_for_user(
         if with_record
         else Concern.objects.select_related("organisation", "subject")
     )
+    if lock:
+        concerns = concerns.select_for_update(of=("self",))
     try:
         concern = concerns.filter(
             _getter_scope(user, pk, for_write=for_write, full_record=full_record)
@@ -926,17 +961,24 @@ def get_evidence_for_user(user, concern_pk, evidence_pk) -> Evidence:
     the same work for a file that does not exist and one they may not open."""
     if not user.is_authenticated:
         raise Http404("No such file.")
-    # The twin of can_download_evidence: HR who see the full record, or the draft's author.
+    # The twin of can_download_evidence: HR who see the full record, the draft's author,
+    # or the reporter for a file of their own (can_download_own_file).
     scope = _getter_scope(user, concern_pk, full_record=True) | _getter_scope(
         user, concern_pk, for_write=True
     )
+    own_file = Q(
+        uploaded_by_id=user.pk,
+        concern__reporter_id=user.pk,
+        concern__organisation_id=user.organisation_id,
+        concern__disposed_at__isnull=True,
+    ) & ~Q(concern__status=Status.DRAFT)
     try:
-        evidence = Evidence.objects.select_related(
-            "concern", "concern__organisation", "concern__subject"
-        ).get(
-            pk=evidence_pk,
-            concern_id=concern_pk,
-            concern__in=Concern.objects.filter(scope, pk=concern_pk).values("pk"),
+        evidence = (
+            Evidence.objects.select_related("concern", "concern__organisation", "concern__subject")
+            .filter(
+                Q(concern__in=Concern.objects.filter(scope, pk=concern_pk).values("pk")) | own_file
+            )
+            .get(pk=evidence_pk, concern_id=concern_pk)
         )
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file.") from None

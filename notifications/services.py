@@ -125,18 +125,15 @@ def notify(
     if not wanted:
         return []
 
-    existing = set(
-        Notification.objects.filter(dedupe_key__in=wanted).values_list("dedupe_key", flat=True)
-    )
-    new_keys = [key for key in wanted if key not in existing]
     now = timezone.now()
     reason = _withheld_reason.get()
     withheld_fields = {"withheld_at": now, "last_error": f"Not sent: {reason}"} if reason else {}
-    # ignore_conflicts: a concurrent transaction that queued the same key first wins.
+    # The unique dedupe key does the dedupe: a message already queued (or sent), or queued
+    # by a concurrent transaction first, is skipped by the insert itself (ignore_conflicts).
     Notification.objects.bulk_create(
         [
             Notification(
-                recipient=wanted[key],
+                recipient=recipient,
                 kind=kind,
                 concern=concern,
                 dedupe_key=key,
@@ -144,11 +141,15 @@ def notify(
                 next_attempt_at=now,
                 **withheld_fields,
             )
-            for key in new_keys
+            for key, recipient in wanted.items()
         ],
         ignore_conflicts=True,
     )
-    created = list(Notification.objects.filter(dedupe_key__in=new_keys).order_by("pk"))
+    # The rows this call made: those keys, stamped with this call's own moment (a row
+    # that was already there keeps the moment it was made).
+    created = list(
+        Notification.objects.filter(dedupe_key__in=wanted, created_at=now).order_by("pk")
+    )
     if created and not reason:
         transaction.on_commit(partial(enqueue, [row.pk for row in created]))
     return created

@@ -174,6 +174,16 @@ def build_world() -> World:
         ),
         "draft": intake.evidence_add(concern=draft, actor=reporter, upload=png_upload("draft.png")),
     }
+    # The reporter's read-only copy: a file they added after submitting.
+    from incidents.reporter.services import EvidenceUpload, addition_add
+
+    later = addition_add(
+        concern=assigned,
+        actor=reporter,
+        note="A second screenshot.",
+        files=[EvidenceUpload(upload=png_upload("later.png"))],
+    )
+    evidence["addition"] = later.evidence.get()
     from incidents.documents.services import case_document_add
     from tests.incidents.files import pdf_upload
 

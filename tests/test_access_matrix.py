@@ -20,9 +20,11 @@ organisation A. `SAME_ORG` gives the answers for anonymous visitors and A's peop
 * HR (investigator, HR manager) of the organisation see a submitted concern's full
   record and may download its evidence, but never a draft (404);
 * evidence previews are for HR only: the reporter gets 404 even for their own draft's
-  file, which they may download; case documents (download, preview, attaching) are for
-  the concern's assignee and HR managers: an investigator who may look at an unassigned
-  concern is refused attaching (403) and the reporter never learns of them (404);
+  file, which they may download, as they may download the files they attached once it
+  is submitted (never a case document or another concern's file); case documents
+  (download, preview, attaching) are for the concern's assignee and HR managers: an
+  investigator who may look at an unassigned concern is refused attaching (403) and the
+  reporter never learns of them (404);
 * list and intake pages a role may not use answer 403 (PermissionDenied), in either
   organisation: those pages are about the role, not about A's data;
 * dashboards and exports (aggregates only) are for HR managers, executives and sector
@@ -159,8 +161,10 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "incidents:review draft":                 (302, 200, 404, 404, 404, 404, 404, 404),
     "incidents:submit draft":                 (302, 302, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_upload draft":        (302, 302, 404, 404, 404, 404, 404, 404),
-    "incidents:evidence_download submitted":  (302, 404, 404, 200, 200, 404, 404, 404),
     "incidents:evidence_download draft":      (302, 200, 404, 404, 404, 404, 404, 404),
+    # The reporter's read-only copy: their own files, as submitted and added later (issue 17)
+    "incidents:evidence_download submitted":  (302, 200, 404, 200, 200, 404, 404, 404),
+    "incidents:evidence_download addition":   (302, 200, 404, 200, 200, 404, 404, 404),
     "incidents:evidence_preview submitted":   (302, 404, 404, 200, 200, 404, 404, 404),
     "incidents:evidence_preview draft":       (302, 404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_preview_image submitted": (302, 404, 404, 200, 200, 404, 404, 404),
@@ -231,7 +235,8 @@ SAME_ORG: dict[str, tuple[int, ...]] = {
     "api:concern_evidence draft":             (401, 200, 404, 404, 404, 404, 404, 404),
     "api:concern_evidence submitted":         (401, 404, 404, 200, 200, 404, 404, 404),
     "api:concern_evidence draft post":        (401, 201, 404, 404, 404, 404, 404, 404),
-    "api:evidence_download submitted":        (401, 404, 404, 200, 200, 404, 404, 404),
+    # The reporter's own file, as on the site (issue 17)
+    "api:evidence_download submitted":        (401, 200, 404, 200, 200, 404, 404, 404),
     "api:evidence_download draft":            (401, 200, 404, 404, 404, 404, 404, 404),
     "api:reports":                            (401, 403, 403, 403, 200, 200, 403, 200),
     "api:report_panel":                       (401, 403, 403, 403, 200, 200, 403, 200),
@@ -312,8 +317,10 @@ OTHER_ORG: dict[str, tuple[int, ...]] = {
     "incidents:review draft":                 (404, 404, 404, 404, 404, 404, 404),
     "incidents:submit draft":                 (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_upload draft":        (404, 404, 404, 404, 404, 404, 404),
-    "incidents:evidence_download submitted":  (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_download draft":      (404, 404, 404, 404, 404, 404, 404),
+    # The reporter's read-only copy: their own files (issue 17)
+    "incidents:evidence_download submitted":  (404, 404, 404, 404, 404, 404, 404),
+    "incidents:evidence_download addition":   (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_preview submitted":   (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_preview draft":       (404, 404, 404, 404, 404, 404, 404),
     "incidents:evidence_preview_image submitted": (404, 404, 404, 404, 404, 404, 404),

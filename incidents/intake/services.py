@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -247,19 +247,29 @@ def next_reference(*, organisation: Organisation, year: int) -> str:
     The counter row is locked for the rest of the transaction, so concurrent
     submissions queue on it and never share a number.
     """
-    counters = ReferenceCounter.objects.select_for_update()
-    counter = counters.filter(organisation=organisation, year=year).first()
-    if counter is None:  # the year's first: make the row (once, whoever races), then lock it
+    last = _counter_step(organisation.pk, year)
+    if last is None:  # the year's first: make the row (once, whoever races), then step it
         ReferenceCounter.objects.bulk_create(
             [ReferenceCounter(organisation=organisation, year=year)], ignore_conflicts=True
         )
-        counter = counters.get(organisation=organisation, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"SMC-{year}-{counter.last:05d}"
+        last = _counter_step(organisation.pk, year)
+    return f"SMC-{year}-{last:05d}"
 
 
-@transaction.atomic
+def _counter_step(organisation_id: int, year: int) -> int | None:
+    """Move the counter on by one and read its new value, in one statement: the UPDATE
+    locks the row until the transaction ends, as SELECT ... FOR UPDATE did, in one
+    query instead of two. None when the year has no row yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE "incidents_referencecounter" SET "last" = "last" + 1 '
+            'WHERE "organisation_id" = %s AND "year" = %s RETURNING "last"',
+            [organisation_id, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def concern_submit(
     *,
     concern: Concern,
@@ -267,21 +277,35 @@ def concern_submit(
     expected_version: int,
     at: dt.datetime | None = None,
     imported: bool = False,
+    locked: bool = False,
 ) -> Concern:
     """Submit a draft: the workflow checks it is complete and moves it to Submitted, which
     gives it a reference, restricts a possible disclosure and tells HR
-    (`workflow.ON_ENTER`).
+    (`workflow.ON_ENTER`). Atomic.
 
     `at` backdates the submission (demo data and imports of past concerns); an
-    `imported` concern reaches HR today (see `workflow.transition`).
+    `imported` concern reaches HR today (see `workflow.transition`). `locked` says the
+    caller read `concern` with its organisation inside its own transaction, its row
+    locked (`get_concern_for_user(..., lock=True)`): the submission is part of that
+    transaction, with no savepoint or second read of its own. Otherwise it is read and
+    locked here, in a transaction (or a savepoint) of its own.
     """
-    locked = (
-        Concern.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=concern.pk)
-    )
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise ValueError("A locked concern is submitted inside the transaction that locked it.")
+        return _submit(concern, actor, expected_version, at, imported)
+    with transaction.atomic():
+        concern = (
+            Concern.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=concern.pk)
+        )
+        return _submit(concern, actor, expected_version, at, imported)
+
+
+def _submit(concern: Concern, actor, expected_version: int, at, imported: bool) -> Concern:
     return workflow.transition(
-        concern=locked,
+        concern=concern,
         action="submit",
         actor=actor,
         expected_version=expected_version,

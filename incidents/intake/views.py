@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -138,17 +139,21 @@ def _render_review(
 @login_required
 @require_POST
 def concern_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
     try:
         expected = int(request.POST.get("version", ""))
     except ValueError:
         expected = -1
     try:
-        concern = intake.concern_submit(
-            concern=concern, actor=request.user, expected_version=expected
-        )
+        # The permission-checked read is also the lock the submission takes: one query.
+        with transaction.atomic():
+            concern = permissions.get_concern_for_user(request.user, pk, for_write=True, lock=True)
+            concern = intake.concern_submit(
+                concern=concern, actor=request.user, expected_version=expected, locked=True
+            )
     except Refused as exc:
         messages.error(request, str(exc))
+        # As it is now: perhaps submitted meanwhile, from another tab.
+        concern = permissions.get_concern_for_user(request.user, pk)
         return _render_review(request, concern, _evidence_form(request, concern), status=409)
     messages.success(
         request,

@@ -74,11 +74,14 @@ def render_concern(
         }
         for question in concern.questions.all()
     ]
+    additions = list(concern.additions.all())
+    files = [*concern.submitted_evidence, *(f for a in additions for f in a.evidence.all())]
     context = {
         "concern": concern,
         "plain": selectors.plain_status(concern),
         "evidence": concern.submitted_evidence,
-        "additions": list(concern.additions.all()),
+        "additions": additions,
+        "downloadable": permissions.own_files_to_download(user, concern, files),
         "questions": questions,
         "withdraw_form": withdraw_form,
         "withdraw_open": WITHDRAW in bound,

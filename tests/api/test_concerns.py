@@ -44,7 +44,7 @@ def test_a_filter_naming_another_organisations_unit_is_refused(api, hr_manager, 
 
 def test_the_reporter_sees_status_only_once_submitted(api, submitted_concern, reporter):
     body = api(reporter, "read").get(f"/api/v1/concerns/{submitted_concern.pk}/").json()
-    assert body["status"] == "submitted"
+    assert body["status"] == "received"  # in words meant for them (test_reporter_status)
     assert body["content"] is None and body["case"] is None
     assert "withdraw" in body["actions"]
 

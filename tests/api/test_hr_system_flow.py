@@ -61,7 +61,7 @@ def test_an_hr_system_logs_a_concern_and_moves_it_through_triage(
         f"/api/v1/concerns/{pk}/actions/submit/", {"version": body["version"]}, format="json"
     )
     assert submitted.status_code == 200, submitted.json()
-    assert submitted.json()["status"] == "submitted"
+    assert submitted.json()["status"] == "received", "the reporter's word, not the stage"
     assert submitted.json()["content"] is None, "once submitted the reporter sees status only"
 
     queue = as_manager.get("/api/v1/concerns/", {"queue": "unassigned", "status": "submitted"})

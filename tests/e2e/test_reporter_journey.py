@@ -131,6 +131,10 @@ def test_a_reporter_logs_adds_evidence_answers_hr_and_sees_the_outcome(
     expect(reporter.locator("#additions")).to_contain_text("archive.png")
     expect(reporter.locator("#as-submitted")).not_to_contain_text("archive.png")
     both_widths(reporter, shots, "evidence-added")
+    # Their read-only copy: the file they added downloads (a clean copy of an image).
+    with reporter.expect_download() as download:
+        reporter.locator("#additions").get_by_role("link", name="archive.png").click()
+    assert download.value.suggested_filename.startswith("archive")
 
     # --- 3. HR sees the addition and asks a question ----------------------------------------
     hr = signed_in(people["hr_manager"], viewport=DESKTOP)

@@ -529,6 +529,7 @@ def test_through_the_investigation_the_page_keeps_saying_that_nobody_could_appro
         actor=hr_manager,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     page = client.get(reverse("incidents:detail", args=[concern.pk]))
     assert "No other HR manager of the organisation could approve" in page.text

@@ -358,13 +358,15 @@ def test_download_is_an_attachment_with_the_original_name_and_protective_headers
     assert event.after == {"evidence": evidence.pk, "sha256": evidence.sha256}
 
 
-def test_a_refused_download_records_no_event(client, submitted_concern, reporter, media):
+def test_a_refused_download_records_no_event(
+    client, submitted_concern, reporter, second_reporter, media
+):
     evidence = intake.evidence_add(
         concern=submitted_concern,
         actor=reporter,
         upload=SimpleUploadedFile("post.png", image_bytes("PNG")),
     )
-    client.force_login(reporter)  # the reporter sees status only once submitted
+    client.force_login(second_reporter)  # not theirs (its reporter may: test_reporter_files)
 
     response = client.get(
         reverse("incidents:evidence_download", args=[submitted_concern.pk, evidence.pk])

@@ -114,8 +114,8 @@ def test_an_outsider_gets_404_for_evidence_with_the_work_of_a_missing_file(evide
     assert forbidden == missing
 
 
-def test_a_drafts_evidence_is_its_authors_and_a_submitted_concerns_is_hrs(
-    evidence, reporter, hr_manager
+def test_a_drafts_evidence_is_its_authors_and_a_submitted_concerns_is_hrs_and_still_its_own(
+    evidence, reporter, hr_manager, second_reporter
 ):
     concern = evidence.concern
     assert permissions.get_evidence_for_user(reporter, concern.pk, evidence.pk) == evidence
@@ -125,8 +125,10 @@ def test_a_drafts_evidence_is_its_authors_and_a_submitted_concerns_is_hrs(
     intake.concern_submit(concern=concern, actor=reporter, expected_version=concern.version)
 
     assert permissions.get_evidence_for_user(hr_manager, concern.pk, evidence.pk) == evidence
+    # The reporter keeps a read-only copy of the files they attached; nobody else does.
+    assert permissions.get_evidence_for_user(reporter, concern.pk, evidence.pk) == evidence
     with pytest.raises(Http404):
-        permissions.get_evidence_for_user(reporter, concern.pk, evidence.pk)
+        permissions.get_evidence_for_user(second_reporter, concern.pk, evidence.pk)
 
 
 def test_evidence_asked_for_under_another_concern_is_404(evidence, submitted_concern, reporter):

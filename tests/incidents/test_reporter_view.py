@@ -92,7 +92,7 @@ def test_the_reporter_never_sees_internal_notes_findings_or_hr_files(
     assert "Internal: ring IT" not in body
     assert "Findings" not in body
     assert "SHA-256" not in body
-    assert "/evidence/" not in body  # no download or preview links
+    assert "/preview" not in body  # no previews (their own files download, see test_reporter_files)
 
 
 def test_another_reporter_gets_404_for_the_concern(client, submitted_concern, second_reporter):

@@ -13,13 +13,16 @@ from tests.factories import make_concern
 
 pytestmark = pytest.mark.django_db
 
-# Session, the user with their roles; the permission-checked getter; then in one transaction: the
-# draft locked with its organisation, the compare-and-set update, the status event
-# (chain head locked, event, head moved on), the counter locked and moved on, the
-# reference written, its event (three again), the HR managers, and the outbox row
-# (its dedupe check, the insert, the rows read back for sending after the commit).
-SUBMIT_QUERIES = 22
-# The organisation's first concern of the year also makes the counter's row.
+# Session, the user with their roles; then in one transaction: the permission-checked read of the
+# draft, which locks its row, with its organisation; the compare-and-set update; the
+# counter moved on and read in one locking UPDATE; the reference written; the HR
+# managers; the outbox row (inserted, its own dedupe by the unique key, then read back
+# for sending after the commit); and the two events (status, reference) appended to the
+# chain together: its head locked, both inserted, the head moved on. It was 22 (and 23
+# before the person's roles were read with them).
+SUBMIT_QUERIES = 14
+# The organisation's first concern of the year also makes the counter's row (the first
+# step finds none, the row is made, the step again).
 FIRST_OF_THE_YEAR = SUBMIT_QUERIES + 2
 
 
