@@ -17,13 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from django.utils import timezone
 
 from audit.models import Event, EventKind
-from incidents import permissions
+from incidents import charter, permissions
 from incidents.casework import selectors as casework_selectors
 from incidents.casework.related import related_concerns
 from incidents.documents.pdf import data_url
 from incidents.evidence.previews import PreviewUnavailable, is_pdf, is_previewable, preview_png
 from incidents.evidence.storage import file_sha256
-from incidents.models import CaseDocument, Concern, Evidence
+from incidents.models import CaseDocument, Concern, Evidence, OutcomeReview
 from incidents.reporter.selectors import exchange_of
 from incidents.selectors import concern_record
 
@@ -84,6 +84,10 @@ def build_context(
         else []
     )
     related = related_concerns(user, concern)
+    rights = charter.records(concern)
+    reviews = list(
+        OutcomeReview.objects.filter(concern=concern).select_related("reviewer").order_by("pk")
+    )
     progress(15)
 
     texts = [
@@ -99,6 +103,8 @@ def build_context(
         *(row["item"].note if row["kind"] == "addition" else row["item"].text for row in exchange),
         *(row["item"].answer for row in exchange if row["kind"] == "question"),
         *(str((e.after or {}).get("reason", "")) for e in events),
+        *(f"{r.expression} {r.privacy} {r.proportionality}" for r in rights),
+        *(review.reasons for review in reviews),
     ]
     redactor.prepare(texts)
     scrub = redactor.text
@@ -209,6 +215,32 @@ def build_context(
             [person.display_name for person in subject.reporting_line.all()] if subject else []
         ),
         "findings": list(concern.findings.all()),
+        # The Charter record (s 38) of each decision that limited the employee's rights,
+        # and any review of the outcome (issue 19).
+        "rights": [
+            {
+                "step": row.get_step_display(),
+                "current": row.current,
+                "recorded_by": who(row.recorded_by_id, row.recorded_by),
+                "recorded_at": row.recorded_at,
+                "expression": scrub(row.expression),
+                "privacy": scrub(row.privacy),
+                "proportionality": scrub(row.proportionality),
+            }
+            for row in rights
+        ],
+        "reviews": [
+            {
+                "issued_at": row.issued_at,
+                "due_on": row.review_due_on,
+                "requested_on": row.requested_on,
+                "reviewer": who(row.reviewer_id, row.reviewer) if row.reviewer_id else "",
+                "result": row.get_result_display(),
+                "reasons": scrub(row.reasons),
+                "decided_at": row.decided_at,
+            }
+            for row in reviews
+        ],
         "outcome_summary": scrub(concern.outcome_summary),
         "status_reason": (
             marker(DISCLOSURE)

@@ -249,3 +249,36 @@ def test_the_concern_page_offers_it_to_those_who_may_produce_it(
     other_investigator = UserFactory(username="inv2", organisation=org, roles=[Role.INVESTIGATOR])
     client.force_login(other_investigator)
     assert client.get(url).status_code == 404  # assigned to someone else: not theirs to open
+
+
+def test_the_charter_record_of_a_decision_is_in_the_case_file(
+    client, produce, full_concern, hr_manager, investigator
+):
+    from guidance.models import CodeSection
+    from incidents.casework import services as casework
+    from tests.factories import RIGHTS
+
+    concern = casework.concern_act(
+        concern=full_concern, actor=hr_manager, action="start_triage", expected_version=None
+    )
+    concern = casework.concern_record_triage(
+        concern=concern,
+        actor=hr_manager,
+        data=casework.TriageData(
+            "misconduct", "medium", list(CodeSection.objects.filter(code="6.2"))
+        ),
+        expected_version=concern.version,
+    )
+    casework.concern_act(
+        concern=concern,
+        actor=investigator,
+        action="start_investigation",
+        expected_version=concern.version,
+        inputs=RIGHTS,
+    )
+    client.force_login(hr_manager)
+    text = _flat(" ".join(pdf_text(download(client, produce(client, concern, purpose="foi")))))
+    assert "Human rights considered (Charter of Human Rights and Responsibilities Act 2006" in text
+    assert "Starting a formal investigation" in text
+    for answer in RIGHTS.values():
+        assert _flat(answer) in text
