@@ -61,6 +61,8 @@ def letter_values(
             if concern.action_taken
             else None,
             outcome_summary=concern.outcome_summary or None,
+            review_by=long_date(_review_due_on(concern)),
+            rights_considered=_rights_considered(concern),
         )
     elif kind == LetterKind.REPORTER_CLOSURE:
         reporter = concern.reporter
@@ -69,6 +71,36 @@ def letter_values(
             message=message.strip() or None,
         )
     return values
+
+
+def _review_due_on(concern: Concern) -> dt.date | None:
+    """The last day to ask for a review of the outcome issued at the concern's closure."""
+    from incidents.models import OutcomeReview
+
+    return (
+        OutcomeReview.objects.filter(concern_id=concern.pk, issued_at=concern.closed_at)
+        .values_list("review_due_on", flat=True)
+        .first()
+    )
+
+
+def _rights_considered(concern: Concern) -> str:
+    """The current Charter records (s 38), one paragraph per decision, in the employee's
+    terms; a plain line when no decision needed one."""
+    from incidents import charter
+
+    rows = [row for row in charter.records(concern) if row.current]
+    if not rows:
+        return (
+            "No decision in this matter limited your rights in a way that needed a separate"
+            " record of how they were considered."
+        )
+    return "\n\n".join(
+        f"{row.get_step_display()}. Freedom of expression: {row.expression} Privacy and"
+        f" reputation: {row.privacy} Why the response is reasonable and proportionate:"
+        f" {row.proportionality}"
+        for row in rows
+    )
 
 
 def letters_context(user, concern: Concern) -> dict:

@@ -99,6 +99,19 @@ PLACEHOLDERS: tuple[Placeholder, ...] = (
         frozenset({K.OUTCOME}),
     ),
     Placeholder(
+        "review_by",
+        "the last day the employee may ask for a review of the outcome, e.g. 21 March 2026",
+        "No outcome was issued at closure, so the last day to ask for a review is not known.",
+        frozenset({K.OUTCOME}),
+    ),
+    Placeholder(
+        "rights_considered",
+        "how the decision-maker considered the employee's human rights at each decision that"
+        " limited them (Charter s 38), or a line saying no decision needed it",
+        "The Charter record cannot be read.",
+        frozenset({K.OUTCOME}),
+    ),
+    Placeholder(
         "reporter_name",
         "the name of the person who logged the concern",
         "The person who logged the concern is no longer recorded.",

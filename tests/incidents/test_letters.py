@@ -28,7 +28,7 @@ from incidents.models import (
     LetterTemplate,
     LetterTemplateVersion,
 )
-from tests.factories import UserFactory, make_concern
+from tests.factories import RIGHTS, UserFactory, make_concern
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +175,7 @@ def test_an_unnamed_employee_is_named_back_before_drafting(guidance, reporter, h
         actor=hr_manager,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
     with pytest.raises(services.LetterIncomplete) as refused:
         _draft_notice(concern, hr_manager)
@@ -493,3 +494,20 @@ def test_the_default_wording_of_each_kind_uses_only_its_own_placeholders(org, ki
     template = LetterTemplate(organisation=org, kind=kind, **default_wording(kind))
     assert template_errors(template) == {}
     assert "{{ reference }}" in template.subject
+
+
+def test_a_notice_of_outcome_gives_the_charter_record_and_the_last_day_for_a_review(
+    media, decision_concern, hr_manager
+):
+    from incidents import charter
+    from incidents.models import OutcomeReview
+
+    closed = _closed(decision_concern, hr_manager)
+    letter = services.letter_draft(concern=closed, actor=hr_manager, kind=LetterKind.OUTCOME)
+    review = OutcomeReview.objects.get(concern=closed)
+    records = [row for row in charter.records(closed) if row.current]
+    assert records  # an adverse finding and a formal warning needed one
+    assert "How your rights were considered" in letter.text
+    for row in records:
+        assert row.expression in letter.text and row.proportionality in letter.text
+    assert f"by {_long(review.review_due_on)}" in letter.text
