@@ -19,7 +19,7 @@ from guidance.models import CodeSection
 from incidents.casework import services as casework
 from incidents.documents.pdf import PROTECTIVE_MARKING
 from incidents.models import CaseDocument, Concern, DocumentKind, Letter
-from tests.factories import UserFactory, make_concern
+from tests.factories import RIGHTS, UserFactory, make_concern, rights_answers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,6 +51,7 @@ def _investigating(people):
         actor=investigator,
         action="start_investigation",
         expected_version=concern.version,
+        inputs=RIGHTS,
     )
 
 
@@ -79,6 +80,7 @@ def _decided_and_closed(concern, investigator, approver):
             },
             "formal_warning",
             "The post was removed; a formal warning was given.",
+            rights=rights_answers(),
         ),
         expected_version=concern.version,
     )
