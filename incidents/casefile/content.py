@@ -23,7 +23,7 @@ from incidents.casework.related import related_concerns
 from incidents.documents.pdf import data_url
 from incidents.evidence.previews import PreviewUnavailable, is_pdf, is_previewable, preview_png
 from incidents.evidence.storage import file_sha256
-from incidents.models import CaseDocument, Concern, Evidence, OutcomeReview
+from incidents.models import CaseDocument, Concern, Evidence, InterimMeasure, OutcomeReview
 from incidents.reporter.selectors import exchange_of
 from incidents.selectors import concern_record
 
@@ -85,6 +85,9 @@ def build_context(
     )
     related = related_concerns(user, concern)
     rights = charter.records(concern)
+    measures = list(
+        InterimMeasure.objects.filter(concern=concern).select_related("recorded_by").order_by("pk")
+    )
     reviews = list(
         OutcomeReview.objects.filter(concern=concern).select_related("reviewer").order_by("pk")
     )
@@ -105,6 +108,7 @@ def build_context(
         *(str((e.after or {}).get("reason", "")) for e in events),
         *(f"{r.expression} {r.privacy} {r.proportionality}" for r in rights),
         *(review.reasons for review in reviews),
+        *(f"{m.other} {m.reason} {m.end_reason}" for m in measures),
     ]
     redactor.prepare(texts)
     scrub = redactor.text
@@ -228,6 +232,18 @@ def build_context(
                 "proportionality": scrub(row.proportionality),
             }
             for row in rights
+        ],
+        "measures": [
+            {
+                "label": scrub(row.label),
+                "reason": scrub(row.reason),
+                "starts_on": row.starts_on,
+                "review_on": row.review_on,
+                "ended_on": row.ended_on,
+                "end_reason": scrub(row.end_reason),
+                "recorded_by": who(row.recorded_by_id, row.recorded_by),
+            }
+            for row in measures
         ],
         "reviews": [
             {

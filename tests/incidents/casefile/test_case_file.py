@@ -282,3 +282,35 @@ def test_the_charter_record_of_a_decision_is_in_the_case_file(
     assert "Starting a formal investigation" in text
     for answer in RIGHTS.values():
         assert _flat(answer) in text
+
+
+def test_an_interim_measure_is_in_the_case_file_and_a_third_party_in_its_reason_is_not(
+    client, produce, full_concern, hr_manager, colleague
+):
+    import datetime as dt
+
+    from incidents.models import InterimMeasure
+
+    today = timezone.localdate()
+    InterimMeasure.objects.create(
+        concern=full_concern,
+        kind="take_down",
+        reason=f"The post names {COLLEAGUE}.",
+        starts_on=today,
+        review_on=today + dt.timedelta(days=7),
+        recorded_by=hr_manager,
+    )
+    client.force_login(hr_manager)
+    kept = _flat(" ".join(pdf_text(download(client, produce(client, full_concern, purpose="foi")))))
+    assert "Interim measures" in kept and f"The post names {COLLEAGUE}." in kept
+    left = _flat(
+        " ".join(
+            pdf_text(
+                download(
+                    client,
+                    produce(client, full_concern, purpose="foi", leave_out=["third_parties"]),
+                )
+            )
+        )
+    )
+    assert "Interim measures" in left and COLLEAGUE not in left
