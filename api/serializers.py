@@ -456,6 +456,18 @@ class EvidenceUploadSerializer(serializers.Serializer):
     post_deleted = serializers.ChoiceField(
         choices=YesNoUnsure.choices, required=False, default=YesNoUnsure.UNSURE
     )
+    private_account = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The file comes from the employee's private account.",
+    )
+    relevance = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Why material from a private account is relevant: needed when "
+        "private_account is true or the concern is about private use.",
+    )
 
 
 # --- Reports -----------------------------------------------------------------------------

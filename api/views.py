@@ -36,7 +36,7 @@ from incidents.evidence.storage import download_response, evidence_verify
 from incidents.intake import selectors as intake_selectors
 from incidents.intake import services as intake
 from incidents.intake.forms import ConcernForm, EvidenceForm
-from incidents.models import Concern, Status
+from incidents.models import Concern, Status, UseContext
 from incidents.selectors import concern_record
 from reporting import dashboard
 from reporting import permissions as report_permissions
@@ -469,10 +469,19 @@ class ConcernEvidence(APIView):
         responses={201: s.EvidenceSerializer},
     )
     def post(self, request, pk: int):
-        """Attach a file to your draft (multipart form data; PNG, JPEG or PDF)."""
+        """Attach a file to your draft (multipart form data; PNG, JPEG or PDF). A file from
+        the employee's private account (`private_account`, or any file of a concern about
+        private use) needs `relevance`: why it matters to their work or the Code."""
         concern = permissions.get_concern_for_user(request.user, pk, for_write=True)
         form = form_or_400(
-            bind(ApiEvidenceForm, request.data, files=request.FILES, user=request.user)
+            bind(
+                ApiEvidenceForm,
+                request.data,
+                files=request.FILES,
+                user=request.user,
+                # As on the page: for a concern about private use, why each file is relevant.
+                private_use=concern.use_context == UseContext.PRIVATE,
+            )
         )
         evidence = intake.evidence_add(
             concern=concern,
@@ -481,6 +490,7 @@ class ConcernEvidence(APIView):
             captured_url=form.cleaned_data["captured_url"],
             captured_at=form.cleaned_data["captured_at"],
             post_deleted=form.cleaned_data["post_deleted"],
+            **form.private_details(),
         )
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

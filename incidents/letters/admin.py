@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 
 from accounts.admin_site import OrganisationScopedAdmin
 from incidents.models import LetterKind, LetterTemplate
@@ -68,31 +68,21 @@ class LetterTemplateAdmin(OrganisationScopedAdmin):
     def placeholders(self, obj):
         if obj is None or not obj.kind:
             return "Choose the kind of letter and save to see its placeholders."
-        rows = format_html_join(
-            "",
-            "<li><code>{{{{ {} }}}}</code>: {}</li>",
-            ((item.name, item.meaning) for item in allowed_for(obj.kind)),
-        )
-        letterhead = ", ".join("{{ " + name + " }}" for name in sorted(LETTERHEAD_ALLOWED))
-        return format_html(
-            "<ul>{}</ul><p>In the letterhead: {}. Nothing else in double braces is accepted, "
-            "and a placeholder the concern cannot fill stops HR from drafting the letter, "
-            "saying what is missing.</p>",
-            rows,
-            letterhead,
+        return render_to_string(
+            "admin/incidents/letter_placeholders.html",
+            {
+                "placeholders": allowed_for(obj.kind),
+                "letterhead": ["{{ " + name + " }}" for name in sorted(LETTERHEAD_ALLOWED)],
+            },
         )
 
     @admin.display(description="Versions")
     def earlier_versions(self, obj):
         if obj is None or obj.pk is None:
             return "None yet: saving makes version 1."
-        return format_html_join(
-            "",
-            "<p>Version {}, saved {} by {}</p>",
-            (
-                (v.number, v.created_at.strftime("%d %b %Y %H:%M"), v.created_by or "the system")
-                for v in obj.versions.select_related("created_by")
-            ),
+        return render_to_string(
+            "admin/incidents/letter_versions.html",
+            {"versions": obj.versions.select_related("created_by")},
         )
 
     def save_model(self, request, obj, form, change):

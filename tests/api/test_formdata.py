@@ -11,6 +11,9 @@ from tests.factories import png_upload
 
 pytestmark = pytest.mark.django_db
 
+# The factories' concerns are about private use, so each file needs its relevance.
+RELEVANCE = "It names a client of the team."
+
 
 def _fields(response) -> dict:
     assert response.status_code == 400, response.json()
@@ -197,7 +200,7 @@ def test_a_finding_is_checked_by_the_forms_field_and_named_findings(
 def test_a_capture_time_that_cannot_be_stored_is_refused(api, media, draft_concern, reporter, when):
     response = api(reporter).post(
         f"/api/v1/concerns/{draft_concern.pk}/evidence/",
-        {"file": png_upload(), "captured_at": when},
+        {"file": png_upload(), "captured_at": when, "relevance": RELEVANCE},
         format="multipart",
     )
     assert _fields(response) == {
@@ -213,7 +216,7 @@ def test_a_capture_time_before_social_media_is_refused_with_the_reason(
     ("+09:39:52"), which is not a standard date-time."""
     response = api(reporter).post(
         f"/api/v1/concerns/{draft_concern.pk}/evidence/",
-        {"file": png_upload(), "captured_at": "0470-09-06T12:00:00+00:00"},
+        {"file": png_upload(), "captured_at": "0470-09-06T12:00:00+00:00", "relevance": RELEVANCE},
         format="multipart",
     )
     assert _fields(response) == {
@@ -225,7 +228,7 @@ def test_a_capture_time_before_social_media_is_refused_with_the_reason(
 def test_an_iso_capture_time_with_its_offset_is_kept(api, media, draft_concern, reporter):
     response = api(reporter).post(
         f"/api/v1/concerns/{draft_concern.pk}/evidence/",
-        {"file": png_upload(), "captured_at": "2026-03-14T09:30:15+11:00"},
+        {"file": png_upload(), "captured_at": "2026-03-14T09:30:15+11:00", "relevance": RELEVANCE},
         format="multipart",
     )
     assert response.status_code == 201, response.json()

@@ -41,7 +41,12 @@ def test_the_reporter_never_sees_notes(api, investigating_concern, reporter):
 def test_the_reporter_attaches_evidence_to_a_draft(api, media, draft_concern, reporter):
     response = api(reporter).post(
         f"/api/v1/concerns/{draft_concern.pk}/evidence/",
-        {"file": png_upload(), "captured_url": "https://example.org/post", "post_deleted": "no"},
+        {
+            "file": png_upload(),
+            "captured_url": "https://example.org/post",
+            "post_deleted": "no",
+            "relevance": "It names a client of the team.",  # a concern about private use
+        },
         format="multipart",
     )
     assert response.status_code == 201, response.json()
@@ -108,3 +113,30 @@ def test_a_tampered_file_is_refused_and_the_mismatch_recorded(
     assert "no longer matches" in response.json()["error"]["message"]
     assert Event.objects.filter(kind="evidence_integrity_failed").exists()
     assert not Event.objects.filter(kind="evidence_downloaded").exists()
+
+
+def test_a_file_from_a_private_account_needs_its_relevance_through_the_api_too(
+    api, media, draft_concern, reporter
+):
+    from incidents.models import Evidence
+
+    url = f"/api/v1/concerns/{draft_concern.pk}/evidence/"
+    refused = api(reporter).post(
+        url, {"file": png_upload(), "private_account": "true"}, format="multipart"
+    )
+    assert refused.status_code == 400
+    assert "relevant" in refused.json()["error"]["fields"]["relevance"][0]
+    assert not Evidence.objects.filter(concern=draft_concern).exists()
+
+    made = api(reporter).post(
+        url,
+        {
+            "file": png_upload(),
+            "private_account": "true",
+            "relevance": "The post names a client of the team.",
+        },
+        format="multipart",
+    )
+    assert made.status_code == 201, made.json()
+    kept = Evidence.objects.get(concern=draft_concern)
+    assert kept.private_account and kept.relevance == "The post names a client of the team."

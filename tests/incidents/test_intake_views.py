@@ -126,7 +126,7 @@ def test_reporter_logs_a_concern_end_to_end_and_sees_its_reference(
     assert escape(TYPED_NAME) in mine  # the reporter's own words identify it for them
 
 
-def test_reporters_page_shows_what_they_sent_but_no_file_links_or_hashes(
+def test_reporters_page_shows_what_they_sent_and_their_own_files_but_no_hashes(
     client, submitted_concern, reporter, investigator, media
 ):
     evidence = intake.evidence_add(
@@ -144,8 +144,8 @@ def test_reporters_page_shows_what_they_sent_but_no_file_links_or_hashes(
     assert submitted_concern.reference in body
     assert "Received" in body
     assert "Jordan Example" in body and "proof-of-post.png" in body
-    for private in (evidence.sha256, download):
-        assert private not in body
+    assert evidence.sha256 not in body
+    assert download in body  # the file they attached, a recorded download (issue 17)
 
     # HR sees the full record on the same URL.
     client.force_login(investigator)

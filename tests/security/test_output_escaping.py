@@ -72,6 +72,8 @@ ALLOW_LIST: dict[str, str] = {
     "templates/emails/question_answered/subject.txt": "email subject header, never HTML",
     # Interim measures (issue 19)
     "templates/emails/interim_review/subject.txt": "email subject header, never HTML",
+    # Public interest disclosure reminders (issue 19)
+    "templates/emails/disclosure_due/subject.txt": "email subject header, never HTML",
 }
 
 SCANNED_CODE = (

@@ -135,6 +135,7 @@ PLACES: list[tuple[str, tuple[str, ...], object]] = [
     ),
     ("incidents:disclosure", HR_OTHERS, _pk("incidents:disclosure")),
     ("incidents:case_file_new", HR_OTHERS, _pk("incidents:case_file_new")),
+    ("incidents:letters", HR_OTHERS, _pk("incidents:letters")),
     (
         "incidents:case_file_job",
         HR_OTHERS,
@@ -311,6 +312,13 @@ EXEMPT = {
         ),
         "people and their roles, never linked to a concern",
     ),
+    "admin:incidents_lettertemplate_changelist": (
+        "an organisation's letter wording and its versions, never a letter about a concern"
+    ),
+    "incidents:letter": (
+        "one letter, through the same getter and rule as the letters page asked above "
+        "(can_view_letters: a restricted concern's letters are its coordinator's only)"
+    ),
     **dict.fromkeys(
         ("imports:batch", "imports:confirm", "imports:list", "imports:template", "imports:upload"),
         "a spreadsheet's own rows; an imported concern is submitted as the HR manager's",
@@ -349,6 +357,13 @@ EXEMPT = {
             "incidents:document_add",
             "incidents:disclosure_step",
             "incidents:welfare_contact_add",
+            "incidents:letter_draft",
+            "incidents:letter_save",
+            "incidents:letter_issue",
+            "incidents:interim_record",
+            "incidents:interim_end",
+            "incidents:review_request",
+            "incidents:review_decide",
             "records:approve",
             "records:hold_place",
             "records:hold_release",
