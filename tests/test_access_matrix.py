@@ -956,7 +956,9 @@ def _ask_api_evidence(world, name, target):
     target, _, method = target.partition(" ")
     url = reverse(name, args=[world.concerns[target].pk])
     if method == "post":
-        return Ask("post", url, {"file": png_upload(), "post_deleted": "unsure"})
+        # The world's draft is about private use: the file needs its relevance (issue 19).
+        data = {"file": png_upload(), "post_deleted": "unsure", "relevance": "It names the agency."}
+        return Ask("post", url, data)
     return Ask("get", url)
 
 
