@@ -82,8 +82,9 @@ def test_an_hr_manager_enrols_a_passkey_and_signs_in_with_it(page, site, authent
     expect(page).to_have_url(f"{site}/accounts/two-step/?next=/")
     expect(page.locator("input[name=code]")).to_have_count(0)  # no typed code for HR here
     shots.take(page, "asked for the passkey")
+    page.wait_for_load_state("networkidle")  # the passkey script is ready
     page.get_by_role("button", name="Use your passkey").click()
-    expect(page).to_have_url(f"{site}/")
+    expect(page).to_have_url(f"{site}/", timeout=15_000)
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert credentials["credentials"][0]["signCount"] >= 1
 
@@ -107,9 +108,12 @@ def test_a_typed_code_does_not_satisfy_the_passkey_rule_for_hr(page, site, authe
     page.get_by_role("button", name="Create a passkey").click()
     expect(page.locator("#passkey-register-status-message")).not_to_be_empty()
     page.get_by_role("link", name="continue").click()
-    # The session was confirmed with the app: the new passkey is asked for once.
+    # The session was confirmed with the app: the new passkey is asked for once. The page's
+    # passkey script must have loaded before the button does anything (on a busy machine a
+    # click could come first), and the ceremony takes a few round trips.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Use your passkey").click()
-    expect(page).to_have_url(f"{site}/concerns/")
+    expect(page).to_have_url(f"{site}/concerns/", timeout=15_000)
 
 
 def test_a_reporter_may_choose_a_passkey_beside_the_authenticator_app(
