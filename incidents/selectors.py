@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Concern, ConfirmedSection, InterimMeasure, Status
+from .models import Concern, ConfirmedSection, Status
 
 # What the permission rules have already read about this concern (incidents.permissions
 # keeps it on the instance): the same facts, so the reloaded record need not ask again.
@@ -21,7 +21,7 @@ RECORD_LOADED = "_record_loaded"
 # Parts of a record that most concerns do not have: whether each exists is read with the
 # concern (an indexed probe inside its query), so the page asks for their rows only when
 # there are some. Each name is the related name the probe looks at.
-OFTEN_EMPTY = ("documents", "questions", "additions", "legal_holds")
+OFTEN_EMPTY = ("documents", "questions", "additions", "legal_holds", "interim_measures")
 
 
 def holds_none(concern: Concern, related_name: str) -> bool:
@@ -60,11 +60,6 @@ def record_queryset() -> QuerySet[Concern]:
             # The confirmed sections with their Code sections in one query, not two.
             Prefetch("findings", queryset=ConfirmedSection.objects.select_related("section")),
             "subject__reporting_line",
-        )
-        .annotate(
-            # Does it hold interim measures? Asked inside this query, so a concern without
-            # any costs its page no query for them (incidents.casework.interim_context).
-            has_interim_measures=Exists(InterimMeasure.objects.filter(concern_id=OuterRef("pk")))
         )
     )
 

@@ -2,8 +2,8 @@
 record them, the two lazy panels (record one; end one still in place).
 
 No query for a concern without measures: the page's own query says whether it has any
-(`has_interim_measures`, annotated by incidents.selectors.record_queryset); one query
-for the list when it has.
+(incidents.selectors.OFTEN_EMPTY, probed by record_queryset); one query for the list
+when it has.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from incidents import permissions
 from incidents.models import Concern
+from incidents.selectors import holds_none
 
 from .interim import interim_measures_of
 from .interim_forms import InterimEndForm, InterimMeasureForm
@@ -27,8 +28,7 @@ def interim_context(user, concern: Concern, bound: dict, error: str | None = Non
 
     if not permissions.can_view_interim_measures(user, concern):
         return {"interim": None, "interim_panels": {}}
-    known = concern.__dict__.get("has_interim_measures")
-    measures = interim_measures_of(concern) if known is None or known else []
+    measures = [] if holds_none(concern, "interim_measures") else interim_measures_of(concern)
     active = [item for item in measures if item.is_active]
     can_record = permissions.can_record_interim_measure(user, concern)
     panels = {}
