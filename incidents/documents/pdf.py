@@ -35,26 +35,28 @@ def data_url(content: bytes, content_type: str) -> str:
 PROTECTIVE_MARKING = "OFFICIAL: Sensitive"
 
 
-def render_pdf(html: str) -> bytes:
-    """PDF bytes for one HTML document. WeasyPrint is imported here, not at module load, so
-    pages that never produce a PDF do not pay for it."""
+def _laid_out(html: str) -> Any:
+    """WeasyPrint's laid-out document for one HTML string. WeasyPrint is imported here, not
+    at module load, so pages that never produce a PDF do not pay for it."""
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=document_fetcher(), base_url=None).write_pdf()
+    return HTML(string=html, url_fetcher=document_fetcher(), base_url=None).render()
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF bytes for one HTML document."""
+    return _laid_out(html).write_pdf()
 
 
 def render_pdf_template(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a template that extends `documents/pdf_base.html`, then the PDF."""
-    context = {"marking": PROTECTIVE_MARKING, **context}
-    return render_pdf(render_to_string(template_name, context))
+    return render_pdf_template_with_pages(template_name, context)[0]
 
 
 def render_pdf_template_with_pages(
     template_name: str, context: dict[str, Any]
 ) -> tuple[bytes, int]:
     """render_pdf_template, and how many pages the PDF has (laid out once, not twice)."""
-    from weasyprint import HTML
-
     html = render_to_string(template_name, {"marking": PROTECTIVE_MARKING, **context})
-    document = HTML(string=html, url_fetcher=document_fetcher(), base_url=None).render()
+    document = _laid_out(html)
     return document.write_pdf(), len(document.pages)
