@@ -7,6 +7,7 @@ or someone else got there first, the page comes back with the form as typed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django import forms
@@ -228,13 +229,8 @@ def case_panels(
             submit="Save triage",
             style="primary" if not findings else "outline-primary",
         )
-    read: list[list] = []
-
-    def staff() -> list:
-        """The organisation's HR staff, read once and only if something asks."""
-        if not read:
-            read.append(list(permissions.hr_staff(concern.organisation_id)))
-        return read[0]
+    # The organisation's HR staff, read once and only if something asks.
+    staff = functools.cache(lambda: list(permissions.hr_staff(concern.organisation_id)))
 
     if permissions.can_assign(user, concern):
         # Built only when the form is shown (it failed, or its panel was opened).
